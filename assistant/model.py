@@ -1,0 +1,69 @@
+"""Records the assistant hands to its front ends (CLI, API, chat page, eval)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from corpus.model import Chunk
+from index.types import Hit
+
+AnswerKind = Literal[
+    "figure",  # a target figure quoted from a cited sentence
+    "absent",  # the plan gives no figure for what was asked; closest clause shown
+    "comparison",  # figures across cities, with a table
+    "measure",  # what the plan will do about X
+    "responsibility",  # which departments are in charge
+    "not_found",  # nothing relevant: say so rather than show weak matches
+    "empty",  # empty or unusable question
+]
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What query understanding read from one (resolved) question."""
+
+    text: str  # the question as asked (simplified Chinese, normalised)
+    cities: tuple[str, ...] = ()  # full names as in DocumentMeta.city ("铁岭市")
+    year: int | None = None
+    indicators: tuple[str, ...] = ()  # canonical indicator names
+    kind: Literal["figure", "measure", "responsibility", "comparison"] = "measure"
+    expansions: tuple[str, ...] = ()  # synonym terms added for BM25
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    query: str  # as asked
+    resolved_query: str  # after follow-up resolution (what was searched)
+    analysis: QueryAnalysis
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int  # 1-based number shown to the reader
+    chunk: Chunk
+    highlight: str  # the answering sentence inside chunk.text (verbatim substring)
+    score: float
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One city's figure in a comparison."""
+
+    city: str
+    indicator: str
+    value: str  # as written, e.g. "70%"; "" when the plan gives no figure
+    qualifier: str  # 以上 / 以下 / 左右 / 力争 / ""
+    sentence: str  # verbatim source sentence
+    citation: str  # Chunk.citation
+    chunk_id: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    resolved_query: str
+    kind: AnswerKind
+    text: str  # the direct answer in Chinese (first thing the reader sees)
+    citations: tuple[Citation, ...] = ()
+    table: tuple[TableRow, ...] = field(default_factory=tuple)
