@@ -59,6 +59,8 @@ class Chunk:
     def citation(self) -> str:
         """Human-readable reference, e.g. 《铁岭市“十四五”节能减排综合工作方案》三、（三） 第2段."""
         where = f"{self.section_path} " if self.section_path else ""
+        if self.kind == "heading":  # a heading is cited as the heading of its section, not a 段
+            return f"《{self.title}》{where}标题"
         prefix = "导语 " if self.kind == "lead" else ""
         return f"《{self.title}》{prefix}{where}第{self.section_paragraph}段"
 

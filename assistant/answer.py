@@ -1,0 +1,311 @@
+"""Extractive answers: quote the plans, never invent a figure.
+
+Every figure in `Answer.text` is copied from a cited sentence (checked by
+`figures_supported` before an answer leaves this module), and every citation's
+`highlight` is a verbatim substring of its chunk's text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.highlight import best_sentence
+from assistant.model import Answer, Citation, QueryAnalysis, TableRow
+from assistant.targets import Target
+from assistant.understanding import group_of, is_metric
+from corpus.model import Chunk
+from index.types import Hit
+
+EMPTY_TEXT = "请输入一个问题，例如：铁岭城镇清洁取暖率要达到多少？那安阳呢？"
+NOT_FOUND_TEXT = "未在已收录的方案中找到相关内容。"
+# A target answers the question when its indicator matches at least this well (see `_match`).
+MATCH_THRESHOLD = 0.5
+# Looser bar for the clauses of the two best hits when the question names no known indicator.
+LOOSE_THRESHOLD = 0.2
+# Share of the question's topic bigrams a retrieved chunk must contain to count as relevant.
+RELEVANCE_THRESHOLD = 0.2
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_RESPONSIBILITY_WORDS = re.compile(r"负责|牵头|配合|落实")
+
+Following = Callable[[Chunk], Sequence[Chunk]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """Everything composition needs to know about the (resolved) question."""
+
+    text: str  # as asked
+    resolved: str
+    analysis: QueryAnalysis
+    topic: str  # what it is about, without cities, years and question words
+
+
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def _bigrams(text: str) -> set[str]:
+    text = _norm(text)
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def coverage(topic: str, text: str) -> float:
+    """Share of the topic's character bigrams found in `text` (0 when the topic is empty)."""
+    wanted = _bigrams(topic)
+    return len(wanted & _bigrams(text)) / len(wanted) if wanted else 0.0
+
+
+def indicator_terms(q: Question) -> tuple[str, ...]:
+    """Every synonym of the asked indicators, lower-case, longest first."""
+    names = q.analysis.indicators
+    # "数据中心的PUE": the metric is what a figure is asked for, the rest is context.
+    names = tuple(n for n in names if is_metric(n)) or names
+    terms = [t.lower() for name in names for t in group_of(name)]
+    return tuple(sorted(set(terms), key=len, reverse=True))
+
+
+def target_match(target: Target, q: Question, section: str = "") -> float:
+    """How well `target` states what was asked: 1+ for a synonym hit on its indicator."""
+    terms = indicator_terms(q)
+    indicator = target.indicator.lower()
+    score = 0.0
+    if terms:
+        # A recognised indicator must be named (by any synonym); wording overlap alone would
+        # let "城市生活污水处理率" answer for "农村生活污水治理率".
+        hit = next((t for t in terms if t in indicator), None)
+        if hit:
+            score = 1.0 + 0.2 * len(hit) / max(len(indicator), 1)  # tighter indicator: better
+            score += 0.5 * coverage(q.topic, target.indicator) if q.topic else 0.0
+        elif any(t in _norm(target.clause) for t in terms):
+            score = 0.6
+    elif q.topic:
+        score = coverage(q.topic, target.indicator)
+        if section:
+            score = max(score, 0.8 * coverage(q.topic, section))
+    if target.area and target.area not in q.analysis.text:
+        score *= 0.5  # a county's figure answers only a question about that county
+    year = q.analysis.year
+    if year and target.year and score:
+        score += 0.2 if target.year == year else -0.3
+    return score
+
+
+def best_target(
+    q: Question, city: str, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]]
+) -> tuple[Target, Hit] | None:
+    """The target of `city` among the retrieved chunks that best answers the question."""
+    found = _scored_best(q, city, hits, targets)
+    return (found[1], found[2]) if found else None
+
+
+def _scored_best(
+    q: Question, city: str, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]]
+) -> tuple[float, Target, Hit] | None:
+    best: tuple[float, Target, Hit] | None = None
+    for rank, hit in enumerate(h for h in hits if h.chunk.city == city):
+        section = hit.chunk.section[-1] if hit.chunk.section else ""
+        for target in targets.get(hit.chunk.chunk_id, ()):
+            match = target_match(target, q, section)
+            if match < MATCH_THRESHOLD:
+                continue
+            score = match + 0.3 / (rank + 1)  # retrieval order breaks near-ties
+            if best is None or score > best[0]:
+                best = (score, target, hit)
+    if best is None and not indicator_terms(q) and q.topic:
+        # No recognised indicator: accept the clause of the best hits that shares most of the
+        # question's wording ("庄稼秸秆回收利用的比例" ~ "秸秆综合利用率稳定在93%以上").
+        for rank, hit in enumerate([h for h in hits if h.chunk.city == city][:2]):
+            for target in targets.get(hit.chunk.chunk_id, ()):
+                score = coverage(q.topic, target.clause) + 0.1 / (rank + 1)
+                if coverage(q.topic, target.clause) >= LOOSE_THRESHOLD and (best is None or score > best[0]):
+                    best = (score, target, hit)
+    return best
+
+
+def figure_clause(target: Target) -> str:
+    """The quoted figure: the target's clause, led by its time phrase when the sentence has one."""
+    clause = target.clause.rstrip("。")
+    if target.period and target.period not in clause and target.period in _norm_keep(target.sentence):
+        clause = f"{target.period}，{clause}"
+    return clause
+
+
+def _norm_keep(text: str) -> str:
+    """Whitespace removed, punctuation kept (clauses are stored that way)."""
+    return re.sub(r"\s+", "", text)
+
+
+def responsibility_clause(text: str) -> str | None:
+    """The last top-level parenthesised clause naming who is responsible, verbatim."""
+    found = None
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+            if depth == 0 and _RESPONSIBILITY_WORDS.search(text[start:i]):
+                found = text[start : i + 1]
+    return found
+
+
+def figures_supported(answer: Answer) -> bool:
+    """Every number in the answer text occurs in one of its cited sentences or table rows."""
+    cited = " ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table])
+    have = set(_NUMBER.findall(_norm(cited)))
+    return all(n in have for n in _NUMBER.findall(_norm(answer.text)))
+
+
+def _citations(items: Sequence[tuple[Chunk, str, float]]) -> tuple[Citation, ...]:
+    out: list[Citation] = []
+    seen: set[tuple[str, str]] = set()
+    for chunk, highlight, score in items:
+        if (chunk.chunk_id, highlight) in seen:
+            continue
+        seen.add((chunk.chunk_id, highlight))
+        out.append(Citation(n=len(out) + 1, chunk=chunk, highlight=highlight, score=float(score)))
+    return tuple(out)
+
+
+def _closest_sentence(q: Question, chunk: Chunk) -> str:
+    """The sentence of `chunk` that best mentions what was asked (verbatim)."""
+    terms = indicator_terms(q)
+    for sentence in chunk.sentences:
+        if terms and any(t in _norm(sentence) for t in terms):
+            return sentence
+    return best_sentence(chunk, q.topic or q.resolved)
+
+
+def _indicator_name(q: Question) -> str:
+    name = q.topic if q.topic and len(q.topic) <= 16 else ""
+    name = name or (q.analysis.indicators[0] if q.analysis.indicators else "相关指标")
+    return name if not _NUMBER.search(name) else (q.analysis.indicators or ("相关指标",))[0]
+
+
+def _city_hits(hits: Sequence[Hit], city: str) -> list[Hit]:
+    return [h for h in hits if h.chunk.city == city]
+
+
+def _answer_cities(
+    q: Question, hits: Sequence[Hit], all_cities: Sequence[str], targets: Mapping[str, Sequence[Target]]
+) -> tuple[str, ...]:
+    if q.analysis.cities:
+        return q.analysis.cities
+    if q.analysis.kind == "comparison":
+        return tuple(all_cities)
+    if not hits:
+        return ()
+    if q.analysis.kind == "figure":
+        # No city named (e.g. a county): the city whose plan states the best-matching figure.
+        scored = [(found[0], city) for city in dict.fromkeys(h.chunk.city for h in hits)
+                  if (found := _scored_best(q, city, hits, targets))]
+        if scored:
+            return (max(scored)[1],)
+    return (hits[0].chunk.city,)
+
+
+def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
+    """Whether the best retrieved chunks are about what was asked (lexical evidence)."""
+    terms = indicator_terms(q)
+    for hit in hits[:depth]:
+        text = _norm(hit.chunk.text)
+        if terms and any(t in text for t in terms):
+            return True
+        if q.topic and coverage(q.topic, hit.chunk.text) >= RELEVANCE_THRESHOLD:
+            return True
+    return False
+
+
+def _figure_answer(q, hits, targets, cities) -> Answer:
+    parts, items, rows = [], [], []
+    for city in cities:
+        found = best_target(q, city, hits, targets)
+        if found:
+            target, hit = found
+            parts.append(f"{city}：{figure_clause(target)}。")
+            items.append((hit.chunk, target.sentence, hit.score))
+            rows.append(TableRow(city=city, indicator=target.indicator, value=target.value,
+                                 qualifier=target.qualifier, sentence=target.sentence,
+                                 citation=hit.chunk.citation, chunk_id=hit.chunk.chunk_id))
+            continue
+        city_hits = _city_hits(hits, city)
+        if q.analysis.kind == "comparison" and not q.analysis.cities:
+            continue  # "各地…": only the cities that state a figure
+        name = _indicator_name(q)
+        if city_hits:
+            sentence = _closest_sentence(q, city_hits[0].chunk)
+            parts.append(f"{city}方案未给出{name}的具体数值，仅提出：{sentence}")
+            items.append((city_hits[0].chunk, sentence, city_hits[0].score))
+        else:
+            parts.append(f"{city}方案未给出{name}的具体数值。")
+        rows.append(TableRow(city=city, indicator=name, value="", qualifier="", sentence="",
+                             citation="", chunk_id=""))
+    comparison = q.analysis.kind == "comparison" or len(cities) > 1
+    if comparison:
+        kind = "comparison"
+    else:
+        kind = "figure" if any(r.value for r in rows) else "absent"
+    return Answer(question=q.text, resolved_query=q.resolved, kind=kind, text="\n".join(parts),
+                  citations=_citations(items), table=tuple(rows) if comparison else ())
+
+
+def _measure_answer(q, hits, cities) -> Answer:
+    parts, items = [], []
+    per_city = 2 if len(cities) <= 1 else 1
+    query = " ".join((q.resolved, *q.analysis.expansions))
+    for city in cities or (hits[0].chunk.city,):
+        for hit in _city_hits(hits, city)[:per_city]:
+            sentence = best_sentence(hit.chunk, query)
+            parts.append(f"{city}：{sentence}")
+            items.append((hit.chunk, sentence, hit.score))
+    return Answer(question=q.text, resolved_query=q.resolved, kind="measure", text="\n".join(parts),
+                  citations=_citations(items))
+
+
+def _responsibility_answer(q, hits, cities, following: Following | None) -> Answer:
+    parts, items = [], []
+    for city in cities:
+        for hit in _city_hits(hits, city)[:3]:
+            candidates = [hit.chunk, *(following(hit.chunk) if following else ())]
+            found = next(((c, cl) for c in candidates if (cl := responsibility_clause(c.text))), None)
+            if found:
+                chunk, clause = found
+                parts.append(f"{city}：{clause.strip('（）()')}")
+                items.append((chunk, clause, hit.score))
+                if chunk is not hit.chunk:  # cite the clause that was asked about, too
+                    items.append((hit.chunk, best_sentence(hit.chunk, q.resolved), hit.score))
+                break
+        else:
+            parts.append(f"{city}方案的相关条文未写明牵头负责部门。")
+    return Answer(question=q.text, resolved_query=q.resolved, kind="responsibility",
+                  text="\n".join(parts), citations=_citations(items))
+
+
+def compose(
+    q: Question,
+    hits: Sequence[Hit],
+    targets: Mapping[str, Sequence[Target]],
+    all_cities: Sequence[str] = (),
+    following: Following | None = None,
+) -> Answer:
+    """The answer to `q` from best-first `hits`; `targets` maps chunk ids to their targets."""
+    if not q.analysis.text:
+        return Answer(question=q.text, resolved_query="", kind="empty", text=EMPTY_TEXT)
+    if not hits or not relevant(q, hits):
+        return Answer(question=q.text, resolved_query=q.resolved, kind="not_found", text=NOT_FOUND_TEXT)
+    cities = _answer_cities(q, hits, all_cities, targets)
+    kind = q.analysis.kind
+    if kind in ("figure", "comparison"):
+        answer = _figure_answer(q, hits, targets, cities)
+    elif kind == "responsibility":
+        answer = _responsibility_answer(q, hits, cities, following)
+    else:
+        answer = _measure_answer(q, hits, cities)
+    if not answer.text or not figures_supported(answer):
+        # Defensive: never show a number the citations do not contain.
+        return _measure_answer(q, hits, cities)
+    return answer

@@ -1,0 +1,102 @@
+"""`create_app(settings=None, index=None) -> FastAPI`: the search API, plus the chat page at /ui.
+
+With an `index` the app serves it at once (tests, embedding); without one it opens the
+persisted index in a background thread at start-up, so /healthz answers immediately and
+/readyz (and every data route) answers 503 until the index is loaded.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+from starlette.types import Scope
+
+from assistant.api import errors
+from assistant.api.limits import BodyLimitMiddleware
+from assistant.api.routes import chat, chunks, documents, health, search, targets
+from assistant.api.settings import ApiSettings
+from assistant.api.state import ApiState
+
+log = logging.getLogger("assistant.api")
+
+API_PREFIX = "/api/v1"
+UPLOAD_PATH = f"{API_PREFIX}/documents"
+MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the uploaded file
+DESCRIPTION = """Search and question answering over municipal 十四五节能减排综合工作方案 plans.
+
+Every result carries a citation (document, section, paragraph) and the best-matching sentence.
+Errors are JSON `{"detail": ..., "message": "..."}`; see docs/API.md for limits and examples."""
+
+
+def _body_limits(settings: ApiSettings):
+    upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+
+    def limit_for(scope: Scope) -> int:
+        path = scope.get("path", "")
+        if scope.get("method") == "POST" and path.rstrip("/") == UPLOAD_PATH:
+            return upload_limit
+        if not path.startswith(("/api/", "/healthz", "/readyz")):
+            return upload_limit  # the chat page's own traffic (Gradio) has its own framing
+        return settings.max_body_bytes
+
+    return limit_for
+
+
+def _mount_ui(app: FastAPI, state: ApiState) -> bool:
+    """Mount the chat page when the `ui` package is importable; the API works without it."""
+    try:
+        from ui.app import mount_ui
+    except ImportError as exc:
+        log.info("chat page not mounted: %s", exc)
+        return False
+    mount_ui(app, lambda: state.current().assistant)
+    return True
+
+
+def create_app(settings: ApiSettings | None = None, index: Any | None = None) -> FastAPI:
+    settings = settings if settings is not None else ApiSettings()
+    state = ApiState(settings, index)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not state.ready:
+            threading.Thread(target=state.load, name="index-loader", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="policy-qa search API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=lambda route: route.name,  # operationIds: search, chat, ...
+    )
+    app.state.api = state
+    errors.install(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (search, chat, documents, chunks, targets):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(health.router)
+
+    ui_mounted = settings.mount_ui and _mount_ui(app, state)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/ui" if ui_mounted else "/docs")
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
+    if settings.cors_origins:  # closed unless origins are configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    return app

@@ -1,0 +1,100 @@
+"""Shared dependencies (`Annotated` aliases) and the checks that depend on settings."""
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from assistant.api.errors import validation_error
+from assistant.api.settings import ApiSettings
+from assistant.api.state import ApiState, NotReadyError, Snapshot
+
+
+def get_state(request: Request) -> ApiState:
+    return request.app.state.api
+
+
+StateDep = Annotated[ApiState, Depends(get_state)]
+
+
+def get_settings(state: StateDep) -> ApiSettings:
+    return state.settings
+
+
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+
+
+def get_snapshot(state: StateDep) -> Snapshot:
+    try:
+        return state.current()
+    except NotReadyError as exc:
+        raise HTTPException(503, f"not ready: {exc}", headers={"Retry-After": "5"}) from None
+
+
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+_bearer = HTTPBearer(auto_error=False, description="POLICYQA_ADMIN_TOKEN of the server")
+
+
+def require_admin(
+    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """401 without a bearer token, 403 with a wrong one or when ingestion is disabled."""
+    if settings.admin_token is None:
+        raise HTTPException(403, "ingestion is disabled on this server (POLICYQA_ADMIN_TOKEN is not set)")
+    if credentials is None:
+        raise HTTPException(401, "missing bearer token: send 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    expected = settings.admin_token.get_secret_value().encode("utf-8")
+    # Constant-time comparison: response timing must not reveal how much of the token matched.
+    if not hmac.compare_digest(credentials.credentials.encode("utf-8"), expected):
+        raise HTTPException(403, "invalid token")
+
+
+AdminDep = Annotated[None, Depends(require_admin)]
+
+
+# --- checks whose limits come from settings (raised as ordinary 422s) ----------------------
+
+
+def check_text(value: str, loc: Sequence[Any], settings: ApiSettings) -> str:
+    """Strip; refuse empty or over-long text. Control characters, emoji and HTML are fine."""
+    text = value.strip()
+    if not text:
+        raise validation_error(loc, "must not be empty or only whitespace", "string_too_short")
+    if len(text) > settings.max_query_chars:
+        raise validation_error(
+            loc, f"at most {settings.max_query_chars} characters (POLICYQA_MAX_QUERY_CHARS)", "string_too_long"
+        )
+    return text
+
+
+def check_history(turns: Sequence[str], loc: Sequence[Any], settings: ApiSettings) -> tuple[str, ...]:
+    """Earlier user turns: at most max_history_turns, each within the query limit; blanks dropped."""
+    if len(turns) > settings.max_history_turns:
+        raise validation_error(
+            loc, f"at most {settings.max_history_turns} earlier turns (POLICYQA_MAX_HISTORY_TURNS)", "too_long"
+        )
+    kept = []
+    for i, turn in enumerate(turns):
+        if turn.strip():
+            kept.append(check_text(turn, (*loc, i), settings))
+    return tuple(kept)
+
+
+def resolve_cities(
+    snapshot: Snapshot, names: Sequence[str], loc: Sequence[Any], indexed: bool = True
+) -> tuple[str, ...]:
+    """Full city names for 铁岭 / 铁岭市; an unknown name is a 422 listing the known ones."""
+    resolved = []
+    for i, name in enumerate(names):
+        city = snapshot.resolve_city(name)
+        if city is None:
+            raise validation_error(
+                (*loc, i) if indexed else loc, f"unknown city {name.strip()!r}; known cities: {', '.join(snapshot.cities)}"
+            )
+        resolved.append(city)
+    return tuple(dict.fromkeys(resolved))

@@ -1,0 +1,1 @@
+"""One APIRouter per resource, assembled under /api/v1 by `assistant.api.app`."""

@@ -1,0 +1,55 @@
+"""POST /search (full form) and GET /search?q= (quick form): ranked paragraphs with citations."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from assistant.api.deps import SettingsDep, SnapshotDep, check_history, check_text, resolve_cities
+from assistant.api.errors import COMMON_RESPONSES, validation_error
+from assistant.api.schemas import (
+    EXAMPLE_QUERY, MAX_CITIES, MAX_TOP_K, Mode, SearchRequest, SearchResponse, SearchResult,
+)
+from assistant.api.settings import ApiSettings
+from assistant.api.state import Snapshot
+
+router = APIRouter(prefix="/search", tags=["search"])
+
+
+def _search(snapshot: Snapshot, settings: ApiSettings, *, query: str, top_k: int, cities: Sequence[str],
+            mode: str, history: Sequence[str], part: str) -> SearchResponse:
+    query_loc, city_loc = ((part, "query"), (part, "cities")) if part == "body" else ((part, "q"), (part, "city"))
+    text = check_text(query, query_loc, settings)
+    turns = check_history(history, (part, "history"), settings)
+    wanted = resolve_cities(snapshot, cities, city_loc)
+    try:
+        outcome = snapshot.assistant.search(text, history=turns, top_k=top_k, cities=wanted, mode=mode)
+    except ValueError as exc:  # e.g. nothing searchable left after normalisation
+        raise validation_error(query_loc, str(exc)) from None
+    results = [SearchResult.from_hit(hit, outcome.resolved_query) for hit in outcome.hits]
+    return SearchResponse(query=text, resolved_query=outcome.resolved_query, results=results)
+
+
+@router.post("", response_model=SearchResponse, responses=COMMON_RESPONSES, summary="Search the plans")
+def search(body: SearchRequest, snapshot: SnapshotDep, settings: SettingsDep) -> SearchResponse:
+    """Best-first paragraphs for `query`, each with its citation and best-matching sentence.
+
+    `history` (earlier user turns) lets a follow-up such as 那安阳呢？ be resolved;
+    `resolved_query` shows what was actually searched.
+    """
+    return _search(snapshot, settings, query=body.query, top_k=body.top_k, cities=body.cities,
+                   mode=body.mode, history=body.history, part="body")
+
+
+@router.get("", response_model=SearchResponse, responses=COMMON_RESPONSES, summary="Search (quick form)")
+def search_get(
+    snapshot: SnapshotDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, description="The question.", examples=[EXAMPLE_QUERY])],
+    top_k: Annotated[int, Query(ge=1, le=MAX_TOP_K, description="How many paragraphs.")] = 10,
+    city: Annotated[list[str], Query(max_length=MAX_CITIES, description="Restrict to a city (repeatable).")] = [],
+    mode: Annotated[Mode, Query(description="bm25, dense or hybrid.")] = "hybrid",
+) -> SearchResponse:
+    """Same as POST without history: `GET /api/v1/search?q=铁岭 清洁取暖&top_k=3&city=铁岭`."""
+    return _search(snapshot, settings, query=q, top_k=top_k, cities=city, mode=mode, history=(), part="query")

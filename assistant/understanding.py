@@ -1,0 +1,201 @@
+"""Query understanding: which cities, year, indicators and kind of answer a question asks for.
+
+Everything is read from data, not from code: city names come from the documents'
+metadata (so plans added later are recognised), indicator names and their
+equivalents from the synonym groups in `index/lexicon/synonyms.tsv`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.model import QueryAnalysis
+from corpus.model import DocumentMeta
+
+# Full-width digits, percent and dot as ASCII; Chinese punctuation is kept (NFKC would turn "，" into ",").
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+
+_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"二[〇零○]([〇零○一二三四五六七八九]{2})年")
+_YEAR = re.compile(r"(?<![比较\d])(20\d{2})(?!\d)(?:\s*年)?(?!基础|水平)")
+
+# Words that ask for a number, for measures, for departments, or compare cities.
+_RESPONSIBILITY = re.compile(r"谁|牵头|负责|责任单位|责任部门|主管部门|哪个部门|哪些部门|什么部门|部门")
+_FIGURE_STRONG = re.compile(r"多少|几[个家座项%]?|多大|多高|数值|百分之|具体数|目标值|指标值|要到|达到什么")
+_MEASURE = re.compile(r"措施|怎么|如何|怎样|举措|做法|工作|任务|推进|开展|哪些|什么|手段|办法|方面|内容")
+# Canonical indicator names that denote a measurable quantity (asking about one asks for its figure).
+_METRIC = re.compile(r"(率|比例|比重|占比|能耗|效率|量|强度|能力|排放)$")
+_FIGURE_WEAK = re.compile(r"目标|指标|率|比例|比重|占比|下降|降低|提高|达到|控制|减排量|总量|多少")
+_FIGURE_WEAK_ASK = re.compile(r"目标|指标|要达到|达到|下降|降低|提高")
+_COMPARE = re.compile(r"比较|对比|相比|哪个城市|哪个市|哪些城市|各市|各城市|分别|差异|区别|谁更|哪个更")
+
+# Function words removed when reading the topic of a question (what it is about).
+_TOPIC_NOISE = re.compile(
+    r"请问|请|那么|那|还有|另外|以及|和|与|、|这项|这些|这个|该项|上述|此项|主要(?=由|是|有)|量化|具体|"
+    r"到底|究竟|具体|分别|各自|"
+    r"(?:要|需要|应|应该|将|计划|预计|能|可以)?(?:达到|提高到|提升到|降到|下降到|控制在|下降|降低|提高|提升|减少|增长|到)?"
+    r"(?:多少|几何|几|什么水平|多大|多高)|"
+    r"的?(?:目标值|指标值|目标|指标|数值|要求|规划|安排)(?:是|为)?|"
+    r"有哪些|有什么|哪些|什么|怎么样|怎样|如何|怎么|是否|有没有|"
+    r"由谁|谁来|谁|牵头负责|牵头|负责|哪个部门|部门|责任单位|"
+    r"方案|计划|方面|情况|措施|举措|做法|工作|"
+    r"呢|吗|吧|啊|呀|"
+    r"[的是了]|"
+    r"[\s?？!！。，,；;：:、“”\"'《》（）()]"
+)
+
+
+@dataclass(frozen=True)
+class CityMention:
+    city: str  # full name, as in DocumentMeta.city
+    start: int
+    end: int
+
+
+def normalise(text: str) -> str:
+    """Simplified Chinese, half-width digits, no whitespace runs: the form every rule reads."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = _t2s(text).translate(_HALF_WIDTH)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc  # imported lazily: only needed once a question arrives
+
+    return opencc.OpenCC("t2s")
+
+
+def _t2s(text: str) -> str:
+    return _converter().convert(text) if text else text
+
+
+def _city_aliases(documents: Iterable[DocumentMeta | str]) -> list[tuple[str, str]]:
+    """(alias, full city name), longest alias first so 铁岭市 wins over 铁岭."""
+    aliases: dict[str, str] = {}
+    for doc in documents:
+        city = doc if isinstance(doc, str) else doc.city
+        short = DocumentMeta(doc_id="", city=city, province="", title="").city_short
+        aliases.setdefault(city, city)
+        aliases.setdefault(short, city)
+    return sorted(aliases.items(), key=lambda kv: -len(kv[0]))
+
+
+def city_mentions(text: str, documents: Iterable[DocumentMeta | str]) -> list[CityMention]:
+    """Every non-overlapping mention of a known city, in reading order."""
+    taken: list[CityMention] = []
+    for alias, city in _city_aliases(documents):
+        for m in re.finditer(re.escape(alias), text):
+            if all(m.end() <= t.start or m.start() >= t.end for t in taken):
+                taken.append(CityMention(city, m.start(), m.end()))
+    return sorted(taken, key=lambda t: t.start)
+
+
+def detect_cities(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.city for m in city_mentions(text, documents)))
+
+
+def detect_year(text: str) -> int | None:
+    m = _CN_YEAR.search(text)
+    if m:
+        return 2000 + int("".join(_CN_DIGITS[c] for c in m.group(1)))
+    m = _YEAR.search(text)
+    return int(m.group(1)) if m else None
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """The synonym groups of the lexicon, canonical term first."""
+    from index.lexicon import synonym_groups as load
+
+    return tuple(tuple(group) for group in load())
+
+
+def group_of(term: str) -> tuple[str, ...]:
+    """The synonym group a canonical name or term belongs to; (term,) when it has none."""
+    low = term.lower()
+    for group in synonym_groups():
+        if any(t.lower() == low for t in group):
+            return group
+    return (term,)
+
+
+def indicator_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Non-overlapping (start, end, group) matches of synonym terms, longest first, in reading order."""
+    low = text.lower()
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    terms = sorted(((t.lower(), g) for g in synonym_groups() for t in g), key=lambda tg: -len(tg[0]))
+    for term, group in terms:
+        start = low.find(term)
+        while start >= 0:
+            end = start + len(term)
+            if all(end <= s or start >= e for s, e, _ in found):
+                found.append((start, end, group))
+            start = low.find(term, start + 1)
+    return sorted(found)
+
+
+def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()) -> str:
+    if _RESPONSIBILITY.search(text):
+        return "responsibility"
+    strong = bool(_FIGURE_STRONG.search(text))
+    metric = any(_METRIC.search(name) for name in indicators)
+    figure_ish = strong or metric or bool(_FIGURE_WEAK.search(text))
+    if figure_ish and (len(cities) > 1 or (_COMPARE.search(text) and not cities)):
+        if strong or not _MEASURE.search(text):
+            return "comparison"
+    if strong:
+        return "figure"
+    if _MEASURE.search(text):
+        return "measure"
+    return "figure" if figure_ish else "measure"
+
+
+def is_metric(indicator: str) -> bool:
+    """Whether a canonical indicator name denotes a measurable quantity (a rate, a total…)."""
+    return bool(_METRIC.search(indicator))
+
+
+def has_own_ask(text: str) -> bool:
+    """Whether the question says what it wants (a figure, measures, departments) in words."""
+    return any(p.search(text) for p in (_RESPONSIBILITY, _FIGURE_STRONG, _MEASURE, _FIGURE_WEAK_ASK))
+
+
+def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
+    """What the question is about once cities, years and question words are removed."""
+    for m in reversed(city_mentions(text, documents)):
+        text = text[: m.start] + " " + text[m.end :]
+    text = _CN_YEAR.sub(" ", text)
+    text = re.sub(r"(?:比|较|在)\s*20\d{2}\s*年(?:基础上|水平)?", " ", text)
+    text = re.sub(r"(?:到|至|在)?\s*20\d{2}\s*年?(?:底|末|前)?", " ", text)
+    text = re.sub(r"[“\"]?十四五[”\"]?(?:时期|期间|末)?", " ", text)
+    text = _TOPIC_NOISE.sub("", text)
+    text = re.sub(r"(?:要|需要|应|将)?(?:下降|降低|降|提高|提升|达到|达|控制到|控制在|控制|稳定在|稳定|"
+                  r"保持在|保持|减少|增长|削减|压减)$", "", text)
+    # Single function characters left at the edges ("有量化目标吗" -> "有", "主要由…" -> "由").
+    return re.sub(r"^[有由要把对在将为从]+|[有由要把对在将为从]+$", "", text)
+
+
+def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnalysis:
+    """Read cities, year, indicators, kind and BM25 expansions from one question."""
+    documents = list(documents)
+    text = normalise(question)
+    cities = detect_cities(text, documents)
+    matches = indicator_matches(text)
+    indicators = tuple(dict.fromkeys(group[0] for _, _, group in matches))
+    present = text.lower()
+    expansions = tuple(
+        dict.fromkeys(t for _, _, group in matches for t in group if t.lower() not in present)
+    )
+    return QueryAnalysis(
+        text=text,
+        cities=cities,
+        year=detect_year(text),
+        indicators=indicators,
+        kind=detect_kind(text, cities, indicators),  # type: ignore[arg-type]
+        expansions=expansions,
+    )

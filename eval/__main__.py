@@ -1,0 +1,104 @@
+"""`python -m eval`: run the retrieval evaluation, compare two runs, update the baseline.
+
+  python -m eval run [--modes bm25,dense,hybrid,assistant] [--questions FILE] [--name NAME]
+                     [--top-k 10] [--data-dir DIR] [--plugin MODULE]
+  python -m eval compare OLD.json NEW.json
+  python -m eval baseline --from eval/results/NAME.json [--out eval/baseline.json]
+
+Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m eval", description="Retrieval evaluation harness.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run modes over the question set and write eval/results/<name>.*")
+    run.add_argument("--modes", default="bm25,dense,hybrid,assistant",
+                     help="comma-separated registered modes (default: %(default)s)")
+    run.add_argument("--questions", type=Path, default=None, help="question file (default: eval/questions.jsonl)")
+    run.add_argument("--name", default="latest", help="results name (default: %(default)s)")
+    run.add_argument("--top-k", type=int, default=10, help="results per question (default: %(default)s)")
+    run.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
+    run.add_argument("--plugin", action="append", default=[], help="module that registers extra modes")
+    run.add_argument("--out-dir", type=Path, default=None, help="results directory (default: eval/results)")
+    cmp_ = sub.add_parser("compare", help="questions that got better or worse per mode")
+    cmp_.add_argument("old", type=Path)
+    cmp_.add_argument("new", type=Path)
+    base = sub.add_parser("baseline", help="record hybrid/assistant Recall@5 and Hit@1 from a results file")
+    base.add_argument("--from", dest="source", type=Path, required=True)
+    base.add_argument("--out", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
+    return parser
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from eval.harness import evaluate
+    from eval.questions import QuestionSetError, load_questions
+    from eval.report import RESULTS_DIR, overall_table, write_results
+    from eval.runner import EvalContext, UnknownMode, get_mode, load_plugin
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", args.name):
+        parser.error(f"invalid --name {args.name!r} (letters, digits, _ . - only)")
+    if not 1 <= args.top_k <= 100:
+        parser.error("--top-k must be between 1 and 100")
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes:
+        parser.error("--modes is empty")
+    try:
+        for module in args.plugin:
+            load_plugin(module)
+        for mode in modes:
+            get_mode(mode)
+        questions = load_questions(args.questions)
+    except (UnknownMode, QuestionSetError) as err:
+        parser.error(str(err))
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        parser.error(f"--data-dir {args.data_dir} is not a directory")
+    results = evaluate(questions, modes, EvalContext(data_dir=args.data_dir), args.top_k, args.name,
+                       args.questions, progress=lambda msg: print(msg, file=sys.stderr))
+    for mode, reason in results["skipped"].items():
+        print(f"skipped {mode}: {reason}", file=sys.stderr)
+    if not results["metrics"]:
+        print("error: no mode could run", file=sys.stderr)
+        return 2
+    paths = write_results(results, args.out_dir or RESULTS_DIR)
+    print(overall_table(results))
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args, parser)
+    from eval.report import load_results
+
+    if args.command == "compare":
+        from eval.compare import compare, format_comparison
+
+        try:
+            old, new = load_results(args.old), load_results(args.new)
+        except ValueError as err:
+            parser.error(str(err))
+        print(format_comparison(compare(old, new)))
+        return 0
+    from eval.baseline import BASELINE, baseline_from_results, write_baseline
+
+    try:
+        record = baseline_from_results(load_results(args.source))
+    except ValueError as err:
+        parser.error(str(err))
+    path = write_baseline(record, args.out or BASELINE)
+    print(f"wrote {path.name}: " + "; ".join(
+        f"{mode} " + ", ".join(f"{k}={v:.4f}" for k, v in vals.items()) for mode, vals in record["modes"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

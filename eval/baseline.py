@@ -1,0 +1,66 @@
+"""The regression gate: recorded Recall@5 and Hit@1 that a change may not lower.
+
+`eval/baseline.json` is updated only on purpose (`python -m eval baseline --from FILE`), from
+a results file, so the recorded figures always come from one reproducible run.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+BASELINE = Path(__file__).resolve().parent / "baseline.json"
+GATED_MODES: tuple[str, ...] = ("hybrid", "assistant")
+GATED_METRICS: tuple[str, ...] = ("Recall@5", "Hit@1")
+TOLERANCE = 1e-9  # float noise only: any real drop fails
+
+
+def baseline_from_results(results: Mapping[str, Any]) -> dict[str, Any]:
+    """The baseline record for the gated modes present in `results`."""
+    modes = {
+        mode: {m: results["metrics"][mode]["overall"][m] for m in GATED_METRICS}
+        for mode in GATED_MODES
+        if mode in results["metrics"]
+    }
+    if not modes:
+        raise ValueError(f"results {results.get('name')!r} contain none of the gated modes {GATED_MODES}")
+    settings = results.get("settings", {})
+    return {
+        "source": results.get("name", ""),
+        "date": settings.get("date", ""),
+        "commit": settings.get("commit", ""),
+        "embedder": settings.get("embedder", ""),
+        "top_k": settings.get("top_k"),
+        "questions": settings.get("questions"),
+        "modes": modes,
+    }
+
+
+def write_baseline(record: Mapping[str, Any], path: Path = BASELINE) -> Path:
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_baseline(path: Path = BASELINE) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ValueError(f"cannot read baseline {path.name}: {err}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("modes"), dict):
+        raise ValueError(f"{path.name} is not a baseline file")
+    return data
+
+
+def regressions(baseline: Mapping[str, Any], metrics: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """One message per gated figure that dropped below the baseline (or whose mode did not run)."""
+    problems = []
+    for mode, recorded in baseline["modes"].items():
+        if mode not in metrics:
+            problems.append(f"{mode}: not evaluated")
+            continue
+        for name, value in recorded.items():
+            now = metrics[mode]["overall"][name]
+            if now < value - TOLERANCE:
+                problems.append(f"{mode} {name}: {now:.4f} < baseline {value:.4f}")
+    return problems

@@ -1,0 +1,45 @@
+"""One evaluation run end to end: questions -> modes -> scores -> results record."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from eval.metrics import score_questions
+from eval.questions import DEFAULT_QUESTIONS, Question
+from eval.report import REPO_DIR, build_results, index_settings
+from eval.runner import EvalContext, ModeRun, run_mode
+
+DEFAULT_MODES: tuple[str, ...] = ("bm25", "dense", "hybrid", "assistant")
+
+
+def evaluate(
+    questions: Sequence[Question],
+    modes: Sequence[str] = DEFAULT_MODES,
+    ctx: EvalContext | None = None,
+    top_k: int = 10,
+    name: str = "latest",
+    questions_file: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run `modes` over `questions` and return the results record (see eval.report)."""
+    ctx = ctx or EvalContext()
+    runs: list[ModeRun] = [run_mode(m, questions, ctx, top_k, progress) for m in modes]
+    scores = {}
+    for run in runs:
+        if not run.skipped:
+            rankings = {r.qid: r.chunks for r in run.results}
+            ranks = {r.qid: r.gold_ranks for r in run.results}
+            scores[run.mode] = score_questions(questions, rankings, ranks)
+    source = Path(questions_file or DEFAULT_QUESTIONS).resolve()
+    try:
+        shown = str(source.relative_to(REPO_DIR))
+    except ValueError:
+        shown = source.name  # never record an absolute machine path
+    settings = {
+        **(index_settings(ctx.opened_index) if ctx.opened_index is not None else {"embedder": ""}),
+        "top_k": top_k,
+        "questions_file": shown,
+        "questions": len(questions),
+    }
+    return build_results(name, questions, runs, scores, settings)

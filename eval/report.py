@@ -1,0 +1,251 @@
+"""Results of one evaluation run: the JSON record, the Markdown report, the chart, the table.
+
+The JSON is the source of truth (`compare` and `baseline` read it); the Markdown and the PNG
+are views of it and can be regenerated from it with `write_views`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from eval.metrics import METRICS, QuestionScore, aggregate, aggregate_by, latency_summary
+from eval.questions import QUESTION_TYPES, Question
+from eval.runner import ModeRun
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+REPO_DIR = Path(__file__).resolve().parent.parent
+SNIPPET_CHARS = 120
+CHART_METRICS = ("Hit@1", "Hit@5", "Recall@5", "Recall@10", "MRR@10", "nDCG@10")
+
+
+def git_commit() -> dict[str, Any]:
+    """HEAD commit and whether the tree has local changes; empty when git is unavailable."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_DIR, capture_output=True,
+                             text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_DIR, capture_output=True,
+                               text=True, timeout=10, check=True).stdout.strip() != ""
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": "", "dirty": None}
+    return {"commit": sha, "dirty": dirty}
+
+
+def index_settings(index: Any) -> dict[str, Any]:
+    """What identifies the index that was searched: embedder, corpus hash, sizes."""
+    manifest = getattr(index, "manifest", None)
+    return {
+        "embedder": getattr(manifest, "embedder_id", ""),
+        "corpus_hash": getattr(manifest, "corpus_hash", ""),
+        "chunks": getattr(manifest, "chunks", None),
+        "window_scheme": getattr(manifest, "window_scheme", ""),
+    }
+
+
+def _question_record(q: Question, run: Any, score: QuestionScore) -> dict[str, Any]:
+    top = run.chunks[0] if run.chunks else None
+    return {
+        "id": q.id,
+        "type": q.type,
+        "city": q.city_label,
+        "question": q.question,
+        "history": list(q.history),
+        "gold": list(q.gold),
+        "gold_ranks": list(score.gold_ranks),
+        "metrics": dict(score.values),
+        "latency_ms": round(run.latency_ms, 3),
+        "top_ids": [c.chunk_id for c in run.chunks],
+        "first": {"chunk_id": top.chunk_id, "city": top.city, "citation": top.citation,
+                  "text": top.text[:SNIPPET_CHARS]} if top else None,
+        "error": run.error,
+    }
+
+
+def build_results(
+    name: str,
+    questions: Sequence[Question],
+    mode_runs: Sequence[ModeRun],
+    scores: Mapping[str, Sequence[QuestionScore]],
+    settings: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The JSON-serialisable record of a run."""
+    by_id = {q.id: q for q in questions}
+    metrics: dict[str, Any] = {}
+    per_question: dict[str, Any] = {}
+    for run in mode_runs:
+        if run.skipped:
+            continue
+        mode_scores = scores[run.mode]
+        metrics[run.mode] = {
+            "overall": aggregate(mode_scores),
+            "by_type": aggregate_by(mode_scores, "type"),
+            "by_city": aggregate_by(mode_scores, "city"),
+            "latency_ms": latency_summary([r.latency_ms for r in run.results]),
+            "errors": sum(1 for r in run.results if r.error),
+        }
+        per_question[run.mode] = [
+            _question_record(by_id[r.qid], r, s) for r, s in zip(run.results, mode_scores, strict=True)
+        ]
+    return {
+        "name": name,
+        "settings": {
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            **git_commit(),
+            **settings,
+            "modes": [r.mode for r in mode_runs if not r.skipped],
+        },
+        "skipped": {r.mode: r.skipped for r in mode_runs if r.skipped},
+        "metrics": metrics,
+        "questions": per_question,
+    }
+
+
+def load_results(path: Path | str) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ValueError(f"cannot read {path}: {err.strerror}") from None
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path.name} is not valid JSON ({err.msg})") from None
+    if not isinstance(data, dict) or "metrics" not in data or "questions" not in data:
+        raise ValueError(f"{path.name} is not an eval results file")
+    return data
+
+
+def write_results(results: Mapping[str, Any], out_dir: Path = RESULTS_DIR) -> dict[str, Path]:
+    """Write <name>.json, <name>.md and <name>.png; returns the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = out_dir / str(results["name"])
+    paths = {"json": base.with_suffix(".json"), "md": base.with_suffix(".md"), "png": base.with_suffix(".png")}
+    paths["json"].write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    paths["md"].write_text(markdown(results), encoding="utf-8")
+    write_chart(results, paths["png"])
+    return paths
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def overall_table(results: Mapping[str, Any]) -> str:
+    """Plain-text table: one row per mode, the metrics and the latency."""
+    header = ["mode", *METRICS, "mean ms", "p95 ms"]
+    rows = [header]
+    for mode, m in results["metrics"].items():
+        lat = m["latency_ms"]
+        rows.append([mode, *(_fmt(m["overall"][k]) for k in METRICS), f"{lat['mean']:.1f}", f"{lat['p95']:.1f}"])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    n = next(iter(results["metrics"].values()))["overall"]["n"] if results["metrics"] else 0
+    return "\n".join(lines) + f"\n({int(n)} questions)"
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+def _group_table(results: Mapping[str, Any], group: str, metric: str, order: Sequence[str]) -> list[str]:
+    modes = list(results["metrics"])
+    keys = [k for k in order if any(k in results["metrics"][m][group] for m in modes)]
+    keys += sorted({k for m in modes for k in results["metrics"][m][group]} - set(keys))
+    rows = []
+    for key in keys:
+        cells = [results["metrics"][m][group].get(key, {}).get(metric) for m in modes]
+        n = next((results["metrics"][m][group][key]["n"] for m in modes if key in results["metrics"][m][group]), 0)
+        rows.append([key, str(int(n)), *("" if c is None else _fmt(c) for c in cells)])
+    return _md_table([group.removeprefix("by_"), "n", *modes], rows)
+
+
+def failures(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Questions whose golds are not all among the first n results (n = number of golds)."""
+    out = []
+    for rec in records:
+        ranks = rec["gold_ranks"]
+        if not all(r is not None and r <= len(ranks) for r in ranks):
+            out.append(rec)
+    return out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(results: Mapping[str, Any]) -> str:
+    s = results["settings"]
+    lines = [f"# Retrieval evaluation: {results['name']}", ""]
+    lines.append(f"- date: {s.get('date', '')}; commit: {s.get('commit', '') or 'n/a'}"
+                 f"{' (uncommitted changes)' if s.get('dirty') else ''}")
+    lines.append(f"- embedder: {s.get('embedder', '') or 'n/a'}; top_k: {s.get('top_k')}; "
+                 f"questions: {s.get('questions')} ({s.get('questions_file', '')})")
+    for mode, reason in results.get("skipped", {}).items():
+        lines.append(f"- mode `{mode}` skipped: {reason}")
+    lines += ["", "Hit@k: all golds of a question in the top k (cross-city: every city's clause, so a "
+              "cross-city question with two or more golds never scores Hit@1). "
+              "Recall@k, MRR@10, nDCG@10: ir-measures (pytrec_eval) over gold-level qrels. "
+              "Latency: wall time per search call; modes share one index and its query-vector cache, "
+              "so a mode run after `dense` does not pay for embedding the same query again.", ""]
+    lines += ["## Overall", ""]
+    header = ["mode", *METRICS, "mean ms", "p95 ms", "errors"]
+    rows = []
+    for mode, m in results["metrics"].items():
+        lat = m["latency_ms"]
+        rows.append([mode, *(_fmt(m["overall"][k]) for k in METRICS), f"{lat['mean']:.1f}",
+                     f"{lat['p95']:.1f}", str(m.get("errors", 0))])
+    lines += _md_table(header, rows)
+    for group, title in (("by_type", "By question type"), ("by_city", "By city")):
+        order = QUESTION_TYPES if group == "by_type" else ()
+        for metric in ("Hit@1", "Recall@5", "MRR@10"):
+            lines += ["", f"## {title}: {metric}", ""]
+            lines += _group_table(results, group, metric, order)
+    lines += ["", "## Failures", "",
+              "A question fails when its golds are not all among the first n results "
+              "(n = its number of golds). Ranks: position of each gold in the top k, - = not retrieved.", ""]
+    for mode, records in results["questions"].items():
+        failed = failures(records)
+        lines += [f"### {mode}: {len(failed)} of {len(records)}", ""]
+        rows = []
+        for rec in failed:
+            first = rec.get("first") or {}
+            asked = " / ".join([*rec["history"], rec["question"]])
+            ranks = ",".join("-" if r is None else str(r) for r in rec["gold_ranks"])
+            first_text = f"[{first.get('city', '')}] {first.get('text', '')}" if first else "(nothing)"
+            rows.append([rec["id"], rec["type"], _cell(asked), _cell(" ‖ ".join(rec["gold"])), ranks,
+                         _cell(first_text + (f" ERROR {rec['error']}" if rec.get("error") else ""))])
+        lines += _md_table(["id", "type", "question", "gold", "ranks", "first result"], rows) if rows else ["(none)"]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_chart(results: Mapping[str, Any], path: Path) -> None:
+    """Grouped bar chart, one group per metric, one bar per mode (ASCII labels only)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    modes = list(results["metrics"])
+    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=120)
+    x = np.arange(len(CHART_METRICS))
+    width = 0.8 / max(1, len(modes))
+    for i, mode in enumerate(modes):
+        values = [results["metrics"][mode]["overall"][m] for m in CHART_METRICS]
+        bars = ax.bar(x + (i - (len(modes) - 1) / 2) * width, values, width, label=mode)
+        ax.bar_label(bars, fmt="%.2f", fontsize=6, padding=1)
+    ax.set_xticks(x, CHART_METRICS)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("score")
+    n = int(next(iter(results["metrics"].values()))["overall"]["n"]) if modes else 0
+    ax.set_title(f"Retrieval eval '{results['name']}' ({n} questions)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

@@ -1,0 +1,177 @@
+"""Dense retriever: faiss inner product over L2-normalised window vectors.
+
+Paragraphs here run to several hundred characters, past what e5-small reads well (512
+tokens, and quality drops well before that), so each chunk is embedded as one or more
+windows of at most `WINDOW_CHARS` characters cut at sentence boundaries. Each window is
+prefixed with the chunk's city and section headings, so a window deep inside a paragraph
+still says what it is about; a chunk scores the max over its windows.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+import faiss
+import numpy as np
+
+from corpus.model import Chunk
+from index.bm25 import filter_mask
+from index.embedders import Embedder
+from index.types import Filters, Hit
+
+IndexType = Literal["flat", "hnsw", "ivf"]
+INDEX_TYPES: tuple[str, ...] = ("flat", "hnsw", "ivf")
+WINDOW_CHARS = 300
+WINDOW_SCHEME = "v1-300-city-section"  # recorded in the manifest: a change forces re-embedding
+_CLAUSE_RE = re.compile(r"[^，、：,:]+[，、：,:]?")
+
+
+def window_prefix(chunk: Chunk) -> str:
+    head = " ".join(chunk.section)
+    return f"{chunk.city} {head}：" if head else f"{chunk.city}："
+
+
+def chunk_windows(chunk: Chunk, max_chars: int = WINDOW_CHARS) -> list[str]:
+    """The texts embedded for `chunk`: prefix + up to `max_chars` of whole sentences each."""
+    sentences = [unicodedata.normalize("NFKC", s).strip() for s in (chunk.sentences or (chunk.text,))]
+    pieces: list[str] = []
+    for sentence in filter(None, sentences):
+        pieces.extend(_split_long(sentence, max_chars))
+    windows: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + len(piece) > max_chars:
+            windows.append(current)
+            current = ""
+        current += piece
+    if current or not windows:
+        windows.append(current)
+    prefix = window_prefix(chunk)
+    return [prefix + w for w in windows]
+
+
+def _split_long(sentence: str, max_chars: int) -> list[str]:
+    """A sentence longer than `max_chars` is cut at commas, then hard-cut as a last resort."""
+    if len(sentence) <= max_chars:
+        return [sentence]
+    out, current = [], ""
+    for clause in _CLAUSE_RE.findall(sentence) or [sentence]:
+        while len(clause) > max_chars:
+            out.append(clause[:max_chars])
+            clause = clause[max_chars:]
+        if current and len(current) + len(clause) > max_chars:
+            out.append(current)
+            current = ""
+        current += clause
+    if current:
+        out.append(current)
+    return out
+
+
+def make_faiss_index(vectors: np.ndarray, index_type: str = "flat") -> faiss.Index:
+    """Inner-product faiss index over normalised `vectors` (cosine similarity).
+
+    flat: exact, best below ~100k windows; hnsw: graph ANN for larger sets (no training);
+    ivf: inverted lists, trained on the vectors themselves (needs a few dozen per list).
+    """
+    if index_type not in INDEX_TYPES:
+        raise ValueError(f"unknown index_type {index_type!r}; choose from {', '.join(INDEX_TYPES)}")
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    n, dim = vectors.shape
+    if index_type == "flat" or n == 0:
+        index = faiss.IndexFlatIP(dim)
+    elif index_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    else:
+        nlist = max(1, min(int(np.sqrt(n)), n // 39))  # faiss wants >= 39 training points per list
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.nprobe = min(nlist, 8)
+    if n:
+        index.add(vectors)
+    return index
+
+
+class DenseRetriever:
+    """Semantic retriever: window vectors in faiss, chunk score = best window."""
+
+    source = "dense"
+
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        window_owner: np.ndarray,
+        index: faiss.Index,
+        embedder: Embedder,
+        index_type: str = "flat",
+    ) -> None:
+        self.chunks = tuple(chunks)
+        self.window_owner = np.asarray(window_owner, dtype=np.int64)
+        if index.ntotal != len(self.window_owner):
+            raise ValueError(f"faiss index has {index.ntotal} vectors for {len(self.window_owner)} windows")
+        self.index = index
+        self.embedder = embedder
+        self.index_type = index_type
+
+    @classmethod
+    def from_vectors(
+        cls,
+        chunks: Sequence[Chunk],
+        window_owner: np.ndarray,
+        vectors: np.ndarray,
+        embedder: Embedder,
+        index_type: str = "flat",
+    ) -> "DenseRetriever":
+        return cls(chunks, window_owner, make_faiss_index(vectors, index_type), embedder, index_type)
+
+    def retrieve(self, query: str, top_k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        vector = self.embedder.embed_queries([query])[0]
+        return self.retrieve_vector(vector, top_k, filters)
+
+    def retrieve_vector(
+        self, vector: np.ndarray, top_k: int = 10, filters: Filters | None = None
+    ) -> list[Hit]:
+        """Best chunks for a query vector; windows of chunks `filters` rejects are skipped,
+        searching deeper (4x each round) until `top_k` chunks are found or all are seen."""
+        total = self.index.ntotal
+        mask = filter_mask(self.chunks, filters or Filters())
+        if top_k <= 0 or total == 0 or not mask.any():
+            return []
+        query = np.ascontiguousarray(np.asarray(vector, dtype=np.float32).reshape(1, -1))
+        k = min(total, max(64, top_k * 8))
+        while True:
+            scores, ids = self.index.search(query, k)
+            best: dict[int, float] = {}
+            for score, wid in zip(scores[0], ids[0]):
+                if wid < 0:
+                    continue
+                owner = int(self.window_owner[wid])
+                if mask[owner] and score > best.get(owner, -np.inf):
+                    best[owner] = float(score)
+            if len(best) >= top_k or k >= total:
+                break
+            k = min(total, k * 4)
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+        return [Hit(chunk=self.chunks[i], score=s, source=self.source) for i, s in ranked]
+
+    # --- persistence ---------------------------------------------------------
+
+    def save(self, index_path: Path, owner_path: Path) -> None:
+        faiss.write_index(self.index, str(index_path))
+        np.save(owner_path, self.window_owner.astype(np.int32), allow_pickle=False)
+
+    @classmethod
+    def load(
+        cls, index_path: Path, owner_path: Path, chunks: Sequence[Chunk], embedder: Embedder,
+        index_type: str = "flat",
+    ) -> "DenseRetriever":
+        index = faiss.read_index(str(index_path))
+        owner = np.load(owner_path, allow_pickle=False)
+        if len(owner) and int(owner.max()) >= len(chunks):
+            raise ValueError("window map points past the last chunk")
+        return cls(chunks, owner, index, embedder, index_type)

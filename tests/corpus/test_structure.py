@@ -1,0 +1,57 @@
+from corpus.structure import annotate, classify, detect_title, is_title_line, lead_indices, parse_heading
+
+
+def test_parse_heading_levels_and_labels():
+    h = parse_heading("三、推进节能减排重点工作")
+    assert (h.level, h.label, h.text, h.inline) == (1, "三、", "推进节能减排重点工作", False)
+    h = parse_heading("（一）重点行业绿色升级改造。以钢铁、建材为重点。")
+    assert (h.level, h.label, h.text, h.inline) == (2, "（一）", "重点行业绿色升级改造", True)
+    assert parse_heading("(八) 煤炭清洁高效利用工程。落实替代。").label == "（八）"
+    assert parse_heading("1．严格准入。加强管理。").label == "1."
+    assert parse_heading("2. 提升能效").level == 3
+    assert parse_heading("（1）加强监测").label == "（1）"
+    assert parse_heading("附件 2").label == "附件2"
+    for text in ("1.3万吨", "2025年，全市下降", "（此件公开发布）", "（市生态环境局负责）", "附件2的内容很长。"):
+        assert parse_heading(text) is None, text
+
+
+def test_title_lines():
+    assert is_title_line("铁岭市“十四五”节能减排综合工作方案")
+    assert is_title_line("安顺市人民政府关于印发安顺市“十四五”节能减排综合工作方案的通知")
+    assert not is_title_line("三门峡市“十四五”节能减排综合工作方案发布！")
+    assert not is_title_line("现将《安顺市“十四五”节能减排综合工作方案》印发给你们，请认真贯彻执行。")
+    assert detect_title(["…的通知", "安顺市人民政府关于印发安顺市方案的通知", "《安顺市“十四五”节能减排综合工作方案》"]) == (
+        "安顺市“十四五”节能减排综合工作方案"
+    )
+    assert detect_title(["没有标题的正文。"]) == ""
+
+
+def test_caption_before_table_is_a_section():
+    texts = ["五、组织实施", "（三）实施全面节约。开展行动。", "“十四五”各县（市、区）能耗强度降低目标", "县（市、区）\t目标", "林州市\t19"]
+    assert classify(texts)[2] == "caption"
+    infos = annotate(texts)
+    assert infos[2].kind == "heading"
+    assert [i.section_path for i in infos[3:]] == ["附表", "附表"]
+
+
+def test_lead_needs_news_markers():
+    texts = ["某网讯：近日，某市印发方案。", "各县人民政府：", "现将方案印发给你们。"]
+    assert lead_indices(texts, classify(texts)) == {0}
+    plain = ["开头的一段说明。", "一、总体要求", "正文。"]
+    assert lead_indices(plain, classify(plain)) == set()
+
+
+def test_section_ordinals_restart_per_section():
+    texts = ["标题方案", "前言。", "一、总体要求", "第一段。", "第二段。", "二、主要目标", "（一）目标一。正文。", "（二）目标二。正文。"]
+    infos = annotate(texts)
+    assert [(i.kind, i.section_path, i.section_paragraph) for i in infos] == [
+        ("heading", "", 1),
+        ("body", "", 1),
+        ("heading", "一、", 1),
+        ("body", "一、", 1),
+        ("body", "一、", 2),
+        ("heading", "二、", 1),
+        ("body", "二、（一）", 1),
+        ("body", "二、（二）", 1),
+    ]
+    assert infos[7].section == ("二、主要目标", "（二）目标二")

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import gradio as gr
+import pytest
+
+from assistant.model import Answer, Citation
+from corpus.model import DocumentMeta
+from ui.app import answer_turn, build_blocks, city_choices
+
+
+@dataclass
+class _Recorder:
+    """Records what the page passes on; answers with one citation of `chunk`."""
+
+    chunk: object
+    documents: tuple = ()
+    calls: list = field(default_factory=list)
+
+    @property
+    def index(self):
+        return self
+
+    def neighbours(self, chunk_id, before=1, after=1):
+        return ()
+
+    def answer(self, question, history=()):
+        self.calls.append((question, tuple(history)))
+        return Answer(question=question, resolved_query=question, kind="figure", text="达到70%。",
+                      citations=(Citation(n=1, chunk=self.chunk, highlight="", score=1.0),))
+
+
+def _run(get_assistant, question, chat=(), asked=()):
+    return list(answer_turn(get_assistant, question, list(chat), list(asked), [], 3, "hybrid"))
+
+
+def test_empty_input_gets_a_friendly_message_and_no_search(make_chunk):
+    rec = _Recorder(make_chunk(12, "x"))
+    steps = _run(lambda: rec, "   ")
+    box, chat, asked = steps[-1]
+    assert rec.calls == [] and asked == []
+    assert "请输入问题" in chat[-1]["content"] and chat[-1]["role"] == "assistant"
+
+
+def test_turn_shows_pending_then_answer_and_feeds_history(make_chunk):
+    rec = _Recorder(make_chunk(12, "到2025年达到70%。"))
+    first = _run(lambda: rec, "铁岭 2025年城镇清洁取暖率")
+    assert "正在检索" in first[0][1][-1]["content"]
+    _, chat, asked = first[-1]
+    assert "达到70%" in chat[-1]["content"] and asked == ["铁岭 2025年城镇清洁取暖率"]
+    _, chat, asked = _run(lambda: rec, "那安阳呢？", chat, asked)[-1]
+    assert rec.calls[-1] == ("那安阳呢？", ("铁岭 2025年城镇清洁取暖率",))
+    assert [m["role"] for m in chat] == ["user", "assistant", "user", "assistant"]
+    assert asked == ["铁岭 2025年城镇清洁取暖率", "那安阳呢？"]
+
+
+def test_user_text_is_escaped(make_chunk):
+    rec = _Recorder(make_chunk(12, "x"))
+    _, chat, _ = _run(lambda: rec, "<img src=x onerror=alert(1)>")[-1]
+    assert "<img" not in chat[0]["content"] and "&lt;img" in chat[0]["content"]
+
+
+def test_index_not_ready_and_failures_are_chinese_messages(make_chunk):
+    def not_ready():
+        raise RuntimeError("index is loading")
+
+    _, chat, asked = _run(not_ready, "铁岭")[-1]
+    assert "正在加载" in chat[-1]["content"] and asked == []
+
+    class Broken(_Recorder):
+        def answer(self, question, history=()):
+            raise ValueError("boom")
+
+    _, chat, _ = _run(lambda: Broken(make_chunk(1, "x")), "铁岭")[-1]
+    assert "出错" in chat[-1]["content"] and "boom" not in chat[-1]["content"]
+
+
+def test_city_choices_one_per_city_sorted():
+    docs = [DocumentMeta(doc_id=i, city=c, province=p, title="t") for i, c, p in
+            [("a", "铁岭市", "辽宁省"), ("b", "安阳市", "河南省"), ("c", "铁岭市", "辽宁省")]]
+    assert city_choices(docs) == [("安阳市（河南省）", "安阳市"), ("铁岭市（辽宁省）", "铁岭市")]
+
+
+def test_blocks_build_with_the_chinese_controls():
+    blocks = build_blocks(lambda: None)
+    assert isinstance(blocks, gr.Blocks)
+    config = str(blocks.get_config_file())
+    for label in ("城市筛选", "来源数量", "高级设置", "检索方式", "清空对话", "示例问题", "节能减排政策问答助手"):
+        assert label in config
+
+
+@pytest.fixture(scope="module")
+def real_assistant(search_index):
+    from assistant.service import Assistant
+
+    return Assistant(search_index)
+
+
+@pytest.mark.slow
+def test_city_filter_restricts_the_sources(real_assistant):
+    _, chat, asked = _run_with(real_assistant, "2025年城镇清洁取暖率", cities=["安阳市"])[-1]
+    html = chat[-1]["content"]
+    assert "《安阳市" in html and "《铁岭市" not in html
+    assert len(asked) == 1
+
+
+@pytest.mark.slow
+def test_unrelated_question_says_nothing_was_found(real_assistant):
+    _, chat, _ = _run_with(real_assistant, "火星基地的宇航员招募条件")[-1]
+    assert "未在已收录" in chat[-1]["content"] and "pqa-card" not in chat[-1]["content"]
+
+
+@pytest.mark.slow
+def test_follow_up_uses_the_earlier_question(real_assistant):
+    _, chat, asked = _run_with(real_assistant, "铁岭 2025年城镇清洁取暖率")[-1]
+    _, chat, asked = _run_with(real_assistant, "那安阳呢？", chat, asked)[-1]
+    assert "安阳市" in chat[-1]["content"].split('class="pqa-sources"')[0]
+    assert "《安阳市" in chat[-1]["content"]
+
+
+def _run_with(assistant, question, chat=(), asked=(), cities=(), n_sources=5, mode="hybrid"):
+    return list(answer_turn(lambda: assistant, question, list(chat), list(asked), list(cities), n_sources, mode))

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from corpus.model import Chunk, DocumentMeta
+from ui.document_view import document_router
+
+
+@dataclass
+class _Source:
+    documents: tuple[DocumentMeta, ...]
+    chunks: tuple[Chunk, ...]
+
+    def document_chunks(self, doc_id: str) -> tuple[Chunk, ...]:
+        return tuple(c for c in self.chunks if c.doc_id == doc_id)
+
+
+@pytest.fixture
+def client(meta, hostile_chunk, make_chunk) -> TestClient:
+    chunks = (make_chunk(11, "三、主要任务", kind="heading"), hostile_chunk, make_chunk(13, "下一段"))
+    app = FastAPI()
+    app.include_router(document_router(lambda: _Source((meta,), chunks)))
+    return TestClient(app)
+
+
+def test_document_page_has_anchors_and_escaped_text(client):
+    resp = client.get("/ui-docs/tieling-2022-jnjp")
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
+    page = resp.text
+    for n in (11, 12, 13):
+        assert f'id="p-{n}"' in page
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "《铁岭市“十四五”节能减排综合工作方案》" in page
+    assert ":target" in page  # the anchored paragraph is highlighted by CSS
+    assert page.index('id="p-11"') < page.index('id="p-12"') < page.index('id="p-13"')
+
+
+@pytest.mark.parametrize("doc_id", ["nope", "..", "%2E%2E%2Fetc%2Fpasswd", "a" * 300, "x;drop"])
+def test_unknown_or_malformed_ids_are_404(client, doc_id):
+    resp = client.get(f"/ui-docs/{doc_id}")
+    assert resp.status_code == 404  # ".." is normalised away by the client: a plain 404
+
+
+def test_unknown_id_page_is_in_chinese(client):
+    resp = client.get("/ui-docs/shanghai-2022")
+    assert resp.status_code == 404 and "未找到该政策文件" in resp.text
+
+
+def test_index_not_ready_is_503_not_500():
+    def not_ready():
+        raise RuntimeError("index is loading")
+
+    app = FastAPI()
+    app.include_router(document_router(not_ready))
+    resp = TestClient(app).get("/ui-docs/tieling-2022-jnjp")
+    assert resp.status_code == 503 and "正在加载" in resp.text

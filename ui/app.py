@@ -1,0 +1,298 @@
+"""The Chinese chat page for officials, a Gradio Blocks app mounted at `/ui`.
+
+`mount_ui(app, get_assistant)` is what the API calls. `get_assistant` is called once per
+question (and per page load for the city list), so an index swapped after an upload is
+picked up without remounting.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no phoning home
+
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+
+from assistant.model import Answer  # noqa: E402
+from corpus.model import Chunk, DocumentMeta  # noqa: E402
+from ui.document_view import document_router  # noqa: E402
+from ui.render import (  # noqa: E402
+    NeighbourLookup,
+    render_answer,
+    render_error,
+    render_notice,
+    render_pending,
+    render_user,
+)
+
+log = logging.getLogger("ui")
+
+UI_PATH = "/ui"
+TITLE = "节能减排政策问答助手"
+STATIC_DIR = Path(__file__).parent / "static"
+EXAMPLES = (
+    "铁岭 2025年城镇清洁取暖率是多少？",
+    "安阳市单位GDP能耗下降目标是多少？",
+    "各市2025年城镇新建建筑中绿色建筑面积占比分别是多少？",
+    "三门峡在交通物流节能减排方面有哪些措施？",
+    "定州市节能减排工作由哪些部门负责？",
+)
+MODES = (("混合检索（推荐）", "hybrid"), ("关键词检索（BM25）", "bm25"), ("语义检索（向量）", "dense"))
+DEFAULT_SOURCES = 5
+MAX_SOURCES = 10
+
+# System fonts only: the page must render on an offline intranet (no Google Fonts).
+THEME = gr.themes.Default(
+    primary_hue="red",
+    neutral_hue="slate",
+    font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "sans-serif"],
+    font_mono=["Menlo", "Consolas", "monospace"],
+)
+
+# The chat sanitizer drops inline handlers, so the copy buttons are wired by one delegated
+# listener. navigator.clipboard needs a secure context; plain-http intranets get execCommand.
+HEAD = """<script>
+document.addEventListener('click', function (ev) {
+  var btn = ev.target.closest ? ev.target.closest('.pqa-copy') : null;
+  if (!btn) return;
+  var card = btn.closest('.pqa-card');
+  var cite = card ? card.querySelector('.pqa-cite') : null;
+  if (!cite) return;
+  var text = cite.textContent;
+  function done(ok) {
+    btn.textContent = ok ? '已复制' : '请手动复制';
+    console.log("pqa-scroll"); setTimeout(function () { btn.textContent = '复制引用'; }, 1500);
+  }
+  function fallback() {
+    var ta = document.createElement('textarea');
+    ta.value = text; ta.style.position = 'fixed'; ta.style.opacity = '0';
+    document.body.appendChild(ta); ta.select();
+    var ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    ta.remove(); done(ok);
+  }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+  } else { fallback(); }
+});
+</script>"""
+
+# After an answer arrives, scroll the chat (not the page) so that the question just asked is
+# at the top: long answers then read from the direct answer down, not from the last card.
+SCROLL_TO_LAST_QUESTION = """() => {
+  console.log("pqa-scroll"); setTimeout(function () {
+    var users = document.querySelectorAll('#pqa-chat .pqa-user');
+    var el = users.length ? users[users.length - 1] : null;
+    for (var box = el && el.parentElement; box; box = box.parentElement) {
+      var style = getComputedStyle(box);
+      if (box.scrollHeight > box.clientHeight && /(auto|scroll)/.test(style.overflowY)) {
+        box.scrollTop += el.getBoundingClientRect().top - box.getBoundingClientRect().top - 12;
+        break;
+      }
+    }
+  }, 150);
+}"""
+
+HEADER_HTML = (
+    '<div class="pqa-header"><h1>节能减排政策问答助手</h1>'
+    "<p>基于各市《“十四五”节能减排综合工作方案》原文作答，每条回答均附出处，可点击“查看原文”核对。</p></div>"
+)
+
+
+def _css() -> str:
+    return (STATIC_DIR / "chat.css").read_text(encoding="utf-8")
+
+
+def _index_of(assistant: Any) -> Any:
+    """The SearchIndex behind an Assistant (for neighbours, documents and the viewer)."""
+    return assistant.index
+
+
+def _neighbour_lookup(index: Any) -> NeighbourLookup:
+    """Previous/next paragraph of a chunk in its document (SearchIndex.neighbours)."""
+
+    def lookup(chunk: Chunk) -> tuple[Chunk | None, Chunk | None]:
+        try:
+            around = index.neighbours(chunk.chunk_id, before=1, after=1)
+        except KeyError:  # chunk from an index that has since been swapped
+            return None, None
+        before = next((c for c in around if c.paragraph < chunk.paragraph), None)
+        after = next((c for c in around if c.paragraph > chunk.paragraph), None)
+        return before, after
+
+    return lookup
+
+
+def city_choices(documents: Sequence[DocumentMeta]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the city filter, one per city, sorted for a stable list."""
+    cities = {d.city: d.province for d in documents}
+    return [(f"{city}（{province}）" if province else city, city) for city, province in sorted(cities.items())]
+
+
+def _scope_to_cities(question: str, cities: tuple[str, ...], documents: Sequence[DocumentMeta]) -> str:
+    """Fallback city filter: name the selected cities in a question that names none.
+
+    Used only while `Assistant.answer` takes no `cities` argument; the assistant's own
+    city detection then restricts (or, for several cities, compares) as the filter asks.
+    """
+    from assistant.understanding import detect_cities, normalise
+
+    if not cities or detect_cities(normalise(question), documents):
+        return question
+    return f"{' '.join(cities)} {question}"
+
+
+def _ask(assistant: Any, question: str, history: tuple[str, ...], cities: tuple[str, ...],
+         mode: str) -> tuple[Answer, str]:
+    """Answer with the side-panel options; returns the answer and the question as asked.
+
+    Options go to `Assistant.answer` when its signature takes them (the documented contract
+    is `answer(question, history=())`).
+    """
+    accepted = inspect.signature(assistant.answer).parameters
+    kwargs: dict[str, Any] = {}
+    if "mode" in accepted:
+        kwargs["mode"] = mode
+    if "cities" in accepted:
+        kwargs["cities"] = cities
+    else:
+        question = _scope_to_cities(question, cities, _index_of(assistant).documents)
+    return assistant.answer(question, history=history, **kwargs), question
+
+
+def _not_ready_notice(exc: Exception) -> str:
+    log.warning("assistant not ready: %s", exc)
+    return render_notice("error", "政策库正在加载，请稍候片刻再提问。")
+
+
+def answer_turn(
+    get_assistant: Callable[[], Any],
+    question: str,
+    chat: list[dict[str, str]],
+    asked: list[str],
+    cities: list[str] | None,
+    n_sources: float,
+    mode: str,
+) -> Iterator[tuple[str, list[dict[str, str]], list[str]]]:
+    """One chat turn; yields (cleared input box, chat messages, earlier questions) twice:
+    first with a visible "searching" note, then with the answer."""
+    question = (question or "").strip()
+    chat = list(chat or [])
+    if not question:
+        chat.append({"role": "assistant", "content": render_notice("empty")})
+        yield "", chat, asked
+        return
+    chat.append({"role": "user", "content": render_user(question)})
+    chat.append({"role": "assistant", "content": render_pending()})
+    yield "", list(chat), asked  # the question and a visible "searching" note appear at once
+    try:
+        assistant = get_assistant()
+    except Exception as exc:  # e.g. the API's index is still loading
+        chat[-1] = {"role": "assistant", "content": _not_ready_notice(exc)}
+        yield "", chat, asked
+        return
+    try:
+        answer, asked_as = _ask(assistant, question, tuple(asked), tuple(cities or ()), mode)
+        html = render_answer(answer, _neighbour_lookup(_index_of(assistant)), max_sources=int(n_sources))
+    except Exception:
+        log.exception("answering failed for %r", question)
+        html, asked_as = render_error(), question
+    chat[-1] = {"role": "assistant", "content": html}
+    yield "", chat, [*asked, asked_as]
+
+
+def build_blocks(
+    get_assistant: Callable[[], Any],
+    documents: Sequence[DocumentMeta] | None = None,
+) -> gr.Blocks:
+    """The chat page. `documents` seeds the city filter; it is refreshed on every page load."""
+
+    def refresh_cities(selected: list[str] | None) -> Any:
+        try:
+            docs = _index_of(get_assistant()).documents
+        except Exception:  # index not ready yet: keep what we have
+            return gr.update()
+        choices = city_choices(docs)
+        valid = {value for _, value in choices}
+        return gr.update(choices=choices, value=[c for c in (selected or []) if c in valid])
+
+    def clear() -> tuple[list[Any], list[str], str]:
+        return [], [], ""
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_height=False) as blocks:
+        gr.HTML(HEADER_HTML, elem_id="pqa-header-block")
+        asked = gr.State([])  # earlier user questions, fed to Assistant.answer as history
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=1, min_width=250, elem_id="pqa-side"):
+                city_filter = gr.Dropdown(
+                    choices=city_choices(documents or ()),
+                    value=[],
+                    multiselect=True,
+                    label="城市筛选",
+                    info="不选则检索全部城市",
+                    elem_id="pqa-cities",
+                )
+                n_sources = gr.Slider(
+                    1, MAX_SOURCES, value=DEFAULT_SOURCES, step=1, label="来源数量", elem_id="pqa-sources"
+                )
+                with gr.Accordion("高级设置", open=False):
+                    mode = gr.Radio(choices=list(MODES), value="hybrid", label="检索方式", elem_id="pqa-mode")
+                clear_btn = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
+                gr.HTML(
+                    '<div class="pqa-tips">提示：可直接追问，如“那安阳呢？”；'
+                    "答案中的数字均摘自原文，请以“查看原文”为准。</div>"
+                )
+            with gr.Column(scale=4, min_width=480):
+                chatbot = gr.Chatbot(
+                    elem_id="pqa-chat",
+                    label="对话",
+                    show_label=False,
+                    height=620,
+                    render_markdown=False,  # document text is escaped HTML; markdown must not re-interpret it
+                    sanitize_html=True,
+                    feedback_options=None,
+                    buttons=[],
+                    placeholder='<div class="pqa-placeholder">请在下方输入问题，或点击示例问题。</div>',
+                )
+                with gr.Row(elem_id="pqa-input-row"):
+                    box = gr.Textbox(
+                        placeholder="请输入问题，例如：铁岭 2025年城镇清洁取暖率",
+                        show_label=False,
+                        lines=1,
+                        max_lines=4,
+                        scale=6,
+                        elem_id="pqa-input",
+                        autofocus=True,
+                    )
+                    send = gr.Button("发送", variant="primary", scale=1, min_width=90, elem_id="pqa-send")
+                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题（点击填入）")
+
+        inputs = [box, chatbot, asked, city_filter, n_sources, mode]
+        outputs = [box, chatbot, asked]
+        respond = partial(answer_turn, get_assistant)
+        for event in (box.submit, send.click):
+            event(respond, inputs, outputs, show_progress="minimal").then(None, js=SCROLL_TO_LAST_QUESTION)
+        clear_btn.click(clear, None, [chatbot, asked, box], queue=False)
+        chatbot.clear(clear, None, [chatbot, asked, box], queue=False)  # the chat's own trash icon
+        blocks.load(refresh_cities, [city_filter], [city_filter], queue=False)
+    return blocks
+
+
+def mount_ui(app: FastAPI, get_assistant: Callable[[], Any]) -> None:
+    """Mount the chat page at /ui and the document viewer at /ui-docs/{doc_id} on `app`."""
+    app.include_router(document_router(lambda: _index_of(get_assistant())))
+    gr.mount_gradio_app(
+        app,
+        build_blocks(get_assistant),
+        path=UI_PATH,
+        theme=THEME,
+        css=_css(),
+        head=HEAD,
+        footer_links=[],
+    )
