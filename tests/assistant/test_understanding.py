@@ -1,0 +1,76 @@
+"""Query understanding: cities, year, indicators, kind, expansions, traditional input."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.understanding import analyze, detect_year, topic_of
+from corpus.model import DocumentMeta
+
+DOCS = [
+    DocumentMeta(doc_id="tieling", city="铁岭市", province="辽宁省", title="铁岭市方案"),
+    DocumentMeta(doc_id="anyang", city="安阳市", province="河南省", title="安阳市方案"),
+    DocumentMeta(doc_id="anshun", city="安顺市", province="贵州省", title="安顺市方案"),
+    DocumentMeta(doc_id="sanmenxia", city="三门峡市", province="河南省", title="三门峡市方案"),
+]
+
+
+@pytest.mark.parametrize("question", ["铁岭2025年清洁取暖要到多少？", "铁岭市的清洁取暖率", "铁岭的清洁取暖比例是多少"])
+def test_city_forms(question):
+    assert analyze(question, DOCS).cities == ("铁岭市",)
+
+
+def test_several_cities_in_reading_order():
+    a = analyze("安阳和铁岭的单位GDP能耗下降目标分别是多少", DOCS)
+    assert a.cities == ("安阳市", "铁岭市")
+    assert a.kind == "comparison"
+
+
+def test_cities_come_from_metadata():
+    added = [*DOCS, DocumentMeta(doc_id="x", city="鄂尔多斯市", province="内蒙古自治区", title="t")]
+    assert analyze("鄂尔多斯清洁取暖率", added).cities == ("鄂尔多斯市",)
+    assert analyze("鄂尔多斯清洁取暖率", DOCS).cities == ()
+
+
+def test_year_forms():
+    assert detect_year("到2025年") == 2025
+    assert detect_year("二〇二五年铁岭") == 2025
+    assert detect_year("比2020年下降多少") is None  # a baseline is not the target year
+
+
+def test_indicator_canonical_and_expansions():
+    a = analyze("铁岭单位GDP能耗下降多少", DOCS)
+    assert a.indicators == ("单位地区生产总值能耗",)
+    assert "单位生产总值能源消耗" in a.expansions
+    assert "单位GDP能耗" not in a.expansions  # already in the question
+    assert analyze("三门峡PUE要求", DOCS).indicators == ("电能利用效率",)
+    assert analyze("安顺VOCs治理", DOCS).indicators == ("挥发性有机物",)
+    assert analyze("烧煤锅炉怎么整治", DOCS).indicators == ("燃煤锅炉",)  # longest match wins
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("铁岭2025年清洁取暖要到多少？", "figure"),
+        ("安顺的挥发性有机物治理有哪些措施", "measure"),
+        ("谁牵头负责？", "responsibility"),
+        ("交通物流节能减排由哪些部门负责", "responsibility"),
+        ("铁岭和安阳的秸秆综合利用率分别是多少", "comparison"),
+        ("安阳农村生活污水治理率", "figure"),
+    ],
+)
+def test_kind(question, kind):
+    assert analyze(question, DOCS).kind == kind
+
+
+def test_traditional_input_reads_as_simplified():
+    trad = analyze("鐵嶺2025年城鎮清潔取暖率", DOCS)
+    simp = analyze("铁岭2025年城镇清洁取暖率", DOCS)
+    assert trad.text == simp.text
+    assert (trad.cities, trad.year, trad.indicators) == (("铁岭市",), 2025, ("清洁取暖率",))
+
+
+def test_topic_strips_cities_years_and_question_words():
+    assert topic_of("铁岭2025年清洁取暖要到多少？", DOCS) == "清洁取暖"
+    assert topic_of("那安阳呢？", DOCS) == ""
+    assert topic_of("谁牵头负责？", DOCS) == ""
+    assert topic_of("安阳庄稼秸秆回收利用的比例要稳定在多少？", DOCS) == "庄稼秸秆回收利用比例"
