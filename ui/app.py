@@ -20,6 +20,7 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from assistant.model import Answer  # noqa: E402
+from assistant.understanding import detect_cities, normalise  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
 from ui.render import (  # noqa: E402
@@ -141,8 +142,6 @@ def _scope_to_cities(question: str, cities: tuple[str, ...], documents: Sequence
     Used only while `Assistant.answer` takes no `cities` argument; the assistant's own
     city detection then restricts (or, for several cities, compares) as the filter asks.
     """
-    from assistant.understanding import detect_cities, normalise
-
     if not cities or detect_cities(normalise(question), documents):
         return question
     return f"{' '.join(cities)} {question}"
