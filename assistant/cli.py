@@ -21,6 +21,7 @@ EXIT_USAGE = 2
 EXIT_INDEX = 3
 EXIT_FILE = 4
 MODES = ("bm25", "dense", "hybrid")
+MAX_QUERY_CHARS = 1000  # longer questions only cost time (the embedder reads 512 characters)
 
 
 class CliError(Exception):
@@ -70,6 +71,10 @@ def _check_query(query: str) -> str:
     query = (query or "").strip()
     if not query:
         raise CliError("empty query: give a question, e.g. \"铁岭 2025年城镇清洁取暖率\"")
+    if len(query) > MAX_QUERY_CHARS:
+        raise CliError(f"query too long: at most {MAX_QUERY_CHARS} characters")
+    if not any(ch.isalnum() for ch in query):  # only punctuation, symbols or control characters
+        raise CliError("nothing to search for: the query has no letters or digits")
     return query
 
 
@@ -136,7 +141,7 @@ def _read_jsonl(path: str) -> Iterable[tuple[int, dict[str, Any]]]:
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror}", EXIT_FILE) from None
     with handle:
-        for lineno, line in enumerate(handle, 1):
+        for lineno, line in _numbered_lines(handle, path):
             if not line.strip():
                 continue
             try:
@@ -148,7 +153,16 @@ def _read_jsonl(path: str) -> Iterable[tuple[int, dict[str, Any]]]:
             history = item.get("history") or []
             if not isinstance(history, list) or not all(isinstance(t, str) for t in history):
                 raise CliError(f"{path}:{lineno}: \"history\" must be a list of strings", EXIT_FILE)
+            if any(len(t) > MAX_QUERY_CHARS for t in (item["question"], *history)):
+                raise CliError(f"{path}:{lineno}: a question is longer than {MAX_QUERY_CHARS} characters", EXIT_FILE)
             yield lineno, item
+
+
+def _numbered_lines(handle, path: str) -> Iterable[tuple[int, str]]:
+    try:
+        yield from enumerate(handle, 1)
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text", EXIT_FILE) from None
 
 
 def _search_batch(args: argparse.Namespace) -> int:
@@ -159,7 +173,7 @@ def _search_batch(args: argparse.Namespace) -> int:
         question = item["question"].strip()
         results: list[dict[str, Any]] = []
         resolved = question
-        if question:
+        if any(ch.isalnum() for ch in question):  # blank or punctuation-only: no results
             resolved, hits = _search(assistant, question, item.get("history") or [], args.top_k,
                                      cities, args.mode)
             results = [_hit_record(h, resolved) for h in hits]
@@ -206,6 +220,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         if not question:
             continue
+        if len(question) > MAX_QUERY_CHARS:
+            print(f"问题太长：最多 {MAX_QUERY_CHARS} 个字。\n")
+            continue
         answer = assistant.answer(question, history=tuple(history))
         print(format_answer(answer), "\n")
         history.append(question)
@@ -244,13 +261,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
-    from assistant.targets import extract_targets, targets_table, write_csv
+    from assistant.targets import extract_targets, targets_csv, targets_table
 
     index = _open_index(args)
     city = _resolve_cities(index, [args.city])[0] if args.city else None
     rows = targets_table(extract_targets(index.chunks), city=city, indicator=args.indicator)
     if args.csv:
-        write_csv(rows, sys.stdout)
+        sys.stdout.write(targets_csv(rows))
         return 0
     for t in rows:
         print(f"{t.city}\t{t.indicator}\t{t.value}{t.unit}\t{t.qualifier}\t{t.year or ''}\t{t.sentence}")

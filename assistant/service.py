@@ -18,12 +18,13 @@ from assistant.conversation import resolve
 from assistant.model import Answer, QueryAnalysis, SearchOutcome
 from assistant.targets import Target, extract_targets
 from assistant.understanding import city_mentions, detect_cities, group_of, normalise, topic_of
+from index.engine import DENSE_WEIGHT, RRF_K
 from index.fusion import reciprocal_rank_fusion
 from index.types import Filters, Hit
 
 MODES = ("bm25", "dense", "hybrid")
 CANDIDATES = 50  # depth of each ranking before fusion
-RRF_K = 60  # Cormack et al.'s constant (see index.fusion)
+# RRF_K and DENSE_WEIGHT: the same weighted fusion as plain hybrid search (index.engine).
 TARGET_WEIGHT = 1.5  # the target ranking: a precise signal, weighted above either retriever
 ANSWER_DEPTH = 20  # hits an answer may draw on (figures can sit below the first page)
 
@@ -112,12 +113,12 @@ class Assistant:
             return self.index.dense.retrieve(core, top_k, filters)
         rankings = [self.index.bm25.retrieve(lexical, depth, filters),
                     self.index.dense.retrieve(core, depth, filters)]
-        base = reciprocal_rank_fusion(rankings, k=RRF_K)
+        base = reciprocal_rank_fusion(rankings, k=RRF_K, weights=(1.0, DENSE_WEIGHT))
         if q.analysis.kind in ("figure", "comparison"):
             rankings.append(self._target_ranking(q, filters, base))
         elif q.topic:
             rankings.append(self._sentence_ranking(q, base))
-        weights = [1.0, 1.0, TARGET_WEIGHT][: len(rankings)]
+        weights = [1.0, DENSE_WEIGHT, TARGET_WEIGHT][: len(rankings)]
         return reciprocal_rank_fusion(rankings, k=RRF_K, weights=weights, top_k=top_k)
 
     def _question(self, query: str, history: Sequence[object]) -> Question:
@@ -162,13 +163,22 @@ class Assistant:
 
     # --- answer --------------------------------------------------------------
 
-    def answer(self, question: str, history: Sequence[object] = ()) -> Answer:
-        """An extractive answer with numbered citations (see assistant.answer)."""
+    def answer(
+        self,
+        question: str,
+        history: Sequence[object] = (),
+        cities: Sequence[str] = (),
+        mode: str = "hybrid",
+    ) -> Answer:
+        """An extractive answer with numbered citations (see assistant.answer).
+
+        `cities` restricts retrieval (the chat page's filter) and overrides cities named in the
+        question; `mode` picks the retrieval mode behind the answer."""
         if not normalise(question or ""):
             empty = QueryAnalysis(text="")
             return compose(Question(question or "", "", empty, ""), (), {})
         q = self._question(question, history)
-        hits = self._search(q, ANSWER_DEPTH, (), "hybrid")
+        hits = self._search(q, ANSWER_DEPTH, cities, mode)
         return compose(
             q,
             hits,

@@ -9,10 +9,24 @@ In bm25s that is the "atire" term-frequency component with the "robertson" idf, 
 is 0 (a term in more than half the chunks carries no weight). Both agree when BM25Okapi's
 epsilon is 0, which is what we use; tests/index/test_bm25.py checks the scores with np.allclose.
 Duplicate query terms count once per occurrence in both libraries.
+
+Retrieval ranks by more than that paragraph score. Plans write long paragraphs in which
+the sentence that answers a question is one clause among many, so a paragraph that
+repeats the query's common terms outscores the one holding the answering clause. The
+retriever therefore keeps a second BM25 index over passages (the clauses of each
+paragraph, cut at commas, semicolons and full stops) and scores a chunk by its best
+passage ("max-passage", Callan, SIGIR 1994; Dai & Callan, SIGIR 2019). A chunk's
+retrieval score is a convex combination of its paragraph and best-passage scores, each
+divided by its maximum over the candidate chunks:
+    (1 - PASSAGE_WEIGHT) * para / max(para) + PASSAGE_WEIGHT * passage / max(passage).
+Table rows ("殷都区\t1446.23\t…") are only numbers and a name, so their index text is
+prefixed with the table's caption (section headings), and their passage with the header
+row too (see `passage_texts`).
 """
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +39,12 @@ from index.types import Filters, Hit
 
 K1 = 1.5  # rank-bm25 defaults
 B = 0.75
+PASSAGE_WEIGHT = 0.6  # weight of the best-passage score against the paragraph score
+SCHEME = "v2-paragraph+clauses-tablecaption"  # what is indexed; an index with another is rebuilt on load
 _PARAMS_FILE = "retriever.json"
+_PASSAGES_DIR = "passages"
+_STARTS_FILE = "starts.npy"
+_CLAUSE_RE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]*")
 
 
 class BM25Retriever:
@@ -41,16 +60,24 @@ class BM25Retriever:
         b: float = B,
         *,
         _model: bm25s.BM25 | None = None,
+        _passages: tuple[bm25s.BM25, np.ndarray] | None = None,
     ) -> None:
         self.chunks = tuple(chunks)
         self.tokenizer = tokenizer or get_tokenizer()
         self.k1, self.b = k1, b
         if _model is None:
-            _model = bm25s.BM25(k1=k1, b=b, method="atire", idf_method="robertson")
-            corpus_tokens = [self.tokenizer.tokenize(index_text(c)) for c in self.chunks]
-            if self.chunks:
-                _model.index(corpus_tokens, show_progress=False)
+            _model = self._index([self.tokenizer.tokenize(index_text(c)) for c in self.chunks])
+        if _passages is None:
+            units, starts = passage_units(passage_texts(self.chunks))
+            _passages = (self._index([self.tokenizer.tokenize(u) for u in units]), starts)
         self._model = _model
+        self._passage_model, self._starts = _passages
+
+    def _index(self, corpus_tokens: list[list[str]]) -> bm25s.BM25:
+        model = bm25s.BM25(k1=self.k1, b=self.b, method="atire", idf_method="robertson")
+        if corpus_tokens:
+            model.index(corpus_tokens, show_progress=False)
+        return model
 
     # --- scoring -------------------------------------------------------------
 
@@ -64,8 +91,31 @@ class BM25Retriever:
             scores = self._model.get_scores_from_ids(ids).astype(np.float32, copy=False)
         return scores
 
+    def passage_scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Best passage's BM25 score of every chunk (float32, in chunk order)."""
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        if not self.chunks:
+            return scores
+        ids = self._passage_model.get_tokens_ids(list(tokens))
+        if ids:
+            units = self._passage_model.get_scores_from_ids(ids).astype(np.float32, copy=False)
+            scores = np.maximum.reduceat(units, self._starts)  # units are grouped by chunk
+        return scores
+
     def scores(self, query: str) -> np.ndarray:
         return self.score_tokens(self.tokenizer.tokenize(query))
+
+    def combined_scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """Retrieval score: paragraph and best-passage BM25, each scaled by its maximum over
+        the chunks `mask` accepts, mixed with PASSAGE_WEIGHT (0 where no term matches)."""
+        para, passage = self.score_tokens(tokens), self.passage_scores(tokens)
+        if mask is not None:
+            para, passage = np.where(mask, para, 0.0), np.where(mask, passage, 0.0)
+        para_max, passage_max = float(para.max(initial=0.0)), float(passage.max(initial=0.0))
+        if para_max <= 0 or passage_max <= 0:
+            return para.astype(np.float32)
+        mixed = (1 - PASSAGE_WEIGHT) * para / para_max + PASSAGE_WEIGHT * passage / passage_max
+        return mixed.astype(np.float32)
 
     def retrieve(self, query: str, top_k: int = 10, filters: Filters | None = None) -> list[Hit]:
         return self.retrieve_tokens(self.tokenizer.tokenize(query), top_k, filters)
@@ -74,8 +124,8 @@ class BM25Retriever:
         self, tokens: Sequence[str], top_k: int = 10, filters: Filters | None = None
     ) -> list[Hit]:
         """Best-first hits with a positive score among the chunks `filters` accepts."""
-        scores = self.score_tokens(tokens)
         mask = filter_mask(self.chunks, filters or Filters())
+        scores = self.combined_scores(tokens, mask)
         scores = np.where(mask & (scores > 0), scores, -np.inf)
         return _top_hits(self.chunks, scores, top_k, self.source)
 
@@ -87,7 +137,9 @@ class BM25Retriever:
         directory.mkdir(parents=True, exist_ok=True)
         if self.chunks:
             self._model.save(str(directory), show_progress=False)
-        params = {"k1": self.k1, "b": self.b, "n_chunks": len(self.chunks)}
+            self._passage_model.save(str(directory / _PASSAGES_DIR), show_progress=False)
+            np.save(directory / _PASSAGES_DIR / _STARTS_FILE, self._starts, allow_pickle=False)
+        params = {"k1": self.k1, "b": self.b, "n_chunks": len(self.chunks), "scheme": SCHEME}
         (directory / _PARAMS_FILE).write_text(json.dumps(params), encoding="utf-8")
 
     @classmethod
@@ -98,13 +150,62 @@ class BM25Retriever:
         params = json.loads((directory / _PARAMS_FILE).read_text(encoding="utf-8"))
         if params["n_chunks"] != len(chunks):
             raise ValueError(f"BM25 index has {params['n_chunks']} chunks, expected {len(chunks)}")
-        model = bm25s.BM25.load(str(directory), show_progress=False) if chunks else None
-        return cls(chunks, tokenizer, params["k1"], params["b"], _model=model)
+        if params.get("scheme") != SCHEME or not chunks:
+            # Built by an older version (or empty): index again in memory, same results.
+            return cls(chunks, tokenizer, params["k1"], params["b"])
+        model = bm25s.BM25.load(str(directory), show_progress=False)
+        passages = directory / _PASSAGES_DIR
+        starts = np.load(passages / _STARTS_FILE, allow_pickle=False)
+        if len(starts) != len(chunks):
+            raise ValueError(f"BM25 passages cover {len(starts)} chunks, expected {len(chunks)}")
+        passage_model = bm25s.BM25.load(str(passages), show_progress=False)
+        return cls(chunks, tokenizer, params["k1"], params["b"], _model=model,
+                   _passages=(passage_model, starts))
 
 
 def index_text(chunk: Chunk) -> str:
-    """What BM25 indexes for a chunk: its matching text (NFKC digits, no inner whitespace)."""
-    return chunk.norm_text or chunk.text
+    """What BM25 indexes for a chunk: its matching text (NFKC digits, no inner whitespace);
+    a table row (tab-separated cells, often only a name and numbers) is prefixed with its
+    table's caption, the chunk's innermost headings ("附件3 …减排量指标计划")."""
+    text = chunk.norm_text or chunk.text
+    if "\t" in chunk.text and chunk.section:
+        return f"{' '.join(chunk.section[-2:])} {text}"
+    return text
+
+
+def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
+    """What the passage index splits, per chunk: `index_text`, and for a table row also the
+    table's header row, the first chunk of the run of rows in the same document and section
+    ("县（市、区）\tCOD\t氨氮…"), so that a row matches the column it is asked about."""
+    texts: list[str] = []
+    header: int | None = None
+    for i, chunk in enumerate(chunks):
+        text = index_text(chunk)
+        if "\t" not in chunk.text:
+            header = None
+        else:
+            prev = chunks[i - 1] if i else None
+            same_table = (prev is not None and header is not None and prev.doc_id == chunk.doc_id
+                          and prev.section == chunk.section and "\t" in prev.text)
+            if not same_table:
+                header = i
+            else:
+                text = f"{index_text(chunks[header])} {text}"
+        texts.append(text)
+    return texts
+
+
+def passage_units(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The passages of each text (its clauses) and the index of each text's first passage.
+
+    Every text gets at least one passage, so the starts are strictly increasing."""
+    units: list[str] = []
+    starts = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        starts[i] = len(units)
+        clauses = [c for c in _CLAUSE_RE.findall(text) if c.strip()]
+        units.extend(clauses or [text])
+    return units, starts
 
 
 def filter_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:

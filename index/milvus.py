@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from corpus.model import Chunk
+from index.bm25 import index_text
 from index.types import Filters, Hit
 
 SCHEMA_VERSION = 2
@@ -87,7 +88,7 @@ def corpus_fingerprint(chunks: Sequence[Chunk]) -> str:
     """Hash of everything the collection stores per chunk (ids, text, filter fields)."""
     h = hashlib.sha256()
     for c in chunks:
-        for part in (c.chunk_id, c.doc_id, c.city, c.kind, c.norm_text or c.text):
+        for part in (c.chunk_id, c.doc_id, c.city, c.kind, index_text(c)):
             h.update(part.encode("utf-8"))
             h.update(b"\x1f")
     return h.hexdigest()
@@ -264,7 +265,7 @@ class MilvusCollection:
                     "doc_id": ch.doc_id,
                     "kind": ch.kind,
                     # What BM25 indexes, as in the local index: the matching text, once per chunk.
-                    "text": (ch.norm_text or ch.text) if first[w] else "",
+                    "text": index_text(ch) if first[w] else "",
                     "dense": vecs[w].tolist(),
                 })
             self._client.insert(name, rows)

@@ -30,6 +30,7 @@ import numpy as np
 
 from corpus.catalog import corpus_hash, load_corpus
 from corpus.model import Chunk, Document, DocumentMeta
+from index.bm25 import SCHEME as BM25_SCHEME
 from index.bm25 import BM25Retriever
 from index.dense import WINDOW_SCHEME, DenseRetriever, chunk_windows
 from index.embedders import Embedder
@@ -82,7 +83,7 @@ class Manifest:
     chunks: int
     windows: int
     built_at: str
-    bm25: dict[str, float] = field(default_factory=dict)
+    bm25: dict[str, float | str] = field(default_factory=dict)  # k1, b and the indexing scheme
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
 
     def to_json(self) -> bytes:
@@ -201,6 +202,8 @@ def _mismatches(
         reasons.append("passage windowing changed")
     if index_type and manifest.index_type != index_type:
         reasons.append(f"faiss index {manifest.index_type}, asked for {index_type}")
+    if manifest.bm25.get("scheme") != BM25_SCHEME:
+        reasons.append("BM25 indexing scheme changed")
     if manifest.lexicon_hash != lexicon_hash():
         reasons.append("lexicon files changed")
     changed = {k: (v, manifest.versions.get(k)) for k, v in library_versions().items()
@@ -315,7 +318,7 @@ def _build(
             embedder_id=embedder.id, embedder_dim=int(vectors.shape[1]), lexicon_hash=lexicon_hash(),
             window_scheme=WINDOW_SCHEME, index_type=index_type, versions=library_versions(),
             documents=len(documents), chunks=len(chunks), windows=len(texts),
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": bm25.k1, "b": bm25.b},
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": bm25.k1, "b": bm25.b, "scheme": BM25_SCHEME},
             files=files,
         )
         raw = manifest.to_json()

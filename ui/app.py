@@ -6,7 +6,6 @@ picked up without remounting.
 """
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +19,6 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from assistant.model import Answer  # noqa: E402
-from assistant.understanding import detect_cities, normalise  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
 from ui.render import (  # noqa: E402
@@ -136,33 +134,10 @@ def city_choices(documents: Sequence[DocumentMeta]) -> list[tuple[str, str]]:
     return [(f"{city}（{province}）" if province else city, city) for city, province in sorted(cities.items())]
 
 
-def _scope_to_cities(question: str, cities: tuple[str, ...], documents: Sequence[DocumentMeta]) -> str:
-    """Fallback city filter: name the selected cities in a question that names none.
-
-    Used only while `Assistant.answer` takes no `cities` argument; the assistant's own
-    city detection then restricts (or, for several cities, compares) as the filter asks.
-    """
-    if not cities or detect_cities(normalise(question), documents):
-        return question
-    return f"{' '.join(cities)} {question}"
-
-
 def _ask(assistant: Any, question: str, history: tuple[str, ...], cities: tuple[str, ...],
          mode: str) -> tuple[Answer, str]:
-    """Answer with the side-panel options; returns the answer and the question as asked.
-
-    Options go to `Assistant.answer` when its signature takes them (the documented contract
-    is `answer(question, history=())`).
-    """
-    accepted = inspect.signature(assistant.answer).parameters
-    kwargs: dict[str, Any] = {}
-    if "mode" in accepted:
-        kwargs["mode"] = mode
-    if "cities" in accepted:
-        kwargs["cities"] = cities
-    else:
-        question = _scope_to_cities(question, cities, _index_of(assistant).documents)
-    return assistant.answer(question, history=history, **kwargs), question
+    """Answer with the side-panel options; returns the answer and the question as asked."""
+    return assistant.answer(question, history=history, cities=cities, mode=mode), question
 
 
 def _not_ready_notice(exc: Exception) -> str:
@@ -239,19 +214,16 @@ def build_blocks(
 ) -> gr.Blocks:
     """The chat page. `documents` seeds the city filter; it is refreshed on every page load."""
 
-    def on_load(selected: list[str] | None) -> tuple[Any, Any]:
-        """Fresh city list (documents may have been added) and whether modes are honoured."""
+    def on_load(selected: list[str] | None) -> Any:
+        """Fresh city list: documents may have been added since the page was built."""
         try:
             assistant = get_assistant()
             docs = _index_of(assistant).documents
         except Exception:  # index not ready yet: keep what we have
-            return gr.update(), gr.update()
+            return gr.update()
         choices = city_choices(docs)
         valid = {value for _, value in choices}
-        takes_mode = "mode" in inspect.signature(assistant.answer).parameters
-        mode_update = gr.update(interactive=takes_mode,
-                                info=None if takes_mode else "当前问答服务固定使用混合检索")
-        return gr.update(choices=choices, value=[c for c in (selected or []) if c in valid]), mode_update
+        return gr.update(choices=choices, value=[c for c in (selected or []) if c in valid])
 
     def clear() -> tuple[list[Any], list[str], str]:
         return [], [], ""
@@ -319,7 +291,7 @@ def build_blocks(
             )
         clear_btn.click(clear, None, [chatbot, asked, box], queue=False)
         chatbot.clear(clear, None, [chatbot, asked, box], queue=False)  # the chat's own trash icon
-        blocks.load(on_load, [city_filter], [city_filter, mode], queue=False)
+        blocks.load(on_load, [city_filter], [city_filter], queue=False)
     return blocks
 
 

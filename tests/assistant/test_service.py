@@ -120,3 +120,11 @@ def test_render(assistant):
     hits = format_hits(assistant.search(FIRST, top_k=2).hits, FIRST)
     assert hits.startswith("1. 铁岭市") and "【" in hits
     assert format_hits([]) == "未找到相关条文。"
+
+
+def test_answer_honours_an_explicit_city_filter_and_mode(assistant):
+    answer = assistant.answer("2025年城镇清洁取暖率要达到多少", cities=["铁岭市"], mode="bm25")
+    assert answer.citations and all(c.chunk.city == "铁岭市" for c in answer.citations)
+    assert "70%" in answer.text
+    with pytest.raises(ValueError, match="unknown mode"):
+        assistant.answer("清洁取暖", mode="fuzzy")

@@ -3,7 +3,9 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from corpus.catalog import load_corpus
-from index.bm25 import B, K1, BM25Retriever, index_text
+import json
+
+from index.bm25 import B, K1, PASSAGE_WEIGHT, BM25Retriever, index_text, passage_texts, passage_units
 from index.types import Filters
 
 QUERIES = [
@@ -77,3 +79,69 @@ def test_empty_corpus(tmp_path):
     assert empty.retrieve("能耗") == []
     empty.save(tmp_path / "e")
     assert BM25Retriever.load(tmp_path / "e", []).retrieve("能耗") == []
+
+
+def test_table_rows_carry_caption_and_header(chunks):
+    texts = passage_texts(chunks)
+    rows = [(i, c) for i, c in enumerate(chunks) if "\t" in c.text]
+    assert rows, "the corpus has annex tables"
+    for i, chunk in rows:
+        caption = " ".join(chunk.section[-2:])
+        assert index_text(chunk) == f"{caption} {chunk.norm_text or chunk.text}"
+        assert texts[i].startswith(caption) and texts[i].endswith(chunk.norm_text or chunk.text)
+    # A row after the first of its table also carries the header row (the first row).
+    i, row = next((i, c) for i, c in rows if i and "\t" in chunks[i - 1].text
+                  and chunks[i - 1].section == c.section)
+    j = i
+    while j and "\t" in chunks[j - 1].text and chunks[j - 1].section == row.section:
+        j -= 1
+    assert index_text(chunks[j]) in texts[i]
+    assert all(texts[k] == (c.norm_text or c.text) for k, c in enumerate(chunks) if "\t" not in c.text)
+
+
+def test_passage_units_cover_every_text_in_order():
+    units, starts = passage_units(["甲，乙；丙。", "", "丁"])
+    assert units == ["甲，", "乙；", "丙。", "", "丁"]
+    assert starts.tolist() == [0, 3, 4]
+
+
+def test_passage_scores_are_the_best_clause(chunks, retriever):
+    tokens = retriever.tokenizer.tokenize("清洁取暖率")
+    passage = retriever.passage_scores(tokens)
+    units, starts = passage_units(passage_texts(chunks))
+    best = int(np.argmax(passage))
+    end = starts[best + 1] if best + 1 < len(starts) else len(units)
+    assert any("清洁取暖" in u for u in units[starts[best]:end])
+    mixed = retriever.combined_scores(tokens)
+    para = retriever.score_tokens(tokens)
+    expected = (1 - PASSAGE_WEIGHT) * para / para.max() + PASSAGE_WEIGHT * passage / passage.max()
+    assert np.allclose(mixed, expected, atol=1e-6)
+
+
+def test_answering_clause_outranks_a_paragraph_repeating_the_terms():
+    # The diluted case: one clause answers, the other paragraph repeats the common terms.
+    from dataclasses import replace
+
+    base = replace(load_corpus(None)[0].chunks[0], kind="body")
+    long_text = "挥发性有机物综合整治，挥发性有机物源头替代，园区挥发性有机物治理，园区污染治理。"
+    answer_text = "，".join(["加强统计能力建设", "健全能源计量体系", "完善在线监测系统", "开展节能诊断服务",
+                             "培育专业人才队伍", "推进涉挥发性有机物工业园区建设绿岛项目",
+                             "落实财税支持政策", "完善价格收费机制", "加强宣传教育引导"]) + "。"
+    filler = [replace(base, chunk_id=f"f{i}", text=f"其他工作{i}。", norm_text=f"其他工作{i}。") for i in range(8)]
+    chunks = [replace(base, chunk_id="long", text=long_text, norm_text=long_text),
+              replace(base, chunk_id="answer", text=answer_text, norm_text=answer_text), *filler]
+    retriever = BM25Retriever(chunks)
+    tokens = retriever.tokenizer.tokenize("涉挥发性有机物的工业园区建设什么")
+    assert retriever.score_tokens(tokens)[0] > retriever.score_tokens(tokens)[1]  # paragraph BM25 alone
+    assert retriever.retrieve("涉挥发性有机物的工业园区建设什么", top_k=1)[0].chunk.chunk_id == "answer"
+
+
+def test_index_of_an_older_scheme_is_rebuilt_on_load(tmp_path, chunks, retriever):
+    retriever.save(tmp_path / "bm25")
+    params = tmp_path / "bm25" / "retriever.json"
+    old = json.loads(params.read_text(encoding="utf-8"))
+    old.pop("scheme")
+    params.write_text(json.dumps(old), encoding="utf-8")
+    loaded = BM25Retriever.load(tmp_path / "bm25", chunks, retriever.tokenizer)
+    assert [h.chunk.chunk_id for h in loaded.retrieve("清洁取暖率", 5)] == \
+        [h.chunk.chunk_id for h in retriever.retrieve("清洁取暖率", 5)]

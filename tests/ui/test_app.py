@@ -25,7 +25,7 @@ class _Recorder:
     def neighbours(self, chunk_id, before=1, after=1):
         return ()
 
-    def answer(self, question, history=()):
+    def answer(self, question, history=(), cities=(), mode="hybrid"):
         self.calls.append((question, tuple(history)))
         return Answer(question=question, resolved_query=question, kind="figure", text="达到70%。",
                       citations=(Citation(n=1, chunk=self.chunk, highlight="", score=1.0),))
@@ -69,7 +69,7 @@ def test_index_not_ready_and_failures_are_chinese_messages(make_chunk):
     assert "正在加载" in chat[-1]["content"] and asked == []
 
     class Broken(_Recorder):
-        def answer(self, question, history=()):
+        def answer(self, question, history=(), cities=(), mode="hybrid"):
             raise ValueError("boom")
 
     _, chat, _ = _run(lambda: Broken(make_chunk(1, "x")), "铁岭")[-1]

@@ -21,6 +21,8 @@ def _search(snapshot: Snapshot, settings: ApiSettings, *, query: str, top_k: int
             mode: str, history: Sequence[str], part: str) -> SearchResponse:
     query_loc, city_loc = ((part, "query"), (part, "cities")) if part == "body" else ((part, "q"), (part, "city"))
     text = check_text(query, query_loc, settings)
+    if not any(ch.isalnum() for ch in text):  # only punctuation, symbols or control characters
+        raise validation_error(query_loc, "nothing to search for: the query has no letters or digits")
     turns = check_history(history, (part, "history"), settings)
     wanted = resolve_cities(snapshot, cities, city_loc)
     try:
