@@ -59,6 +59,8 @@ class CityMention:
 def normalise(text: str) -> str:
     """Simplified Chinese, half-width digits, no whitespace runs: the form every rule reads."""
     text = unicodedata.normalize("NFC", text or "")
+    # Control and format characters (NUL, zero-width spaces, BOM) carry no meaning for search.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
     text = _t2s(text).translate(_HALF_WIDTH)
     return re.sub(r"\s+", " ", text).strip()
 

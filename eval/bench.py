@@ -467,7 +467,8 @@ def plot(r: dict, path: Path) -> None:
         eps = ("search_hybrid", "chat")
         ax.bar(eps, [s[e].get("requests_per_s") or 0 for e in eps], color="tab:green")
         for i, e in enumerate(eps):
-            ax.annotate(f"p95 {s[e].get('p95_ms', '-')} ms", (i, s[e].get("requests_per_s") or 0),
+            p95 = s[e].get("p95_ms")
+            ax.annotate(f"p95 {p95:.0f} ms" if p95 else "no data", (i, s[e].get("requests_per_s") or 0),
                         ha="center", va="bottom")
         ax.set(ylabel="requests / s", title=f"HTTP API, {CLIENTS} concurrent clients")
     else:

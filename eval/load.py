@@ -120,8 +120,10 @@ def running_server(data_dir: Path, log_path: Path, token: str | None = None) -> 
     """`python -m assistant serve` on 127.0.0.1:<free port>; stopped (and reaped) on exit."""
     token = token or secrets.token_urlsafe(24)
     port = free_port()
+    # TMPDIR next to the log: what a killed server leaves behind (upload temp dirs) goes there.
     env = {**os.environ, "POLICYQA_ADMIN_TOKEN": token, "POLICYQA_DATA_DIR": str(data_dir),
-           "POLICYQA_CORS_ORIGINS": "", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+           "POLICYQA_CORS_ORIGINS": "", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
+           "TMPDIR": str(log_path.parent)}
     env.setdefault("OMP_NUM_THREADS", "1")
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(

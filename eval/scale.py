@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.milvus_sizing import ivf_nlist
 from eval.synthetic import (
     DIM,
     SyntheticCorpus,
@@ -254,11 +255,6 @@ def bench_dense(n: int, distribution: str, n_queries: int, *, hnsw: bool = True,
     del xb
     gc.collect()
     return out
-
-
-def ivf_nlist(n: int) -> int:
-    """About 4·√n lists (faiss guideline), at least 16, a multiple of 16."""
-    return max(16, int(round(4 * np.sqrt(n) / 16)) * 16)
 
 
 def _asdict(point: SweepPoint | None, name: str) -> dict | None:

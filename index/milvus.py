@@ -33,7 +33,7 @@ from index.types import Filters, Hit
 
 SCHEMA_VERSION = 2
 DEFAULT_COLLECTION = "policyqa_chunks"
-RRF_K = 60  # same constant as the local fusion (Cormack et al. 2009)
+RRF_K = 60  # RRFRanker's constant (Cormack et al. 2009); client fusion uses index.engine's
 CANDIDATES = 50  # per list before fusion, as index.engine
 _GROUP_BY_CHUNK = {"group_by_field": "chunk", "group_size": 1}  # a chunk scores by its best window
 MILVUS_MODES: tuple[str, ...] = ("bm25", "dense", "hybrid")
@@ -292,11 +292,13 @@ class MilvusCollection:
         return self._rrf([self._bm25(query, depth, expr), self._dense(qvec, depth, expr)], top_k)
 
     def _rrf(self, rankings: list[list[tuple[int, float]]], top_k: int) -> list[tuple[int, float]]:
-        """The local hybrid's fusion (index.fusion) over chunk ordinals."""
+        """The local hybrid's fusion over chunk ordinals: index.fusion with index.engine's k and weights."""
+        from index.engine import DENSE_WEIGHT
+        from index.engine import RRF_K as LOCAL_RRF_K
         from index.fusion import reciprocal_rank_fusion
 
         as_hits = [[Hit(self.chunks[i], s, "milvus") for i, s in r] for r in rankings]
-        fused = reciprocal_rank_fusion(as_hits, k=RRF_K, top_k=top_k)
+        fused = reciprocal_rank_fusion(as_hits, k=LOCAL_RRF_K, weights=(1.0, DENSE_WEIGHT), top_k=top_k)
         return [(self._ordinal[h.chunk.chunk_id], h.score) for h in fused]
 
     def _bm25(self, query: str, limit: int, expr: str) -> list[tuple[int, float]]:

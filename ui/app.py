@@ -146,6 +146,9 @@ def _not_ready_notice(exc: Exception) -> str:
 
 
 Chat = list[dict[str, str]]
+# Same limit as the API's POLICYQA_MAX_QUERY_CHARS default: a longer question only costs CPU
+# (query embedding grows with length) and would hold up other officials' questions.
+MAX_QUESTION_CHARS = 500
 
 
 def start_turn(question: str, chat: Chat) -> tuple[str, Chat, str]:
@@ -156,6 +159,10 @@ def start_turn(question: str, chat: Chat) -> tuple[str, Chat, str]:
     chat = list(chat or [])
     if not question:
         chat.append({"role": "assistant", "content": render_notice("empty")})
+    elif len(question) > MAX_QUESTION_CHARS:
+        chat.append({"role": "assistant", "content": render_notice(
+            "empty", f"问题过长（{len(question)}字），请精简到{MAX_QUESTION_CHARS}字以内再提问。")})
+        question = ""
     else:
         chat.append({"role": "user", "content": render_user(question)})
         chat.append({"role": "assistant", "content": render_pending()})

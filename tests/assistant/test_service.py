@@ -128,3 +128,8 @@ def test_answer_honours_an_explicit_city_filter_and_mode(assistant):
     assert "70%" in answer.text
     with pytest.raises(ValueError, match="unknown mode"):
         assistant.answer("清洁取暖", mode="fuzzy")
+
+
+def test_search_refuses_a_query_of_only_invisible_characters(assistant):
+    with pytest.raises(ValueError, match="empty query"):
+        assistant.search("\x00\u200b")

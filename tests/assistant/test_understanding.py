@@ -74,3 +74,10 @@ def test_topic_strips_cities_years_and_question_words():
     assert topic_of("那安阳呢？", DOCS) == ""
     assert topic_of("谁牵头负责？", DOCS) == ""
     assert topic_of("安阳庄稼秸秆回收利用的比例要稳定在多少？", DOCS) == "庄稼秸秆回收利用比例"
+
+
+def test_normalise_drops_control_and_zero_width_characters():
+    from assistant.understanding import normalise
+
+    assert normalise("\x00\u200b\ufeff") == ""
+    assert normalise("清洁\u200b取暖\x00率") == "清洁 取暖 率"

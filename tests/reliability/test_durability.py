@@ -4,8 +4,7 @@ the CLI with one line naming the file and the command that heals it.
 
 Store-level versions of these rows live in tests/index/test_store.py
 (test_kill_during_build_leaves_previous_index_complete, test_corruption_is_detected_and_rebuild_heals,
-test_corrupt_pointer, test_other_embedder_is_detected_never_mixed); an upload killed inside the
-server process is in tests/reliability/test_load.py::test_kill_9_during_an_api_upload.
+test_corrupt_pointer, test_other_embedder_is_detected_never_mixed).
 """
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from index.store import (
     BUILD_CMD, INDEX_DIR, MANIFEST, POINTER, REBUILD_CMD, IndexMismatchError, ensure_index, load_index,
 )
 
-from .helpers import index_fingerprint, plan_text, stored_documents
+from .helpers import index_fingerprint, plan_text, stored_documents, upload
 
 pytestmark = pytest.mark.slow
 
@@ -115,6 +115,43 @@ def test_kill_9_during_cli_add_keeps_the_previous_index(built, search_index, tmp
     assert [h.chunk.chunk_id for h in healed.search(QUERY)][:3] == [cid for cid, _ in expected][:3]
     top = healed.search("城镇清洁取暖率", filters=None, top_k=20)
     assert any(h.chunk.city == "寅川市" and "77%" in h.chunk.text for h in top)
+
+
+def test_kill_9_of_the_server_during_an_upload_keeps_the_previous_index(built, search_index, tmp_path):
+    """The real server (a subprocess, as `make run` starts it) is killed while it indexes an upload."""
+    import httpx
+
+    from eval.load import running_server
+
+    corpus_before = load_corpus(built)
+    before_files = {k: v for k, v in index_fingerprint(built).items() if k.startswith(INDEX_DIR)}
+    outcome: list[object] = []
+    with running_server(built, tmp_path / "server.log") as server:
+        def send() -> None:
+            with httpx.Client(base_url=server.base_url, timeout=300) as http:
+                try:
+                    outcome.append(upload(http, plan_text("卯川市", 78).encode(), "卯川市",
+                                          headers={"Authorization": f"Bearer {server.token}"}).status_code)
+                except httpx.TransportError as exc:  # the server died mid-request
+                    outcome.append(type(exc).__name__)
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        deadline = time.monotonic() + 300
+        while not _building(built) and time.monotonic() < deadline and sender.is_alive():
+            time.sleep(0.02)
+        assert _building(built), f"the upload finished or failed before the kill: {outcome}"
+        os.kill(server.pid, signal.SIGKILL)
+        sender.join(timeout=60)
+    assert outcome and not isinstance(outcome[0], int)  # the client saw the connection drop
+
+    assert {k: v for k, v in index_fingerprint(built).items() if k.startswith(INDEX_DIR)} == before_files
+    previous = load_index(built, search_index.embedder, documents=corpus_before)  # complete, verified
+    assert len(previous.chunks) == sum(len(d.chunks) for d in corpus_before)
+    healed = SearchIndex.open(built, embedder=search_index.embedder, build=True)  # what a restart does
+    assert "卯川市" in {d.city for d in healed.documents}
+    assert healed.search("卯川 城镇清洁取暖率", top_k=1)[0].chunk.city == "卯川市"
+    assert server.token not in (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.mark.parametrize("target, damage", [

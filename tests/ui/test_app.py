@@ -121,3 +121,11 @@ def test_follow_up_uses_the_earlier_question(real_assistant):
 
 def _run_with(assistant, question, chat=(), asked=(), cities=(), n_sources=5, mode="hybrid"):
     return list(answer_turn(lambda: assistant, question, list(chat), list(asked), list(cities), n_sources, mode))
+
+
+def test_overlong_question_gets_a_friendly_message_and_is_not_answered():
+    from ui.app import MAX_QUESTION_CHARS, start_turn
+
+    box, chat, pending = start_turn("清洁取暖" * MAX_QUESTION_CHARS, [])
+    assert box == "" and pending == ""  # nothing is handed to the assistant
+    assert "问题过长" in chat[-1]["content"]
