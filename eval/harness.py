@@ -13,6 +13,13 @@ from eval.runner import EvalContext, ModeRun, run_mode
 DEFAULT_MODES: tuple[str, ...] = ("bm25", "dense", "hybrid", "assistant")
 
 
+def _forget_query_vectors(ctx: EvalContext) -> None:
+    index = ctx.opened_index
+    clear = getattr(getattr(index, "embedder", None), "clear_query_cache", None)
+    if clear is not None:
+        clear()
+
+
 def evaluate(
     questions: Sequence[Question],
     modes: Sequence[str] = DEFAULT_MODES,
@@ -24,7 +31,10 @@ def evaluate(
 ) -> dict[str, Any]:
     """Run `modes` over `questions` and return the results record (see eval.report)."""
     ctx = ctx or EvalContext()
-    runs: list[ModeRun] = [run_mode(m, questions, ctx, top_k, progress) for m in modes]
+    runs: list[ModeRun] = []
+    for mode in modes:
+        _forget_query_vectors(ctx)  # each mode pays for its own query embeddings
+        runs.append(run_mode(mode, questions, ctx, top_k, progress))
     scores = {}
     for run in runs:
         if not run.skipped:

@@ -186,11 +186,11 @@ def markdown(results: Mapping[str, Any]) -> str:
                  f"questions: {s.get('questions')} ({s.get('questions_file', '')})")
     for mode, reason in results.get("skipped", {}).items():
         lines.append(f"- mode `{mode}` skipped: {reason}")
-    lines += ["", "Hit@k: all golds of a question in the top k (cross-city: every city's clause, so a "
-              "cross-city question with two or more golds never scores Hit@1). "
+    lines += ["", "Hit@k: all n golds of a question in the top max(k, n) (cross-city: one clause per "
+              "city; Hit@1 asks that the first n results hold every city's clause). "
               "Recall@k, MRR@10, nDCG@10: ir-measures (pytrec_eval) over gold-level qrels. "
-              "Latency: wall time per search call; modes share one index and its query-vector cache, "
-              "so a mode run after `dense` does not pay for embedding the same query again.", ""]
+              "Latency: wall time per search call, query embedding included (the query-vector cache "
+              "is cleared before each mode).", ""]
     lines += ["## Overall", ""]
     header = ["mode", *METRICS, "mean ms", "p95 ms", "errors"]
     rows = []

@@ -81,6 +81,11 @@ class _CachedQueries:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack(rows).astype(np.float32)
 
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors (benchmarks and the eval harness time cold queries)."""
+        with self._lock:
+            self._cache.clear()
+
     def _embed_queries(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 

@@ -61,6 +61,14 @@ class ApiState:
         self.upload_lock = threading.Lock()
         self._snapshot: Snapshot | None = make_snapshot(index) if index is not None else None
         self._problem = "index is loading"
+        self._loader: threading.Thread | None = None
+
+    def start_loading(self) -> None:
+        """Open the index in a background thread, once; no-op when ready or already started."""
+        if self.ready or self._loader is not None:
+            return
+        self._loader = threading.Thread(target=self.load, name="index-loader", daemon=True)
+        self._loader.start()
 
     @property
     def ready(self) -> bool:
