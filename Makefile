@@ -35,7 +35,8 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 eval: index
-	$(BIN)/python -m eval run --name latest
+	$(BIN)/python -m eval run --name latest --plugin eval.bench_milvus \
+		--modes bm25,dense,hybrid,assistant,milvus-bm25,milvus-dense,milvus-hybrid
 
 bench: index
 	$(BIN)/python -m eval.bench

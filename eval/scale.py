@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.milvus_sizing import ivf_nlist
+from index.sizing import ivf_nlist
 from eval.synthetic import (
     DIM,
     SyntheticCorpus,

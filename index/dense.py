@@ -71,6 +71,9 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
     return out
 
 
+from index.sizing import IVF_NPROBE, ivf_nlist, recommend_dense_index  # noqa: E402
+
+
 def make_faiss_index(vectors: np.ndarray, index_type: str = "flat") -> faiss.Index:
     """Inner-product faiss index over normalised `vectors` (cosine similarity).
 
@@ -84,14 +87,17 @@ def make_faiss_index(vectors: np.ndarray, index_type: str = "flat") -> faiss.Ind
     if index_type == "flat" or n == 0:
         index = faiss.IndexFlatIP(dim)
     elif index_type == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        # M and efSearch from the measured scale curve (index.sizing): recall@10 >= 0.95 vs exact.
+        choice = recommend_dense_index(n)
+        index = faiss.IndexHNSWFlat(dim, choice.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
+        index.hnsw.efSearch = choice.ef_search
     else:
-        nlist = max(1, min(int(np.sqrt(n)), n // 39))  # faiss wants >= 39 training points per list
+        # faiss wants >= 39 training points per list; nlist ~ 4·sqrt(n) beyond that (index.sizing)
+        nlist = max(1, min(ivf_nlist(n), n // 39))
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
         index.train(vectors)
-        index.nprobe = min(nlist, 8)
+        index.nprobe = min(nlist, IVF_NPROBE)
     if n:
         index.add(vectors)
     return index

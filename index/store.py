@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import re
 import shutil
 import time
@@ -32,12 +33,13 @@ from corpus.catalog import corpus_hash, load_corpus
 from corpus.model import Chunk, Document, DocumentMeta
 from index.bm25 import SCHEME as BM25_SCHEME
 from index.bm25 import BM25Retriever
-from index.dense import WINDOW_SCHEME, DenseRetriever, chunk_windows
+from index.dense import INDEX_TYPES, WINDOW_SCHEME, DenseRetriever, chunk_windows
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_key
 from index.fsutil import atomic_write, exclusive_lock, fsync_dir, fsync_tree, sha256_file
 from index.lexicon import lexicon_hash
 from index.paths import resolve_data_dir
+from index.sizing import recommend_dense_index
 from index.tokenizer import get_tokenizer
 
 FORMAT_VERSION = 1
@@ -140,7 +142,9 @@ def ensure_index(
 ) -> BuildReport:
     """Build the index unless the current one is complete and matches corpus, embedder,
     lexicon and format (then nothing is embedded or rewritten). Only windows missing from
-    the embedding cache are embedded. `index_type` None keeps the current one (default flat)."""
+    the embedding cache are embedded. `index_type` None keeps the current one; a new index
+    takes `POLICYQA_FAISS_INDEX` (flat | hnsw | ivf | auto, default auto: chosen by size from
+    the measured scale curve, see index.sizing.recommend_dense_index)."""
     from index.embedders import make_embedder
 
     started = time.perf_counter()
@@ -158,7 +162,7 @@ def ensure_index(
                 current = None  # build a fresh one below
         if current is not None and not _mismatches(current, documents, embedder, index_type):
             return BuildReport(False, 0, current.chunks, time.perf_counter() - started)
-        kind = index_type or (current.index_type if current else "flat")
+        kind = index_type or (current.index_type if current else default_index_type())
         embedded, n_chunks = _build(root, data_dir, documents, embedder, kind, progress)
     return BuildReport(True, embedded, n_chunks, time.perf_counter() - started)
 
@@ -200,7 +204,7 @@ def _mismatches(
         reasons.append(f"built with embedder {manifest.embedder_id}, this run uses {embedder.id}")
     if manifest.window_scheme != WINDOW_SCHEME:
         reasons.append("passage windowing changed")
-    if index_type and manifest.index_type != index_type:
+    if index_type and index_type != "auto" and manifest.index_type != index_type:
         reasons.append(f"faiss index {manifest.index_type}, asked for {index_type}")
     if manifest.bm25.get("scheme") != BM25_SCHEME:
         reasons.append("BM25 indexing scheme changed")
@@ -285,6 +289,14 @@ def _chunk_from_row(row: dict[str, Any]) -> Chunk:
 # --- build -------------------------------------------------------------------------------
 
 
+def default_index_type() -> str:
+    """The faiss index type for a new index: env POLICYQA_FAISS_INDEX, else "auto"."""
+    kind = os.environ.get("POLICYQA_FAISS_INDEX", "auto").strip().lower() or "auto"
+    if kind != "auto" and kind not in INDEX_TYPES:
+        raise ValueError(f"POLICYQA_FAISS_INDEX={kind!r}; choose from auto, {', '.join(INDEX_TYPES)}")
+    return kind
+
+
 def _build(
     root: Path, data_dir: Path, documents: list[Document], embedder: Embedder,
     index_type: str, progress: bool,
@@ -308,6 +320,8 @@ def _build(
                 texts.append(window)
                 owners.append(i)
         vectors, embedded = _window_vectors(data_dir, embedder, texts, progress)
+        if index_type == "auto":
+            index_type = recommend_dense_index(len(texts)).index_type
         dense = DenseRetriever.from_vectors(chunks, np.array(owners, dtype=np.int64), vectors,
                                             embedder, index_type)
         dense.save(tmp / "dense.faiss", tmp / "windows.npy")

