@@ -172,12 +172,27 @@ def _citations(items: Sequence[tuple[Chunk, str, float]]) -> tuple[Citation, ...
 
 
 def _closest_sentence(q: Question, chunk: Chunk) -> str:
-    """The sentence of `chunk` that best mentions what was asked (verbatim)."""
-    terms = indicator_terms(q)
-    for sentence in chunk.sentences:
-        if terms and any(t in _norm(sentence) for t in terms):
-            return sentence
+    """The sentence of `chunk` that best mentions what was asked (verbatim).
+
+    The most specific indicator term wins (terms come longest first): for 清洁取暖率 a
+    sentence naming 清洁取暖比例 beats one that only mentions 清洁取暖."""
+    for term in indicator_terms(q):
+        for sentence in chunk.sentences:
+            if term in _norm(sentence):
+                return sentence
     return best_sentence(chunk, q.topic or q.resolved)
+
+
+def _quoted_clause(q: Question, sentence: str) -> str:
+    """The clause of `sentence` naming the indicator, marked with …… where text was left out,
+    so an absent-figure answer reads 仅提出：……城镇清洁取暖比例……大幅提升 rather than the whole sentence."""
+    clauses = [c for c in re.split(r"(?<=[，；,;])", sentence) if c]
+    for term in indicator_terms(q):
+        for i, clause in enumerate(clauses):
+            if term in _norm(clause):
+                text = clause.rstrip("，；,;")
+                return ("……" if i else "") + text + ("……" if i < len(clauses) - 1 else "")
+    return sentence
 
 
 def _indicator_name(q: Question) -> str:
@@ -238,7 +253,11 @@ def _figure_answer(q, hits, targets, cities) -> Answer:
         name = _indicator_name(q)
         if city_hits:
             sentence = _closest_sentence(q, city_hits[0].chunk)
-            parts.append(f"{city}方案未给出{name}的具体数值，仅提出：{sentence}")
+            names_it = any(t in _norm(sentence) for t in indicator_terms(q))
+            if names_it or coverage(q.topic, sentence) >= RELEVANCE_THRESHOLD:
+                parts.append(f"{city}方案未给出{name}的具体数值，仅提出：{_quoted_clause(q, sentence)}")
+            else:  # the plan does not name the indicator at all: do not pass a clause off as it
+                parts.append(f"{city}方案未提及{name}，也未给出具体数值；下方为最接近的条款，供参考。")
             items.append((city_hits[0].chunk, sentence, city_hits[0].score))
         else:
             parts.append(f"{city}方案未给出{name}的具体数值。")

@@ -133,3 +133,15 @@ def test_answer_honours_an_explicit_city_filter_and_mode(assistant):
 def test_search_refuses_a_query_of_only_invisible_characters(assistant):
     with pytest.raises(ValueError, match="empty query"):
         assistant.search("\x00\u200b")
+
+
+def test_absent_figure_quotes_the_clause_naming_the_indicator(assistant):
+    answer = assistant.answer("那安阳呢？", history=["铁岭2025年清洁取暖要到多少？"])
+    assert answer.kind == "absent"
+    assert "未给出" in answer.text and "城镇清洁取暖比例" in answer.text and "大幅提升" in answer.text
+
+
+def test_a_plan_that_never_names_the_indicator_is_not_quoted_as_if_it_did(assistant):
+    answer = assistant.answer("定州的数据中心PUE要求是多少")  # 定州's plan has no data-centre clause
+    assert answer.kind == "absent"
+    assert "未提及" in answer.text and "仅提出" not in answer.text
