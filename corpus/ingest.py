@@ -5,21 +5,17 @@ serialise on an fcntl lock file, so concurrent ingests (threads or processes) al
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
-import os
 import re
-import tempfile
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePath
 
 from corpus import catalog, structure
 from corpus.chunker import paragraphs, parse_plan
 from corpus.errors import IngestError
+from corpus.fsutil import atomic_write, exclusive_lock
 from corpus.model import Document, DocumentMeta
 from corpus.readers import SUPPORTED_SUFFIXES, read_plan_bytes
 
@@ -102,7 +98,7 @@ def ingest_bytes(
 
     folder = Path(data_dir) / catalog.DOCUMENTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    with _locked(folder):
+    with exclusive_lock(folder / _LOCK_FILE):  # also excludes other threads (flock is per open file)
         known = catalog.builtin_documents() + catalog.added_documents(Path(data_dir))
         same = next((d for d in known if d.meta.content_hash == sha), None)
         if same is not None:
@@ -110,11 +106,11 @@ def ingest_bytes(
         if any(d.meta.doc_id == doc_id for d in known):
             raise IngestError(f"doc_id '{doc_id}' is already used by another document")
         target = folder / meta.source_file
-        _atomic_write(target, data)
+        atomic_write(target, data)
         try:
             metas = catalog.read_manifest(folder / catalog.MANIFEST) + [meta]
             rows = json.dumps([asdict(m) for m in metas], ensure_ascii=False, indent=2) + "\n"
-            _atomic_write(folder / catalog.MANIFEST, rows.encode("utf-8"))
+            atomic_write(folder / catalog.MANIFEST, rows.encode("utf-8"))
         except BaseException:
             target.unlink(missing_ok=True)
             raise
@@ -152,35 +148,3 @@ def _valid_doc_id(value: str) -> str:
 def _stem_title(filename: str) -> str:
     """A fallback title from the client's file name (display only; never used for paths)."""
     return PurePath(str(filename).replace("\\", "/")).stem.strip()[:100]
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    # flock locks belong to the open file description, so they also exclude other threads.
-    with open(folder / _LOCK_FILE, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, then rename over `target`."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.fsutil import atomic_write
+from corpus.fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 MAX_SHARDS = 16

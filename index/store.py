@@ -36,7 +36,7 @@ from index.bm25 import BM25Retriever
 from index.dense import INDEX_TYPES, WINDOW_SCHEME, DenseRetriever, chunk_windows
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_key
-from index.fsutil import atomic_write, exclusive_lock, fsync_dir, fsync_tree, sha256_file
+from corpus.fsutil import atomic_write, exclusive_lock, fsync_dir, fsync_tree, sha256_file
 from index.lexicon import lexicon_hash
 from index.paths import resolve_data_dir
 from index.sizing import recommend_dense_index
