@@ -104,3 +104,47 @@ def test_list_shows_the_five_built_in_plans(run):
     assert code == 0
     for city in ("安顺市", "三门峡市", "铁岭市", "安阳市", "定州市"):
         assert city in out
+
+
+def test_chat_batch_writes_answers_with_citations(run, tmp_path: Path):
+    batch = tmp_path / "chat.jsonl"
+    lines = [
+        {"id": 1, "question": "铁岭2025年清洁取暖要到多少？"},
+        {"id": 2, "question": "那安阳呢？", "history": ["铁岭2025年清洁取暖要到多少？"]},
+    ]
+    batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    code, out, _ = run("chat", "--batch", str(batch))
+    assert code == 0
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["id"] == 1 and "70%以上" in first["answer"]
+    cite = first["citations"][0]
+    assert set(cite) == {"chunk_id", "city", "citation", "text", "highlight"}
+    assert cite["highlight"] in cite["text"] and cite["city"] == "铁岭市"
+    assert second["citations"][0]["city"] == "安阳市" and "未给出" in second["answer"]
+
+
+def test_interactive_chat_keeps_the_conversation(run, monkeypatch):
+    turns = iter(["铁岭2025年清洁取暖要到多少？", "那安阳呢？"])
+
+    def fake_input(prompt: str) -> str:  # the person at the terminal
+        try:
+            return next(turns)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    code, out, _ = run("chat")
+    assert code == 0
+    assert "铁岭市：到2025年，城镇清洁取暖率达到70%以上" in out
+    assert "安阳市方案未给出" in out
+
+
+def test_targets_csv_exports_the_structured_targets(run):
+    import csv
+    import io
+
+    code, out, _ = run("targets", "--city", "铁岭", "--csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(r["city"] == "铁岭市" for r in rows)
+    assert any(r["value"].startswith("70") and "清洁取暖" in r["sentence"] for r in rows)
