@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.highlight import best_sentence
+from assistant.highlight import best_sentence, body_sentences
 from assistant.model import Answer, Citation, QueryAnalysis, TableRow
 from assistant.targets import Target
 from assistant.understanding import group_of, is_metric
@@ -177,7 +177,7 @@ def _closest_sentence(q: Question, chunk: Chunk) -> str:
     The most specific indicator term wins (terms come longest first): for 清洁取暖率 a
     sentence naming 清洁取暖比例 beats one that only mentions 清洁取暖."""
     for term in indicator_terms(q):
-        for sentence in chunk.sentences:
+        for sentence in body_sentences(chunk):
             if term in _norm(sentence):
                 return sentence
     return best_sentence(chunk, q.topic or q.resolved)

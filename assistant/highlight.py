@@ -15,16 +15,29 @@ def _bigrams(text: str) -> set[str]:
     return {norm[i : i + 2] for i in range(len(norm) - 1)}
 
 
+def _bare(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).rstrip("。.：:；;")
+
+
+def body_sentences(chunk: Chunk) -> tuple[str, ...]:
+    """The chunk's sentences without an inline heading ("（五）农业农村节能减排工程。"):
+    a heading names the topic, so it matches a query well but answers nothing."""
+    heading = _bare(chunk.section[-1]) if chunk.section else ""
+    body = tuple(s for s in chunk.sentences if not heading or _bare(s) != heading)
+    return body or chunk.sentences
+
+
 def best_sentence(chunk: Chunk, query: str) -> str:
-    """The sentence of `chunk` sharing the most query bigrams (ties: the earlier one).
+    """The body sentence of `chunk` sharing the most query bigrams (ties: the earlier one).
 
     Always a verbatim substring of `chunk.text`; the whole text when it has no sentences.
     """
-    if not chunk.sentences:
+    sentences = body_sentences(chunk)
+    if not sentences:
         return chunk.text
     wanted = _bigrams(query)
-    best, best_score = chunk.sentences[0], -1.0
-    for sentence in chunk.sentences:
+    best, best_score = sentences[0], -1.0
+    for sentence in sentences:
         have = _bigrams(sentence)
         # Favour coverage of the query; a tiny length penalty breaks ties towards concise clauses.
         score = len(wanted & have) - 0.001 * len(sentence)

@@ -1,0 +1,24 @@
+from corpus.catalog import builtin_documents
+from assistant.highlight import best_sentence, body_sentences
+
+
+def _chunk(doc_id: str, section_path: str):
+    return next(c for d in builtin_documents() for c in d.chunks
+                if c.doc_id == doc_id and c.section_path == section_path and c.kind == "body")
+
+
+def test_inline_heading_is_not_a_body_sentence():
+    chunk = _chunk("dingzhou", "三、（五）")
+    assert chunk.sentences[0] == "（五）农业农村节能减排工程。"
+    assert body_sentences(chunk)[0] == chunk.sentences[1]
+
+
+def test_best_sentence_answers_rather_than_repeating_the_heading():
+    chunk = _chunk("dingzhou", "三、（五）")
+    sentence = best_sentence(chunk, "定州市在农业农村方面有哪些节能减排措施")
+    assert sentence in chunk.text and not sentence.startswith("（五）")
+
+
+def test_best_sentence_picks_the_figure_clause():
+    chunk = _chunk("tieling", "三、（三）")
+    assert "城镇清洁取暖率达到70%以上" in best_sentence(chunk, "城镇清洁取暖率")
