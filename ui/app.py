@@ -303,8 +303,15 @@ def build_blocks(
 
 
 def mount_ui(app: FastAPI, get_assistant: Callable[[], Any]) -> None:
-    """Mount the chat page at /ui and the document viewer at /ui-docs/{doc_id} on `app`."""
+    """Mount the chat page at /ui and the document viewer at /ui-docs/{doc_id} on `app`.
+
+    (`ui.deferred.mount_ui_deferred` does the same without waiting for Gradio.)"""
     app.include_router(document_router(lambda: _index_of(get_assistant())))
+    mount_gradio(app, get_assistant)
+
+
+def mount_gradio(app: FastAPI, get_assistant: Callable[[], Any]) -> None:
+    """Only the Gradio chat page, at /ui."""
     gr.mount_gradio_app(
         app,
         build_blocks(get_assistant),

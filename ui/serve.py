@@ -26,10 +26,11 @@ CHROMIUM_ARGS = (
 
 
 def build_app(index: Any) -> FastAPI:
-    """The real API app serving `index`, with the chat page mounted at /ui."""
+    """The real API app serving `index`, with the chat page mounted at /ui the way
+    `python -m assistant serve` mounts it (built in the background; see ui.deferred)."""
     from assistant.api.app import create_app
 
-    return create_app(index=index)
+    return create_app(index=index, defer_ui=True)
 
 
 @contextmanager
@@ -48,11 +49,24 @@ def running_server(app: FastAPI, host: str = "127.0.0.1", timeout: float = 60.0)
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
     try:
-        yield f"http://{host}:{port}"
+        base = f"http://{host}:{port}"
+        _wait_for_page(base, deadline)
+        yield base
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def _wait_for_page(base: str, deadline: float) -> None:
+    """Wait while /ui answers 503 (the chat page is still being built in the background)."""
+    import httpx
+
+    with httpx.Client(timeout=5) as http:
+        while http.get(f"{base}/ui/").status_code == 503:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the chat page was not ready in time")
+            time.sleep(0.1)
 
 
 def launch_chromium(playwright: Any) -> Any:

@@ -47,9 +47,17 @@ def _body_limits(settings: ApiSettings):
     return limit_for
 
 
-def _mount_ui(app: FastAPI, state: ApiState) -> bool:
-    """Mount the chat page when the `ui` package is importable; the API works without it."""
+def _mount_ui(app: FastAPI, state: ApiState, defer: bool) -> bool:
+    """Mount the chat page when the `ui` package is importable; the API works without it.
+
+    `defer`: answer /ui with a loading page and build the page after the index is loaded,
+    so the API does not wait seconds for Gradio's import (what `serve` uses)."""
     try:
+        if defer:
+            from ui.deferred import mount_ui_deferred
+
+            mount_ui_deferred(app, lambda: state.current().assistant, lambda: state.ready)
+            return True
         from ui.app import mount_ui
     except ImportError as exc:
         log.info("chat page not mounted: %s", exc)
@@ -59,11 +67,15 @@ def _mount_ui(app: FastAPI, state: ApiState) -> bool:
 
 
 def create_app(
-    settings: ApiSettings | None = None, index: Any | None = None, load_early: bool = False
+    settings: ApiSettings | None = None,
+    index: Any | None = None,
+    load_early: bool = False,
+    defer_ui: bool = False,
 ) -> FastAPI:
     """The API (and chat page). Without `index`, the persisted one is opened in the background
-    at start-up; with `load_early` that starts now, overlapping the import of the chat page
-    (Gradio takes seconds to import), which shortens the server's time to ready."""
+    at start-up; with `load_early` that starts now. With `defer_ui` the chat page is built in
+    the background once the index is loaded (Gradio takes seconds to import), so the API is
+    ready first; without it the page is mounted before this returns."""
     settings = settings if settings is not None else ApiSettings()
     state = ApiState(settings, index)
     if load_early:
@@ -90,7 +102,7 @@ def create_app(
     app.include_router(api)
     app.include_router(health.router)
 
-    ui_mounted = settings.mount_ui and _mount_ui(app, state)
+    ui_mounted = settings.mount_ui and _mount_ui(app, state, defer_ui)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -55,6 +55,6 @@ def _log_to_console() -> None:
 def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = None) -> None:
     settings = load_settings(data_dir)  # refuses bad values before binding the port
     _log_to_console()
-    server = make_server(create_app(settings, load_early=True), host, port)
+    server = make_server(create_app(settings, load_early=True, defer_ui=True), host, port)
     print(f"API: http://{host}:{port}/api/v1 (docs /docs), chat page: http://{host}:{port}/ui", flush=True)
     server.run()
