@@ -11,9 +11,15 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.api.settings import ApiSettings
+from corpus.places import resolve_city
+from policyqa.settings import Settings
+
+if TYPE_CHECKING:  # imported lazily at run time: faiss and the embedder load only when serving
+    from assistant.service import Assistant
+    from assistant.targets import Target
+    from index.engine import SearchIndex
 
 log = logging.getLogger("assistant.api")
 
@@ -24,12 +30,12 @@ class NotReadyError(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    index: Any  # index.engine.SearchIndex (imported lazily: torch/faiss load only when serving)
-    assistant: Any  # assistant.service.Assistant
+    index: SearchIndex
+    assistant: Assistant
     cities: tuple[str, ...] = field(default=())
 
     @cached_property
-    def targets(self) -> tuple[Any, ...]:
+    def targets(self) -> tuple[Target, ...]:
         return tuple(self.assistant.targets)  # extracted by the assistant when it loaded
 
     @cached_property
@@ -40,15 +46,11 @@ class Snapshot:
         return counts
 
     def resolve_city(self, name: str) -> str | None:
-        """铁岭 / 铁岭市 -> 铁岭市; None when the corpus has no such city."""
-        name = name.strip()
-        for city in self.cities:
-            if name == city or (name and city.rstrip("市县区州盟") == name.rstrip("市县区州盟")):
-                return city
-        return None
+        """铁岭 / 铁岭市 -> 铁岭市; None when the corpus has no such city (corpus.places)."""
+        return resolve_city(name, self.cities)
 
 
-def make_snapshot(index: Any) -> Snapshot:
+def make_snapshot(index: SearchIndex) -> Snapshot:
     from assistant.service import Assistant
 
     cities = tuple(sorted({d.city for d in index.documents}))
@@ -56,7 +58,7 @@ def make_snapshot(index: Any) -> Snapshot:
 
 
 class ApiState:
-    def __init__(self, settings: ApiSettings, index: Any | None = None) -> None:
+    def __init__(self, settings: Settings, index: SearchIndex | None = None) -> None:
         self.settings = settings
         self.upload_lock = threading.Lock()
         self._snapshot: Snapshot | None = make_snapshot(index) if index is not None else None
@@ -80,7 +82,7 @@ class ApiState:
             raise NotReadyError(self._problem)
         return snap
 
-    def publish(self, index: Any) -> Snapshot:
+    def publish(self, index: SearchIndex) -> Snapshot:
         snap = make_snapshot(index)
         self._snapshot = snap  # one reference assignment: readers see the old or the new, never a mix
         return snap

@@ -11,15 +11,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 
 
-def make_settings(**overrides) -> ApiSettings:
+def make_settings(**overrides) -> Settings:
     """Settings independent of the developer's POLICYQA_* environment."""
     values = {"data_dir": None, "admin_token": None, "cors_origins": (), "mount_ui": False, **overrides}
-    return ApiSettings(**values)
+    return Settings(**values)
 
 
 @pytest.fixture(scope="session")
