@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any, TypeVar
 
@@ -41,17 +41,19 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotent
 T = TypeVar("T")
 
 
-def _validation_message(exc: RequestValidationError) -> str:
-    return "; ".join(f"{field_name(e.get('loc', ()))}: {e.get('msg', 'invalid value')}" for e in exc.errors())
+def _validation_message(exc: RequestValidationError, renames: Mapping[str, str]) -> str:
+    names = (field_name(e.get("loc", ())) for e in exc.errors())
+    return "; ".join(f"{renames.get(n, n)}: {e.get('msg', 'invalid value')}" for n, e in zip(names, exc.errors()))
 
 
 @contextmanager
-def _tool_errors() -> Iterator[None]:
-    """The API's 422 / 503 become tool errors (is_error results the model can read)."""
+def _tool_errors(renames: Mapping[str, str]) -> Iterator[None]:
+    """The API's 422 / 503 become tool errors (is_error results the model can read), with the
+    API's field names turned into the tool's parameter names (`renames`)."""
     try:
         yield
     except RequestValidationError as exc:
-        raise ToolError(_validation_message(exc)) from None
+        raise ToolError(_validation_message(exc, renames)) from None
     except HTTPException as exc:
         raise ToolError(str(exc.detail)) from None
 
@@ -79,8 +81,8 @@ def build_server(state: ApiState) -> MCPServer:
         except NotReadyError as exc:
             raise ToolError(f"not ready: {exc}; try again in a few seconds") from None
 
-    def call(fn: Callable[[Snapshot], T]) -> T:
-        with _tool_errors():
+    def call(fn: Callable[[Snapshot], T], **renames: str) -> T:
+        with _tool_errors(renames):
             return fn(snapshot())
 
     @server.tool(title="检索方案条文", annotations=READ_ONLY)
@@ -92,7 +94,7 @@ def build_server(state: ApiState) -> MCPServer:
         """Best-first paragraphs of the plans, each with its citation (document, section,
         paragraph) and the best-matching sentence (`highlight`)."""
         return call(lambda snap: run_search(snap, settings, query=query, top_k=top_k, cities=[city] if city else [],
-                                            mode="hybrid", history=(), part="body"))
+                                            mode="hybrid", history=(), part="body"), **{"cities[0]": "city"})
 
     @server.tool(title="回答政策问题", annotations=READ_ONLY)
     def answer_question(
@@ -104,7 +106,10 @@ def build_server(state: ApiState) -> MCPServer:
         a cited sentence, never generated. `kind` says what sort of answer it is (figure,
         absent, comparison, measure, responsibility, not_found)."""
         messages = [("user", turn) for turn in history or ()] + [("user", question)]
-        return call(lambda snap: ChatResponse.from_answer(answer_messages(snap, settings, messages)))
+        last = len(messages) - 1
+        renames = {f"messages[{i}].content": f"history[{i}]" for i in range(last)}
+        renames.update({f"messages[{last}].content": "question", "messages": "history"})
+        return call(lambda snap: ChatResponse.from_answer(answer_messages(snap, settings, messages)), **renames)
 
     @server.tool(title="已收录的方案", annotations=READ_ONLY)
     def list_documents() -> DocumentList:

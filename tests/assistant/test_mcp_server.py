@@ -38,6 +38,7 @@ async def _exercise(session: ClientSession) -> dict[str, Any]:
     out["targets"] = await session.call_tool("get_targets", {"city": "铁岭", "indicator": "清洁取暖率"})
     out["bad_city"] = await session.call_tool("search_plans", {"query": "清洁取暖", "city": "火星"})
     out["bad_top_k"] = await session.call_tool("search_plans", {"query": "清洁取暖", "top_k": 0})
+    out["long_question"] = await session.call_tool("answer_question", {"question": "长" * 600})
     return out
 
 
@@ -64,9 +65,10 @@ def _check(out: dict[str, Any]) -> None:
     targets = out["targets"].structured_content["targets"]
     assert any(t["value"] == "70%" and t["citation"] for t in targets)
 
-    for bad in (out["bad_city"], out["bad_top_k"]):
+    for bad in (out["bad_city"], out["bad_top_k"], out["long_question"]):
         assert bad.is_error and bad.content[0].text
-    assert "unknown city" in out["bad_city"].content[0].text and "铁岭市" in out["bad_city"].content[0].text
+    assert "city: unknown city '火星'" in out["bad_city"].content[0].text and "铁岭市" in out["bad_city"].content[0].text
+    assert "question: at most 500 characters" in out["long_question"].content[0].text
 
 
 def test_stdio_session(search_index):
