@@ -386,8 +386,10 @@ def _window_vectors(
     if missing:
         by_key = dict(zip(keys, texts))
         if progress:
-            _say(f"embedding {len(missing)} of {len(keys)} text windows (the others come from the "
-                 f"embedding cache in {data_dir})")
+            distinct = len(set(keys))
+            cached = (f"none is in the embedding cache of {data_dir} yet" if len(missing) == distinct
+                      else f"the other {distinct - len(missing)} are in the embedding cache of {data_dir}")
+            _say(f"embedding {len(missing)} of {distinct} distinct text windows ({cached})")
         with _progress_bar(len(missing), progress) as bar:
             for start in range(0, len(missing), EMBED_BATCH):
                 batch = missing[start : start + EMBED_BATCH]
