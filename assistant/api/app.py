@@ -22,6 +22,7 @@ from assistant.api.limits import BodyLimitMiddleware
 from assistant.api.routes import chat, chunks, dify, documents, health, openai_compat, search, targets
 from assistant.api.settings import ApiSettings
 from assistant.api.state import ApiState
+from assistant.mcp_server import HTTP_PATH, McpHttpEndpoint
 
 log = logging.getLogger("assistant.api")
 
@@ -81,8 +82,6 @@ def create_app(
     state = ApiState(settings, index)
     if load_early:
         state.start_loading()
-
-    from assistant.mcp_server import HTTP_PATH, McpHttpEndpoint
 
     mcp_http = McpHttpEndpoint(state)
 
