@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
-from assistant.highlight import best_sentence, body_sentences
+from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.targets import Target
 from corpus.model import Chunk
@@ -24,7 +24,6 @@ LOOSE_THRESHOLD = 0.2
 # Share of the question's topic bigrams a retrieved chunk must contain to count as relevant.
 RELEVANCE_THRESHOLD = 0.2
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_RESPONSIBILITY_WORDS = re.compile(r"负责|牵头|配合|落实")
 
 Following = Callable[[Chunk], Sequence[Chunk]]
 
@@ -80,7 +79,7 @@ def responsibility_clause(text: str) -> str | None:
             depth += 1
         elif ch in "）)" and depth:
             depth -= 1
-            if depth == 0 and _RESPONSIBILITY_WORDS.search(text[start:i]):
+            if depth == 0 and RESPONSIBILITY_WORDS.search(text[start:i]):
                 found = text[start : i + 1]
     return found
 
@@ -92,15 +91,25 @@ def figures_supported(answer: Answer) -> bool:
     return all(n in have for n in _NUMBER.findall(fold(answer.text)))
 
 
-def _citations(items: Sequence[tuple[Chunk, str, float]]) -> tuple[Citation, ...]:
+def _citations(items: Sequence[tuple[Chunk, str, float]]) -> tuple[tuple[Citation, ...], list[int]]:
+    """Numbered citations (duplicates merged) and, for each item, the number it got."""
     out: list[Citation] = []
-    seen: set[tuple[str, str]] = set()
+    numbers: dict[tuple[str, str], int] = {}
     for chunk, highlight, score in items:
-        if (chunk.chunk_id, highlight) in seen:
-            continue
-        seen.add((chunk.chunk_id, highlight))
-        out.append(Citation(n=len(out) + 1, chunk=chunk, highlight=highlight, score=float(score)))
-    return tuple(out)
+        key = (chunk.chunk_id, highlight)
+        if key not in numbers:
+            numbers[key] = len(out) + 1
+            out.append(Citation(n=numbers[key], chunk=chunk, highlight=highlight, score=float(score)))
+    return tuple(out), [numbers[(chunk.chunk_id, highlight)] for chunk, highlight, _ in items]
+
+
+def _answer(q: Question, kind: AnswerKind, lines: Sequence[tuple[str, Sequence[int]]],
+            items: Sequence[tuple[Chunk, str, float]], table: Sequence[TableRow] = ()) -> Answer:
+    """An answer from its lines, each with the indices (into `items`) of the clauses it quotes."""
+    citations, numbers = _citations(items)
+    markers = tuple(tuple(sorted({numbers[i] for i in refs})) for _, refs in lines)
+    return Answer(question=q.text, resolved_query=q.resolved, kind=kind, text="\n".join(t for t, _ in lines),
+                  citations=citations, table=tuple(table), markers=markers)
 
 
 def _closest_sentence(q: Question, chunk: Chunk) -> str:
@@ -167,13 +176,16 @@ def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
     return False
 
 
-def _figure_answer(q, hits, targets, cities) -> Answer:
-    parts, items, rows = [], [], []
+def _figure_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]],
+                   cities: Sequence[str]) -> Answer:
+    parts: list[tuple[str, list[int]]] = []
+    items: list[tuple[Chunk, str, float]] = []
+    rows: list[TableRow] = []
     for city in cities:
         found = best_target(q, city, hits, targets)
         if found:
             target, hit = found
-            parts.append(f"{city}：{figure_clause(target)}。")
+            parts.append((f"{city}：{figure_clause(target)}。", [len(items)]))
             items.append((hit.chunk, target.sentence, hit.score))
             rows.append(TableRow(city=city, indicator=target.indicator, value=target.value,
                                  qualifier=target.qualifier, sentence=target.sentence,
@@ -187,50 +199,55 @@ def _figure_answer(q, hits, targets, cities) -> Answer:
             sentence = _closest_sentence(q, city_hits[0].chunk)
             names_it = any(t in fold(sentence) for t in indicator_terms(q))
             if names_it or coverage(q.topic, sentence) >= RELEVANCE_THRESHOLD:
-                parts.append(f"{city}方案未给出{name}的具体数值，仅提出：{_quoted_clause(q, sentence)}")
+                parts.append((f"{city}方案未给出{name}的具体数值，仅提出：{_quoted_clause(q, sentence)}", [len(items)]))
             else:  # the plan does not name the indicator at all: do not pass a clause off as it
-                parts.append(f"{city}方案未提及{name}，也未给出具体数值；下方为最接近的条款，供参考。")
+                parts.append((f"{city}方案未提及{name}，也未给出具体数值；下方为最接近的条款，供参考。", [len(items)]))
             items.append((city_hits[0].chunk, sentence, city_hits[0].score))
         else:
-            parts.append(f"{city}方案未给出{name}的具体数值。")
+            parts.append((f"{city}方案未给出{name}的具体数值。", []))
         rows.append(TableRow(city=city, indicator=name, value="", qualifier="", sentence="",
                              citation="", chunk_id=""))
     comparison = q.analysis.kind == "comparison" or len(cities) > 1
     kind: AnswerKind = "comparison" if comparison else ("figure" if any(r.value for r in rows) else "absent")
-    return Answer(question=q.text, resolved_query=q.resolved, kind=kind, text="\n".join(parts),
-                  citations=_citations(items), table=tuple(rows) if comparison else ())
+    return _answer(q, kind, parts, items, rows if comparison else ())
 
 
-def _measure_answer(q, hits, cities) -> Answer:
-    parts, items = [], []
+def _measure_answer(q: Question, hits: Sequence[Hit], cities: Sequence[str]) -> Answer:
+    parts: list[tuple[str, list[int]]] = []
+    items: list[tuple[Chunk, str, float]] = []
     per_city = 2 if len(cities) <= 1 else 1
     query = " ".join((q.resolved, *q.analysis.expansions))
     for city in cities or (hits[0].chunk.city,):
-        for hit in _city_hits(hits, city)[:per_city]:
+        city_hits = _city_hits(hits, city)
+        # A heading paragraph ("二、主要目标") names a topic and answers nothing: quote the body.
+        body = [h for h in city_hits if h.chunk.kind != "heading"] or city_hits
+        for hit in body[:per_city]:
             sentence = best_sentence(hit.chunk, query)
-            parts.append(f"{city}：{sentence}")
+            parts.append((f"{city}：{sentence}", [len(items)]))
             items.append((hit.chunk, sentence, hit.score))
-    return Answer(question=q.text, resolved_query=q.resolved, kind="measure", text="\n".join(parts),
-                  citations=_citations(items))
+    return _answer(q, "measure", parts, items)
 
 
-def _responsibility_answer(q, hits, cities, following: Following | None) -> Answer:
-    parts, items = [], []
+def _responsibility_answer(q: Question, hits: Sequence[Hit], cities: Sequence[str],
+                           following: Following | None) -> Answer:
+    parts: list[tuple[str, list[int]]] = []
+    items: list[tuple[Chunk, str, float]] = []
     for city in cities:
         for hit in _city_hits(hits, city)[:3]:
             candidates = [hit.chunk, *(following(hit.chunk) if following else ())]
             found = next(((c, cl) for c in candidates if (cl := responsibility_clause(c.text))), None)
             if found:
                 chunk, clause = found
-                parts.append(f"{city}：{clause.strip('（）()')}")
+                refs = [len(items)]
                 items.append((chunk, clause, hit.score))
                 if chunk is not hit.chunk:  # cite the clause that was asked about, too
+                    refs.append(len(items))
                     items.append((hit.chunk, best_sentence(hit.chunk, q.resolved), hit.score))
+                parts.append((f"{city}：{clause.strip('（）()')}", refs))
                 break
         else:
-            parts.append(f"{city}方案的相关条文未写明牵头负责部门。")
-    return Answer(question=q.text, resolved_query=q.resolved, kind="responsibility",
-                  text="\n".join(parts), citations=_citations(items))
+            parts.append((f"{city}方案的相关条文未写明牵头负责部门。", []))
+    return _answer(q, "responsibility", parts, items)
 
 
 def compose(

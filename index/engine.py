@@ -154,8 +154,9 @@ class SearchIndex:
 
     # --- updates -------------------------------------------------------------
 
-    def add_document(self, path: str | os.PathLike[str], **meta: Any) -> AddReport:
-        """Ingest one plan (corpus.ingest) and refresh the index; only new windows are embedded.
+    def add_document(self, path: str | os.PathLike[str], progress: bool = False, **meta: Any) -> AddReport:
+        """Ingest one plan (corpus.ingest) and refresh the index; only new windows are embedded
+        (with `progress`, reported on stderr).
 
         `meta`: city (required), province, title, doc_number, date, issuer, doc_id.
         Raises corpus.errors.IngestError for unreadable or refused input."""
@@ -167,7 +168,7 @@ class SearchIndex:
             n_chunks = len(result.document.chunks)
             if result.duplicate and doc_id in {m.doc_id for m in self.documents}:
                 return AddReport(doc_id, n_chunks, 0, True)
-            report = ensure_index(self.data_dir, self.embedder)
+            report = ensure_index(self.data_dir, self.embedder, progress=progress)
             self._state = load_index(self.data_dir, self.embedder)
             return AddReport(doc_id, n_chunks, report.embedded, result.duplicate)
 

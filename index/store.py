@@ -20,7 +20,9 @@ import importlib.metadata
 import json
 import os
 import re
+import shlex
 import shutil
+import sys
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -38,7 +40,7 @@ from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_key
 from corpus.fsutil import atomic_write, exclusive_lock, fsync_dir, fsync_tree, sha256_file
 from index.lexicon import lexicon_hash
-from index.paths import resolve_data_dir
+from index.paths import default_data_dir, resolve_data_dir
 from index.sizing import recommend_dense_index
 from index.tokenizer import get_tokenizer
 
@@ -154,14 +156,19 @@ def ensure_index(
     root = index_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(root / LOCK):
-        current = None
+        current, reasons = None, ["rebuild asked for"]
         if not rebuild:
             try:
                 current = _read_verified_manifest(root)[1]
-            except (IndexMissingError, IndexCorruptError):
-                current = None  # build a fresh one below
-        if current is not None and not _mismatches(current, documents, embedder, index_type):
+                reasons = _mismatches(current, documents, embedder, index_type)
+            except IndexMissingError:
+                reasons = ["no index yet"]  # build a fresh one below
+            except IndexCorruptError as exc:
+                reasons = [f"the current one is unusable ({exc})"]
+        if current is not None and not reasons:
             return BuildReport(False, 0, current.chunks, time.perf_counter() - started)
+        if progress:
+            _say(f"building the index in {root} ({len(documents)} plans): {'; '.join(reasons)}")
         kind = index_type or (current.index_type if current else default_index_type())
         embedded, n_chunks = _build(root, data_dir, documents, embedder, kind, progress)
     return BuildReport(True, embedded, n_chunks, time.perf_counter() - started)
@@ -186,7 +193,7 @@ def load_index(
     if reasons:
         raise IndexMismatchError(
             f"the index in {root} does not match this run ({'; '.join(reasons)}); "
-            f"rebuild it with `{REBUILD_CMD}`"
+            f"rebuild it with `{build_command(data_dir, True)}`"
         )
     return _load_version(path, manifest, embedder)
 
@@ -219,8 +226,17 @@ def _mismatches(
     return reasons
 
 
-def _corrupt(name: str, what: str) -> IndexCorruptError:
-    return IndexCorruptError(f"index file {name} is {what}; rebuild with `{REBUILD_CMD}`")
+def build_command(data_dir: Path, rebuild: bool = False) -> str:
+    """The command that (re)builds the index of `data_dir`, naming --data-dir unless it is the
+    default one (a user who gave --data-dir must be told to give it again)."""
+    command = REBUILD_CMD if rebuild else BUILD_CMD
+    if Path(data_dir).expanduser().absolute() != default_data_dir().absolute():
+        command += f" --data-dir {shlex.quote(str(data_dir))}"
+    return command
+
+
+def _corrupt(root: Path, name: str, what: str) -> IndexCorruptError:
+    return IndexCorruptError(f"index file {name} is {what}; rebuild with `{build_command(root.parent, True)}`")
 
 
 def _read_verified_manifest(root: Path) -> tuple[Path, Manifest]:
@@ -229,30 +245,30 @@ def _read_verified_manifest(root: Path) -> tuple[Path, Manifest]:
     try:
         line = pointer.read_text(encoding="ascii").strip()
     except FileNotFoundError:
-        raise IndexMissingError(f"no index in {root}; build it with `{BUILD_CMD}`") from None
+        raise IndexMissingError(f"no index in {root}; build it with `{build_command(root.parent)}`") from None
     except (OSError, UnicodeDecodeError):
-        raise _corrupt(POINTER, "unreadable") from None
+        raise _corrupt(root, POINTER, "unreadable") from None
     parts = line.split()
     if len(parts) != 2 or not _VERSION_DIR_RE.match(parts[0]) or len(parts[1]) != 64:
-        raise _corrupt(POINTER, "corrupt")
+        raise _corrupt(root, POINTER, "corrupt")
     path = root / parts[0]
     manifest_path = path / MANIFEST
     try:
         raw = manifest_path.read_bytes()
     except OSError:
-        raise _corrupt(f"{parts[0]}/{MANIFEST}", "missing") from None
+        raise _corrupt(root, f"{parts[0]}/{MANIFEST}", "missing") from None
     if hashlib.sha256(raw).hexdigest() != parts[1]:
-        raise _corrupt(f"{parts[0]}/{MANIFEST}", "corrupt (checksum mismatch)")
+        raise _corrupt(root, f"{parts[0]}/{MANIFEST}", "corrupt (checksum mismatch)")
     try:
         manifest = Manifest.from_json(raw)
     except (ValueError, TypeError):
-        raise _corrupt(f"{parts[0]}/{MANIFEST}", "corrupt") from None
+        raise _corrupt(root, f"{parts[0]}/{MANIFEST}", "corrupt") from None
     for rel, expected in sorted(manifest.files.items()):
         file = path / rel
         if not file.is_file():
-            raise _corrupt(f"{parts[0]}/{rel}", "missing")
+            raise _corrupt(root, f"{parts[0]}/{rel}", "missing")
         if sha256_file(file) != expected:
-            raise _corrupt(f"{parts[0]}/{rel}", "corrupt or truncated (checksum mismatch)")
+            raise _corrupt(root, f"{parts[0]}/{rel}", "corrupt or truncated (checksum mismatch)")
     return path, manifest
 
 
@@ -264,19 +280,19 @@ def _load_version(path: Path, manifest: Manifest, embedder: Embedder) -> LoadedI
         chunks = tuple(_chunk_from_row(json.loads(line)) for line in
                        (path / "chunks.jsonl").read_text("utf-8").splitlines() if line.strip())
     except (ValueError, TypeError, KeyError):
-        raise _corrupt(f"{path.name}/chunks.jsonl", "unreadable") from None
+        raise _corrupt(path.parent, f"{path.name}/chunks.jsonl", "unreadable") from None
     if len(chunks) != manifest.chunks:
-        raise _corrupt(f"{path.name}/chunks.jsonl", "inconsistent with the manifest")
+        raise _corrupt(path.parent, f"{path.name}/chunks.jsonl", "inconsistent with the manifest")
     tokenizer = get_tokenizer()
     try:
         bm25 = BM25Retriever.load(path / "bm25", chunks, tokenizer)
     except (ValueError, OSError, KeyError):
-        raise _corrupt(f"{path.name}/bm25", "unreadable") from None
+        raise _corrupt(path.parent, f"{path.name}/bm25", "unreadable") from None
     try:
         dense = DenseRetriever.load(path / "dense.faiss", path / "windows.npy", chunks, embedder,
                                     manifest.index_type)
     except (ValueError, OSError, RuntimeError):
-        raise _corrupt(f"{path.name}/dense.faiss", "unreadable") from None
+        raise _corrupt(path.parent, f"{path.name}/dense.faiss", "unreadable") from None
     return LoadedIndex(path, manifest, documents, chunks, bm25, dense)
 
 
@@ -368,9 +384,12 @@ def _window_vectors(
     missing = cache.missing(keys)
     if missing:
         by_key = dict(zip(keys, texts))
-        from tqdm import tqdm
-
-        with tqdm(total=len(missing), desc="embedding", unit="window", disable=not progress) as bar:
+        if progress:
+            distinct = len(set(keys))
+            cached = (f"none is in the embedding cache of {data_dir} yet" if len(missing) == distinct
+                      else f"the other {distinct - len(missing)} are in the embedding cache of {data_dir}")
+            _say(f"embedding {len(missing)} of {distinct} distinct text windows ({cached})")
+        with _progress_bar(len(missing), progress) as bar:
             for start in range(0, len(missing), EMBED_BATCH):
                 batch = missing[start : start + EMBED_BATCH]
                 vectors = embedder.embed_passages([by_key[k] for k in batch])
@@ -379,6 +398,41 @@ def _window_vectors(
         cache.compact()
     vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
     return vectors, len(missing)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _progress_bar(total: int, enabled: bool) -> Any:
+    """tqdm on a terminal. In a log or a pipe, where tqdm's carriage-return redraws show up
+    only when the bar closes, a plain line at every tenth of the work instead."""
+    from tqdm import tqdm
+
+    if not enabled or sys.stderr.isatty():
+        return tqdm(total=total, desc="embedding", unit="window", disable=not enabled)
+    return _LineProgress(total)
+
+
+class _LineProgress:
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.started, self.next_step = total, 0, time.perf_counter(), 1
+
+    def __enter__(self) -> "_LineProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        self.done = min(self.done + n, self.total)
+        if self.done * 10 < self.next_step * self.total:
+            return
+        self.next_step = self.done * 10 // self.total + 1
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / self.done * (self.total - self.done) if self.done else 0.0
+        _say(f"embedding: {self.done}/{self.total} windows ({100 * self.done // self.total}%), "
+             f"{elapsed:.0f} s elapsed, about {left:.0f} s left")
 
 
 def _write_lines(path: Path, lines) -> None:

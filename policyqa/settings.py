@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "POLICYQA_"
@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(
         None, description=f"bearer token for `POST /api/v1/documents` (≥{MIN_TOKEN_CHARS} characters)",
         json_schema_extra={"shown_default": "unset (uploads off)"})
+    dify_api_key: SecretStr | None = Field(
+        None, description=f"bearer key Dify must send to `/api/v1/dify/retrieval` (≥{MIN_TOKEN_CHARS} characters)",
+        json_schema_extra={"shown_default": "unset (no check)"})
     max_query_chars: int = Field(
         500, ge=1, le=10_000, description="longest question or search query (API, CLI and chat page)")
     max_history_turns: int = Field(
@@ -87,16 +90,16 @@ class Settings(BaseSettings):
     chromium: Path = Field(
         Path("/usr/bin/chromium"), description="Chromium binary for the browser tests and `make screenshot`")
 
-    @field_validator("admin_token", mode="before")
+    @field_validator("admin_token", "dify_api_key", mode="before")
     @classmethod
-    def _token(cls, value: object) -> object:
+    def _token(cls, value: object, info: ValidationInfo) -> object:
         raw = value.get_secret_value() if isinstance(value, SecretStr) else value
         if raw is None or (isinstance(raw, str) and raw == ""):
-            return None  # an empty variable means "not set": ingestion stays disabled
+            return None  # an empty variable means "not set": that check is off
         if not isinstance(raw, str):
-            raise ValueError("admin_token must be a string")
+            raise ValueError(f"{info.field_name} must be a string")
         if len(raw) < MIN_TOKEN_CHARS or any(ch.isspace() for ch in raw) or not raw.isascii():
-            raise ValueError(f"admin_token must be at least {MIN_TOKEN_CHARS} ASCII characters without spaces")
+            raise ValueError(f"{info.field_name} must be at least {MIN_TOKEN_CHARS} ASCII characters without spaces")
         return raw
 
     @field_validator("milvus_token", mode="before")

@@ -14,13 +14,15 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
 from starlette.types import Scope
 
 from assistant.api import errors
 from assistant.api.limits import BodyLimitMiddleware
-from assistant.api.routes import chat, chunks, documents, health, search, targets
+from assistant.api.routes import chat, chunks, dify, documents, health, openai_compat, search, targets
 from policyqa.settings import Settings
 from assistant.api.state import ApiState
+from assistant.mcp_server import HTTP_PATH, McpHttpEndpoint
 
 log = logging.getLogger("assistant.api")
 
@@ -40,7 +42,7 @@ def _body_limits(settings: Settings):
         path = scope.get("path", "")
         if scope.get("method") == "POST" and path.rstrip("/") == UPLOAD_PATH:
             return upload_limit
-        if not path.startswith(("/api/", "/healthz", "/readyz")):
+        if not path.startswith(("/api/", "/v1/", "/mcp", "/healthz", "/readyz")):
             return upload_limit  # the chat page's own traffic (Gradio) has its own framing
         return settings.max_body_bytes
 
@@ -81,12 +83,16 @@ def create_app(
     if load_early:
         state.start_loading()
 
+    mcp_http = McpHttpEndpoint(state)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.start_loading()
-        yield
+        async with mcp_http.running():
+            yield
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the package, not a CDN.
+    app = FastAPIOffline(
         title="policy-qa search API",
         version="1.0.0",
         description=DESCRIPTION,
@@ -97,10 +103,12 @@ def create_app(
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (search, chat, documents, chunks, targets):
+    for module in (search, chat, documents, chunks, targets, dify):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
+    app.include_router(openai_compat.router)  # /v1/chat/completions, /v1/models
+    app.add_route(HTTP_PATH, mcp_http, include_in_schema=False)  # type: ignore[arg-type]  # an ASGI app: MCP over streamable HTTP
 
     ui_mounted = settings.mount_ui and _mount_ui(app, state, defer_ui)
 

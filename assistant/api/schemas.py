@@ -21,10 +21,10 @@ MAX_CITIES = 20
 
 EXAMPLE_QUERY = "铁岭 2025年城镇清洁取暖率"
 EXAMPLE_CHUNK: dict[str, Any] = {
-    "chunk_id": "tieling-1a2b3c4d5e",
+    "chunk_id": "tieling-baace96a4b",
     "doc_id": "tieling",
     "city": "铁岭市",
-    "section": ["三、实施节能减排重点工程", "（三）推进城镇绿色节能改造"],
+    "section": ["三、推进节能减排重点工作", "（三）推进城镇绿色节能改造"],
     "section_path": "三、（三）",
     "citation": "《铁岭市“十四五”节能减排综合工作方案》三、（三） 第1段",
     "text": "（三）推进城镇绿色节能改造。……到2025年，……城镇清洁取暖率达到70%以上。……",
@@ -77,7 +77,7 @@ class SearchRequest(_In):
 
 
 class SearchResult(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{**EXAMPLE_CHUNK, "score": 0.0328}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{**EXAMPLE_CHUNK, "score": 0.5}]})
 
     chunk_id: str
     doc_id: str
@@ -181,7 +181,7 @@ class ChatResponse(BaseModel):
         "kind": "figure",
         "resolved_query": "铁岭2025年城镇清洁取暖率目标是多少？",
         "citations": [{"n": 1, **{k: EXAMPLE_CHUNK[k] for k in ("chunk_id", "doc_id", "city", "citation",
-                                                                  "text", "highlight")}, "score": 0.0328}],
+                                                                  "text", "highlight")}, "score": 0.5}],
         "table": [],
     }]})
 

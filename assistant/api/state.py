@@ -87,7 +87,7 @@ class ApiState:
         self._snapshot = snap  # one reference assignment: readers see the old or the new, never a mix
         return snap
 
-    def add_document(self, path: Path, **meta: str) -> Any:
+    def add_document(self, path: Path, **meta: Any) -> Any:
         """Ingest one file and publish the grown index; serialised by `upload_lock`.
 
         Copy-on-write: the update runs on a second SearchIndex opened from disk (sharing

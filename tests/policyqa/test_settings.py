@@ -86,6 +86,7 @@ def test_empty_token_means_ingestion_disabled(monkeypatch):
     ("max_body_bytes", 10),
     ("admin_token", "short"),
     ("admin_token", "has spaces in the middle!!"),
+    ("dify_api_key", "short"),
     ("cors_origins", "ftp://x.example"),
 ])
 def test_bad_values_are_refused(field, value):
@@ -103,3 +104,13 @@ def test_serve_exits_with_one_line_reason_on_bad_environment(monkeypatch, capsys
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: invalid settings: POLICYQA_ADMIN_TOKEN")
     assert "\n" not in err and secret not in err
+
+
+def test_dify_key_is_secret_and_off_when_empty(monkeypatch):
+    monkeypatch.setenv("POLICYQA_DIFY_API_KEY", "")
+    assert Settings().dify_api_key is None
+    monkeypatch.setenv("POLICYQA_DIFY_API_KEY", "dify-key-0123456789abcdef")
+    settings = Settings()
+    assert settings.dify_api_key is not None
+    assert settings.dify_api_key.get_secret_value() == "dify-key-0123456789abcdef"
+    assert "dify-key-0123456789abcdef" not in repr(settings)

@@ -17,8 +17,10 @@ from assistant.api.state import Snapshot
 router = APIRouter(prefix="/search", tags=["search"])
 
 
-def _search(snapshot: Snapshot, settings: Settings, *, query: str, top_k: int, cities: Sequence[str],
-            mode: str, history: Sequence[str], part: str) -> SearchResponse:
+def run_search(snapshot: Snapshot, settings: Settings, *, query: str, top_k: int, cities: Sequence[str],
+               mode: str, history: Sequence[str], part: str) -> SearchResponse:
+    """The one search path (also behind the MCP `search_plans` tool): checks the query, history
+    and cities against the settings (422 naming the field of `part`, "body" or "query")."""
     query_loc, city_loc = ((part, "query"), (part, "cities")) if part == "body" else ((part, "q"), (part, "city"))
     text = check_text(query, query_loc, settings)
     if not any(ch.isalnum() for ch in text):  # only punctuation, symbols or control characters
@@ -40,8 +42,8 @@ def search(body: SearchRequest, snapshot: SnapshotDep, settings: SettingsDep) ->
     `history` (earlier user turns) lets a follow-up such as 那安阳呢？ be resolved;
     `resolved_query` shows what was actually searched.
     """
-    return _search(snapshot, settings, query=body.query, top_k=body.top_k, cities=body.cities,
-                   mode=body.mode, history=body.history, part="body")
+    return run_search(snapshot, settings, query=body.query, top_k=body.top_k, cities=body.cities,
+                      mode=body.mode, history=body.history, part="body")
 
 
 @router.get("", response_model=SearchResponse, responses=COMMON_RESPONSES, summary="Search (quick form)")
@@ -54,4 +56,4 @@ def search_get(
     mode: Annotated[Mode, Query(description="bm25, dense or hybrid.")] = "hybrid",
 ) -> SearchResponse:
     """Same as POST without history: `GET /api/v1/search?q=铁岭 清洁取暖&top_k=3&city=铁岭`."""
-    return _search(snapshot, settings, query=q, top_k=top_k, cities=city, mode=mode, history=(), part="query")
+    return run_search(snapshot, settings, query=q, top_k=top_k, cities=city, mode=mode, history=(), part="query")

@@ -1,4 +1,5 @@
-"""API fixtures: the app over the session's real index (read-only), and a TestClient on it.
+"""API fixtures: the app over the session's real index (read-only), and a TestClient on it
+(`live_url`, the same app under a real uvicorn, is in tests/assistant/conftest.py).
 
 Tests that change the index (uploads) build their own app over `fresh_data_dir`.
 """
@@ -14,11 +15,13 @@ from assistant.api.app import create_app
 from policyqa.settings import Settings
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+DIFY_KEY = "test-dify-api-key-0123456789"
 
 
 def make_settings(**overrides) -> Settings:
     """Settings independent of the developer's POLICYQA_* environment."""
-    values = {"data_dir": None, "admin_token": None, "cors_origins": (), "mount_ui": False, **overrides}
+    values = {"data_dir": None, "admin_token": None, "dify_api_key": None, "cors_origins": (), "mount_ui": False,
+              **overrides}
     return Settings(**values)
 
 
@@ -31,3 +34,4 @@ def api_app(search_index) -> FastAPI:
 def client(api_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(api_app) as test_client:
         yield test_client
+

@@ -60,3 +60,59 @@ def test_chat_page_is_mounted_at_ui():
     assert client.get("/").headers["location"] == "/ui"
     page = client.get("/ui/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+def test_docs_pages_load_their_assets_from_this_server():
+    """/docs and /redoc work offline: every script, style sheet and icon is same-origin and served."""
+    from html.parser import HTMLParser
+
+    class Assets(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            found = dict(attrs)
+            if tag in ("script", "link") and (found.get("src") or found.get("href")):
+                self.urls.append(found.get("src") or found.get("href"))
+
+    client = TestClient(create_app(make_settings()))
+    for page in ("/docs", "/redoc"):
+        html = client.get(page)
+        assert html.status_code == 200
+        parser = Assets()
+        parser.feed(html.text)
+        assert parser.urls, page
+        for url in parser.urls:
+            assert url.startswith("/") and not url.startswith("//"), (page, url)  # same origin
+            assert client.get(url).status_code == 200, url
+        assert "cdn." not in html.text and "fonts.googleapis" not in html.text
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_docs_render_in_a_browser_with_no_internet(search_index):
+    """Swagger UI in headless Chromium with every request off this server refused."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from ui.serve import CHROMIUM, launch_chromium, running_server
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; install it with scripts/install-chromium.sh")
+    with running_server(create_app(make_settings(), index=search_index)) as base, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        outside: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith(base):
+                return r.continue_()
+            outside.append(r.request.url)
+            return r.abort()
+
+        page.route("**/*", route)
+        page.goto(f"{base}/docs")
+        sync_api.expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
+        assert page.locator(".opblock").count() >= 10  # the operations are listed
+        assert page.get_by_text("/v1/chat/completions").count() >= 1
+        browser.close()
+    assert outside == []

@@ -129,3 +129,22 @@ def test_oversized_body_is_413(client):
     resp = client.post(URL, json={"query": "x", "history": ["y" * 1000] * 300})
     assert resp.status_code == 413
     assert "limit" in resp.json()["message"]
+
+
+def test_documented_example_is_a_real_response(client):
+    """docs/API.md and the OpenAPI example show what the server really answers (score included)."""
+    import json
+    import re
+    from pathlib import Path
+
+    from assistant.api.schemas import EXAMPLE_CHUNK, SearchResult
+
+    docs = (Path(__file__).resolve().parents[4] / "docs" / "API.md").read_text(encoding="utf-8")
+    block = re.search(r"### `POST /api/v1/search`.*?```json\n(.*?)```", docs, re.S).group(1)
+    documented = json.loads(block)["results"][0]
+    real = client.post(URL, json={"query": "铁岭 2025年城镇清洁取暖率", "top_k": 3}).json()["results"][0]
+    for field in ("chunk_id", "doc_id", "city", "section", "section_path", "citation", "highlight", "score"):
+        assert documented[field] == real[field], field
+    example = SearchResult.model_json_schema()["examples"][0]
+    for field in ("chunk_id", "section", "citation", "score"):
+        assert example[field] == real[field] == (EXAMPLE_CHUNK.get(field, real[field])), field
