@@ -24,7 +24,7 @@ def read_manifest(path: Path) -> list[DocumentMeta]:
         return []
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
-        return [DocumentMeta(**{k: str(row.get(k, "")) for k in _META_FIELDS}) for row in rows]
+        return [DocumentMeta.from_row(row) for row in rows]
     except (ValueError, TypeError, AttributeError) as err:
         raise IngestError(f"corrupt manifest {path.name}: {err}") from None
 

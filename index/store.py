@@ -275,7 +275,7 @@ def _read_verified_manifest(root: Path) -> tuple[Path, Manifest]:
 def _load_version(path: Path, manifest: Manifest, embedder: Embedder) -> LoadedIndex:
     try:
         documents = tuple(
-            DocumentMeta(**row) for row in json.loads((path / "documents.json").read_text("utf-8"))
+            DocumentMeta.from_row(row) for row in json.loads((path / "documents.json").read_text("utf-8"))
         )
         chunks = tuple(_chunk_from_row(json.loads(line)) for line in
                        (path / "chunks.jsonl").read_text("utf-8").splitlines() if line.strip())
