@@ -40,8 +40,10 @@ _VALUE_RE = re.compile(r"^(?P<open>\[)?(?P<cmp>[<>≤≥])?(?P<num>[-+−]?\d+(?
 _YEAR_RE = re.compile(r"(20\d{2})\s*年")
 _UNIT_LINE_RE = re.compile(r"^[（(]?单位[:：]\s*(?P<unit>[^）)]{1,20})[）)]?$")
 LABEL_UNIT_RE = re.compile(r"[（(](?P<unit>%|‰|[^（）()]{0,8}(?:吨|米|时|煤|公里|亩|元|千瓦|立方米|/)[^（）()]{0,8})[）)]$")
+_CAPTION_UNIT_RE = re.compile(r"[（(]\s*单位[:：]\s*(?P<unit>[^）)]{1,20})[）)]")
 _NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*[:：]")
-_BRACKET_NOTE_RE = re.compile(r"[\[［【]\s*[\]］】]\s*(?:内|中)?(?:数值|数据)?(?:为|是|表示)(?P<meaning>[^，,。；;]{1,12})")
+_BRACKET_CAPTION_UNIT_RE = re.compile(r"[（(]\s*单位[:：]\s*(?P<unit>[^）)]{1,20})[）)]")
+_NOTE_RE = re.compile(r"[\[［【]\s*[\]］】]\s*(?:内|中)?(?:数值|数据)?(?:为|是|表示)(?P<meaning>[^，,。；;]{1,12})")
 _AREA_HEADER_RE = re.compile(r"县|区|市|地区|地方|单位名称")
 _NAME_HEADER_RE = re.compile(r"^(?:指标|指标名称|项目|名称|类别|主要指标)$")
 _SERIAL_RE = re.compile(r"^(?:序号|编号|序)$")
@@ -187,9 +189,9 @@ def _tables(texts: Sequence[str], cells: Sequence[list[str] | None]) -> list[_Ta
                 continue
             if len(text) <= 60 and not (_SENTENCE_MARKS & set(text)):
                 table.caption = texts[back]
-                unit_in_caption = LABEL_UNIT_RE.search(matching(text))
-                if unit_in_caption and not table.unit and "单位" in text:
-                    table.unit = unit_in_caption.group("unit")
+                unit_in_caption = _CAPTION_UNIT_RE.search(matching(text))
+                if unit_in_caption and not table.unit:
+                    table.unit = unit_in_caption.group("unit").strip()
             break
         if i < len(texts) and _NOTE_RE.match(matching(texts[i])):
             table.note = texts[i]
