@@ -14,6 +14,8 @@ from dataclasses import replace
 
 from assistant.answer import compose
 from assistant.conversation import resolve
+from assistant.leads import note_leads
+from assistant.metadata import metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import rerankers_for
 from assistant.targets import Target, extract_targets
@@ -127,11 +129,14 @@ class Assistant:
             empty = QueryAnalysis(text="")
             return compose(Question(question or "", "", empty, ""), (), {})
         q = self._question(question, history)
+        about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
+            return about_document
         hits = self._search(q, ANSWER_DEPTH, cities, mode)
-        return compose(
+        return note_leads(compose(
             q,
             hits,
             self._targets_by_chunk,
             all_cities=self.cities,
             following=lambda chunk: self.index.neighbours(chunk.chunk_id, before=0, after=1),
-        )
+        ))
