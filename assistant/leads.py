@@ -8,9 +8,11 @@ saying that it quotes the news lead (新闻导语), not the plan's own text.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.model import Answer
+from index.types import Hit
 
 ALL_LEAD_NOTE = "注：以上内容引自转载新闻的导语（新闻导语），而非方案正文。"
 SOME_LEAD_NOTE = "注：标为“导语”的引文出自转载新闻的导语（新闻导语），而非方案正文。"
@@ -24,3 +26,9 @@ def note_leads(answer: Answer) -> Answer:
     note = ALL_LEAD_NOTE if len(leads) == len(answer.citations) else SOME_LEAD_NOTE
     markers = answer.markers if len(answer.markers) == len(answer.text.split("\n")) else ()
     return replace(answer, text=f"{answer.text}\n{note}", markers=(*markers, tuple(leads)) if markers else ())
+
+
+def own_hits(hits: Sequence[Hit]) -> list[Hit]:
+    """`hits` without the leads that have nothing of their own: every clause of such a lead is
+    repeated by the plan (corpus.leads leaves it no sentences), so the plan's clause answers."""
+    return [h for h in hits if h.chunk.kind != "lead" or h.chunk.sentences]

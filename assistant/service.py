@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from assistant.answer import compose
 from assistant.conversation import resolve
-from assistant.leads import note_leads
+from assistant.leads import note_leads, own_hits
 from assistant.metadata import metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import rerankers_for
@@ -71,7 +71,7 @@ class Assistant:
         query = Query(text=core, lexical=" ".join((core, *q.analysis.expansions)))
         rerankers = rerankers_for(q, self.index.chunks, self._targets_by_chunk)
         pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers)
-        return pipeline.search(query, top_k, filters)
+        return own_hits(pipeline.search(query, top_k, filters))
 
     def _question(self, query: str, history: Sequence[object]) -> Question:
         resolved, analysis = resolve(query, history, self.index.documents)

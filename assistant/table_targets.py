@@ -69,11 +69,12 @@ def _indicator_target(chunk: Chunk, row: RowReading, value: Value) -> Target:
 
 def _area_target(chunk: Chunk, row: RowReading, value: Value) -> Target:
     caption = row.caption
-    head = _SERIES_HEAD.search(re.sub(r"(?:指标|目标|计划|任务)+$", "", compact(caption)))
-    suffix = head.group() if head else ""
+    caption_key = re.sub(r"(?:指标|目标|计划|任务)+$", "", compact(matching(caption)))
+    head = _SERIES_HEAD.search(caption_key)
+    suffix = _as_written(head.group(), caption) if head else ""  # "重点工程减排量", as the caption writes it
     column = compact(_PERIOD_PHRASE.sub("", LABEL_UNIT_RE.sub("", matching(value.column))))
     column = _as_written(column, value.column)
-    name = f"{row.name}{column}{suffix if not column.endswith(suffix) else ''}"
+    name = f"{row.name}{column}{suffix if not matching(column).endswith(matching(suffix)) else ''}"
     shown = _with_unit(value, row.unit or _column_unit(value.column), row_unit=False)
     year = value.year or (2025 if _PERIOD_PHRASE.search(matching(caption + value.column)) else None)
     return Target(
@@ -119,7 +120,7 @@ def column_fit(target: Target, q: "Question") -> float:
     if is_actual(target):
         asked = bool(_ASKS_ACTUAL.search(text)) or (q.analysis.year is not None and q.analysis.year == target.year)
         return 0.0 if asked else -0.4
-    changing = bool(re.search(r"变化|降低|下降|提高|增长|减少|幅度", target.column))
+    changing = bool(re.search(r"变化|降低|下降|提高|增长|减少|幅度", matching(target.column)))
     if changing != bool(_ASKS_CHANGE.search(text)):
         return -0.2
     return 0.0

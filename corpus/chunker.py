@@ -59,14 +59,14 @@ def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
     cells = table_cells(raw_text, paras)
     rows = tables.read_rows(texts, cells)
     is_lead = [info.kind == "lead" for info in infos]
-    lead_context = leads.lead_contexts(texts, is_lead, [split_sentences(t) for t in texts])
+    lead_own = leads.lead_readings(texts, is_lead, [split_sentences(t) for t in texts])
     meta = metadata.merge(meta, metadata.read_metadata(texts, is_lead))
     seen: dict[str, int] = {}
     chunks: list[Chunk] = []
     for ordinal, (para, info) in enumerate(zip(paras, infos, strict=True), start=1):
         i = ordinal - 1
         kind: ChunkKind = info.kind
-        context = lead_context.get(i, "")
+        context = lead_own[i].context if i in lead_own else ""
         if i in rows and kind != "lead":
             row = rows[i]
             if row.role in ("header", "label"):
@@ -95,7 +95,7 @@ def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
                 match_text=norm,
                 start=para.start,
                 end=para.end,
-                sentences=split_sentences(text),
+                sentences=lead_own[i].sentences if i in lead_own else split_sentences(text),
                 kind=kind,
                 context=context,
             )

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from corpus.text import bigrams, matching
 
 # A clause repeats a body sentence when this share of its bigrams is found in that sentence.
 REPEAT_SHARE = 0.85
 MIN_CLAUSE = 6  # shorter clauses ("近日", "方案要求") carry nothing of their own
+# News framing at the end of a lead clause ("…工程方面，", "…通知指出，"): not content.
+_FRAMING_RE = re.compile(r"(?:方面|指出|提出|要求|强调|明确|表示|显示)[，,：:。]?$")
 _CLAUSE_RE = re.compile(r"[^，,；;。！？!?：:]+[，,；;。！？!?：:]*")
 
 
@@ -42,8 +45,9 @@ class BodyIndex:
 
     def repeats(self, clause: str) -> bool:
         """Whether some body sentence holds nearly all of the clause's bigrams."""
+        clause = _FRAMING_RE.sub("", matching(clause).strip())
         wanted = bigrams(clause)
-        if len(matching(clause)) < MIN_CLAUSE or not wanted:
+        if len(clause) < MIN_CLAUSE or not wanted:
             return True  # too short to say anything of its own
         counts: dict[int, int] = {}
         for g in wanted:
@@ -58,18 +62,26 @@ def own_clauses(lead_text: str, body: BodyIndex) -> list[str]:
     return [c for c in clauses(lead_text) if not body.repeats(c)]
 
 
-def lead_contexts(texts: Sequence[str], is_lead: Sequence[bool], sentences: Sequence[Sequence[str]]) -> dict[int, str]:
-    """For each lead paragraph i: the matching text of its own clauses (not repeated in the
-    body), "" when all of its clauses are its own (then the whole lead is read as it is).
-    A lead whose every clause repeats the body keeps its whole text too: at the lead weight
-    the repeated body clause ranks above it anyway."""
+@dataclass(frozen=True)
+class LeadReading:
+    """What of a lead is its own: `context` (matching text the matchers read; "" = the whole
+    lead) and `sentences` (display: what highlighting, target extraction and rerankers read)."""
+
+    context: str
+    sentences: tuple[str, ...]
+
+
+def lead_readings(texts: Sequence[str], is_lead: Sequence[bool], sentences: Sequence[Sequence[str]]) -> dict[int, LeadReading]:
+    """For each lead paragraph i whose clauses the plan partly or wholly repeats: its own
+    clauses. A lead the plan repeats in full has no sentences of its own (the assistant never
+    quotes it; plain search still finds it, at the lead weight, below the plan's clause)."""
     body = BodyIndex(s for i, ss in enumerate(sentences) if not is_lead[i] for s in ss)
-    out: dict[int, str] = {}
+    out: dict[int, LeadReading] = {}
     for i, text in enumerate(texts):
         if not is_lead[i]:
             continue
         parts = clauses(text)
-        own = [c for c in parts if not body.repeats(c)]
-        if own and len(own) < len(parts):
-            out[i] = matching("".join(own))
+        own = [c.strip() for c in parts if not body.repeats(c)]
+        if len(own) < len(parts):
+            out[i] = LeadReading(context=matching("".join(own)), sentences=tuple(own))
     return out

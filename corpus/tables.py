@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from corpus.text import compact, matching
+from corpus.text import align, compact, matching
 
 if TYPE_CHECKING:
     from corpus.model import Chunk
@@ -210,7 +210,7 @@ def _read_table(table: _Table, all_cells: Sequence[list[str] | None]) -> dict[in
     for row in rows:
         filled = [c for c in row if c]
         values = [c for c in row if _is_value(c)]
-        years_only = bool(values) and all(_YEAR_CELL_RE.match(compact(c)) for c in values) and not _is_value(row[0])
+        years_only = bool(values) and all(_YEAR_CELL_RE.match(_key(c)) for c in values) and not _is_value(row[0])
         if (values and not years_only) or (header_count and _is_label_row(row)):
             break
         if not filled:
@@ -220,10 +220,10 @@ def _read_table(table: _Table, all_cells: Sequence[list[str] | None]) -> dict[in
             break
     header = rows[:header_count]
     labels = _column_labels(header, width)
-    serial = bool(labels) and bool(_SERIAL_RE.match(compact(labels[0])))
+    serial = bool(labels) and bool(_SERIAL_RE.match(_key(labels[0])))
     name_col = 1 if serial and width > 1 else 0
-    unit_col = next((j for j, label in enumerate(labels) if compact(label) in _UNIT_HEADER), None)
-    area = bool(labels) and bool(_AREA_HEADER_RE.search(compact(labels[name_col]))) and not _NAME_HEADER_RE.match(compact(labels[name_col]))
+    unit_col = next((j for j, label in enumerate(labels) if _key(label) in _UNIT_HEADER), None)
+    area = bool(labels) and bool(_AREA_HEADER_RE.search(_key(labels[name_col]))) and not _NAME_HEADER_RE.match(_key(labels[name_col]))
     meaning = _bracket_meaning(table.note)
     out: dict[int, RowReading] = {}
     section = ""
@@ -290,7 +290,7 @@ def _column_labels(header: list[list[str]], width: int) -> list[str]:
         parts = [compact(r[j]) for r in filled if r[j]]
         parts = list(dict.fromkeys(parts))
         if len(parts) >= 2:
-            parent = re.sub(r"(?:指标|目标|情况)$", "", parts[0])
+            parent = _strip_end(parts[0], _PARENT_SUFFIX_RE)
             labels.append(parent + "".join(parts[1:]))
         else:
             labels.append(parts[0] if parts else "")
@@ -298,8 +298,11 @@ def _column_labels(header: list[list[str]], width: int) -> list[str]:
 
 
 def _bracket_meaning(note: str) -> str:
-    m = _BRACKET_NOTE_RE.search(compact(note)) if note else None
-    return m.group("meaning") if m else ""
+    if not note:
+        return ""
+    aligned = align(compact(note))
+    m = _BRACKET_NOTE_RE.search(aligned.text)
+    return aligned.display(m.start("meaning"), m.end("meaning")) if m else ""
 
 
 def _alternative(label: str, bracketed: bool, meaning: str) -> str:
@@ -313,7 +316,8 @@ def _alternative(label: str, bracketed: bool, meaning: str) -> str:
     year = prefix.group() if prefix else ""
     first = head[len(year):]
     choices = (first, tail)
-    chosen = next((c for c in choices if c == meaning or meaning in c), None)
+    wanted = _key(meaning)
+    chosen = next((c for c in choices if _key(c) == wanted or wanted in _key(c)), None)
     if chosen is None:
         return label
     other = choices[1] if chosen == choices[0] else choices[0]
@@ -343,8 +347,25 @@ def is_actual_label(label: str) -> bool:
 
 
 def _is_actual(label: str) -> bool:
-    return bool(re.search(r"实际|现状|基数|基期|完成值", label))
+    return bool(re.search(r"实际|现状|基数|基期|完成值", _key(label)))
 
 
 def _is_change(label: str) -> bool:
-    return bool(re.search(r"变化|降低|下降|提高|增长|减少|削减|幅度", label))
+    return bool(re.search(r"变化|降低|下降|提高|增长|减少|削减|幅度", _key(label)))
+
+
+def _key(text: str) -> str:
+    """What every rule reads: the matching text (Traditional reads as Simplified), compact."""
+    return compact(matching(text))
+
+
+_PARENT_SUFFIX_RE = re.compile(r"(?:指标|目标|情况)$")
+
+
+def _strip_end(text: str, pattern: re.Pattern[str]) -> str:
+    """`text` (display) without the end that `pattern` matches in its matching text."""
+    aligned = align(text)
+    m = pattern.search(aligned.text)
+    if not m or m.start() == 0:
+        return text
+    return aligned.display(0, m.start())
