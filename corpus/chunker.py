@@ -75,7 +75,8 @@ def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
                 context = matching(row.context)
         # A table row shows every cell, empty ones included ("\t\t\t目标值\t变化幅度/变化率"),
         # so its columns stay aligned; its matching text (and id) is that of the line as read.
-        text = "\t".join(cells[i]) if cells[i] is not None else para.text
+        row_cells = cells[i]
+        text = "\t".join(row_cells) if row_cells is not None else para.text
         norm = matching(para.text)
         base_id = make_chunk_id(meta.doc_id, norm)
         seen[base_id] = seen.get(base_id, 0) + 1

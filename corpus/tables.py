@@ -209,9 +209,9 @@ def _read_table(table: _Table, all_cells: Sequence[list[str] | None]) -> dict[in
     header_count = 0
     for row in rows:
         filled = [c for c in row if c]
-        values = [c for c in row if _is_value(c)]
-        years_only = bool(values) and all(_YEAR_CELL_RE.match(_key(c)) for c in values) and not _is_value(row[0])
-        if (values and not years_only) or (header_count and _is_label_row(row)):
+        numbers = [c for c in row if _is_value(c)]
+        years_only = bool(numbers) and all(_YEAR_CELL_RE.match(_key(c)) for c in numbers) and not _is_value(row[0])
+        if (numbers and not years_only) or (header_count and _is_label_row(row)):
             break
         if not filled:
             break

@@ -15,10 +15,11 @@ Traditional variant (`eval.harness`); everything else is asked of the built-in c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from corpus.catalog import PLANS_DIR, builtin_documents
 from corpus.chunker import parse_plan
@@ -79,11 +80,28 @@ def variant_corpus(doc_id: str, document: Document) -> list[Document]:
     return [document if d.meta.doc_id == doc_id else d for d in builtin_documents()]
 
 
-Builder = Callable[[Sequence[Document]], object]
-
-
-def variant_index(doc_id: str, kind: str, embedder: object, cache_dir: Path) -> object:
+def variant_index(doc_id: str, kind: str, embedder: Any, cache_dir: Path) -> Any:
     """A SearchIndex over the built-in corpus with plan `doc_id` transformed (in memory)."""
     from index.engine import SearchIndex
 
-    return SearchIndex.in_memory(variant_corpus(doc_id, transformed(doc_id, kind)), embedder, cache_dir)  # type: ignore[arg-type]
+    return SearchIndex.in_memory(variant_corpus(doc_id, transformed(doc_id, kind)), embedder, cache_dir)
+
+
+def question_variant(question: Any) -> tuple[str, str] | None:
+    """(doc_id, variant) of the corpus an eval question is asked of; None = the built-in one.
+    A `traditional` question is asked of the corpus whose plan of its city is in Traditional
+    script."""
+    kind = VARIANT_TYPES.get(question.type)
+    if kind is None:
+        return None
+    city = question.gold_cities[0]
+    doc_id = next((d.meta.doc_id for d in builtin_documents() if d.meta.city == city), None)
+    return (doc_id, kind) if doc_id else None
+
+
+def group_by_variant(questions: Sequence[Any]) -> list[tuple[tuple[str, str] | None, list[Any]]]:
+    """The questions grouped by the corpus they are asked of (built-in first), order kept."""
+    groups: dict[tuple[str, str] | None, list[Any]] = {None: []}
+    for q in questions:
+        groups.setdefault(question_variant(q), []).append(q)
+    return [(key, qs) for key, qs in groups.items() if qs]

@@ -84,7 +84,7 @@ class SearchIndex:
         corpus instead, so it is for fixed corpora (transformed plans in tests and the eval)."""
         from index.store import memory_index
 
-        return cls(Path(cache_dir), embedder, memory_index(list(documents), embedder, cache_dir))
+        return cls(Path(cache_dir), embedder, memory_index(list(documents), embedder, Path(cache_dir)))
 
     # --- state ---------------------------------------------------------------
 
