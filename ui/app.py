@@ -21,6 +21,7 @@ from fastapi import FastAPI  # noqa: E402
 from assistant.model import Answer  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
+from ui.guard import GuardedUi  # noqa: E402
 from ui.render import (  # noqa: E402
     NeighbourLookup,
     render_answer,
@@ -321,3 +322,6 @@ def mount_gradio(app: FastAPI, get_assistant: Callable[[], Any]) -> None:
         head=HEAD,
         footer_links=[],
     )
+    for route in app.routes:  # close what the framework exposes beyond the page (ui.guard)
+        if getattr(route, "path", None) == UI_PATH and not isinstance(route.app, GuardedUi):
+            route.app = GuardedUi(route.app)

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ui.document_view import document_router
+from ui.guard import GuardedUi
 
 log = logging.getLogger("ui")
 
@@ -54,7 +55,8 @@ def _build_gradio_app(get_assistant: Callable[[], Any]) -> ASGIApp:
 
     holder = FastAPI()
     mount_gradio(holder, get_assistant)
-    return next(route.app for route in holder.routes if getattr(route, "path", None) == UI_PATH)
+    mounted = next(route.app for route in holder.routes if getattr(route, "path", None) == UI_PATH)
+    return mounted.app if isinstance(mounted, GuardedUi) else mounted  # re-guarded when served
 
 
 async def _serve_page(deferred: DeferredApp, get_assistant: Callable[[], Any],
@@ -75,7 +77,7 @@ async def _serve_page(deferred: DeferredApp, get_assistant: Callable[[], Any],
         blocks = gradio_app.get_blocks()
         blocks.run_startup_events()
         await blocks.run_extra_startup_events()
-        deferred.target = gradio_app
+        deferred.target = GuardedUi(gradio_app)
         log.info("chat page ready at %s", UI_PATH)
         await stop.wait()
 

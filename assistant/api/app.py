@@ -17,8 +17,9 @@ from fastapi.responses import RedirectResponse
 from starlette.types import Scope
 
 from assistant.api import errors
+from assistant.api.hardening import SecurityHeadersMiddleware
 from assistant.api.limits import BodyLimitMiddleware
-from assistant.api.routes import chat, chunks, documents, health, search, targets
+from assistant.api.routes import chat, chunks, documents, health, jobs, search, targets
 from assistant.api.settings import ApiSettings
 from assistant.api.state import ApiState
 
@@ -85,6 +86,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.start_loading()
         yield
+        state.stop()
 
     app = FastAPI(
         title="policy-qa search API",
@@ -97,7 +99,7 @@ def create_app(
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (search, chat, documents, chunks, targets):
+    for module in (search, chat, documents, jobs, chunks, targets):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
@@ -116,4 +118,5 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every response, errors included
     return app

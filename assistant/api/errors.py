@@ -11,8 +11,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 from assistant.api.schemas import ErrorResponse, ValidationErrorResponse
 
@@ -26,6 +28,15 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorResponse, "description": "Index not loaded yet"},
 }
 NOT_FOUND = {404: {"model": ErrorResponse, "description": "Unknown id"}}
+
+
+MAX_ECHO_CHARS = 40  # an input value quoted in an error message is cut to this many characters
+
+
+def clip(value: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """`value` as text, cut to `limit` characters (+ "…"): errors never echo a whole input."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def field_name(loc: Sequence[Any]) -> str:
@@ -64,9 +75,30 @@ async def _on_validation(_: Request, exc: RequestValidationError) -> JSONRespons
     return JSONResponse({"detail": issues, "message": message}, status_code=422)
 
 
-async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    return JSONResponse(error_body(detail), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:  # Allow: every method of every route on this path, not the first's
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return JSONResponse(error_body(detail), status_code=exc.status_code, headers=headers or None)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+async def _on_disconnect(request: Request, _: ClientDisconnect) -> Response:
+    # The client went away mid-request (or was cut off by the server's read timeout): nothing
+    # to answer and nothing wrong with the server, so one INFO line and no traceback.
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -77,5 +109,6 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(ClientDisconnect, _on_disconnect)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)

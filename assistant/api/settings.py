@@ -10,6 +10,11 @@
 | POLICYQA_MAX_BODY_BYTES     | 256 KiB  | largest JSON request body                                |
 | POLICYQA_CORS_ORIGINS       | (empty)  | comma-separated allowed origins; empty = CORS closed     |
 | POLICYQA_MOUNT_UI           | true     | mount the chat page at /ui when `ui.app` is importable   |
+| POLICYQA_MAX_PLAN_PARAGRAPHS | 5000    | most paragraphs (chunks) one uploaded plan may become    |
+| POLICYQA_MAX_DOCX_UNPACKED_BYTES | 32 MiB | most bytes the parts of an uploaded .docx may unpack to |
+| POLICYQA_REQUEST_TIMEOUT_S  | 15       | a request's headers and body must arrive within this     |
+| POLICYQA_KEEP_ALIVE_S       | 5        | an idle keep-alive connection is closed after this       |
+| POLICYQA_MAX_CONNECTIONS    | 256      | open connections; more are refused with 503 at once      |
 """
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from corpus.ingest import MAX_PARAGRAPHS
+from corpus.readers import MAX_DOCX_UNPACKED_BYTES
 
 MIB = 1024 * 1024
 MIN_TOKEN_CHARS = 16  # a shorter shared secret is guessable; refuse it rather than run weakly
@@ -34,6 +42,15 @@ class ApiSettings(BaseSettings):
     max_body_bytes: int = Field(256 * 1024, ge=1024, le=64 * MIB)
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     mount_ui: bool = True
+    max_plan_paragraphs: int = Field(MAX_PARAGRAPHS, ge=1, le=100_000,
+                                     description="Most paragraphs (chunks) one uploaded plan may become.")
+    max_docx_unpacked_bytes: int = Field(MAX_DOCX_UNPACKED_BYTES, ge=MIB, le=1024 * MIB,
+                                         description="Most bytes the parts of an uploaded .docx may unpack to.")
+    request_timeout_s: float = Field(15.0, gt=0, le=300,
+                                     description="A request's headers and body must have arrived within this.")
+    keep_alive_s: float = Field(5.0, gt=0, le=300, description="Idle keep-alive connections are closed after this.")
+    max_connections: int = Field(256, ge=8, le=65_536,
+                                 description="Open connections at most; one more is answered 503 and closed.")
 
     @field_validator("admin_token", mode="before")
     @classmethod
