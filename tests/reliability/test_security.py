@@ -21,7 +21,7 @@ from assistant.api import deps
 from assistant.api.app import create_app
 from index.engine import SearchIndex
 
-from .helpers import ADMIN_TOKEN, AUTH, make_settings, plan_text, upload
+from .helpers import ADMIN_TOKEN, AUTH, make_settings, plan_text, upload, upload_indexed
 
 pytestmark = pytest.mark.slow
 
@@ -64,11 +64,12 @@ def test_token_is_compared_in_constant_time(writable, monkeypatch):
 def test_the_token_never_reaches_the_logs(writable, caplog):
     caplog.set_level(logging.DEBUG)  # every logger, every level
     wrong = "w" * 40
-    accepted = upload(writable, plan_text("午川市", 79).encode(), "午川市")
+    accepted, job = upload_indexed(writable, plan_text("午川市", 79).encode(), "午川市")
     refused = upload(writable, b"", "午川市", headers={"Authorization": f"Bearer {wrong}"})
     bad_file = upload(writable, b"\x00\x01" * 100, "午川市")
-    assert (accepted.status_code, refused.status_code, bad_file.status_code) == (201, 403, 422)
-    assert any("upload added" in r.getMessage() for r in caplog.records)  # the logs were captured
+    assert (accepted.status_code, job["status"], refused.status_code, bad_file.status_code) == (202, "done", 403, 422)
+    assert any("upload stored" in r.getMessage() for r in caplog.records)  # the logs were captured
+    assert any("indexed 1 upload" in r.getMessage() for r in caplog.records)
     text = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert ADMIN_TOKEN not in text and wrong not in text and "Bearer" not in text
 
@@ -93,8 +94,8 @@ def test_configured_cors_admits_only_its_origin(search_index):
 
 def test_uploaded_markup_is_shown_as_text_on_the_document_page(writable):
     hostile = plan_text("未川市", 80).replace("加强组织领导。", "加强组织领导。<script>alert('x')</script><img src=x onerror=alert(1)>")
-    resp = upload(writable, hostile.encode(), "未川市")
-    assert resp.status_code == 201, resp.text
+    resp, job = upload_indexed(writable, hostile.encode(), "未川市")
+    assert resp.status_code == 202 and job["status"] == "done", resp.text
     page = writable.get(f"/ui-docs/{resp.json()['doc_id']}")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<script>alert(" not in page.text and "<img src=x" not in page.text
