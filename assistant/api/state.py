@@ -91,8 +91,9 @@ class ApiState:
         self._loader: threading.Thread | None = None
         self._worker: threading.Thread | None = None
         self._wake = threading.Event()
+        self._submit_lock = threading.Lock()  # one job per stored plan, even for simultaneous uploads
         self._stop = threading.Event()
-        self._refresh_needed = index is None  # an index handed in (tests, embedding) is current
+        self._refresh_needed = False  # set by `load`: an index handed in (tests, embedding) is current
         self.building = False
 
     def start_loading(self) -> None:
@@ -122,6 +123,8 @@ class ApiState:
     def publish(self, index: Any, problems: tuple[Any, ...] | None = None) -> Snapshot:
         if problems is None:
             problems = self._snapshot.problems if self._snapshot is not None else ()
+        if Path(index.data_dir) != self.data_dir:  # an index handed in later (tests) names its data dir
+            self.data_dir, self.jobs = Path(index.data_dir), JobStore(Path(index.data_dir))
         snap = make_snapshot(index, problems)
         self._snapshot = snap  # one reference assignment: readers see the old or the new, never a mix
         return snap
@@ -133,14 +136,15 @@ class ApiState:
         and queue a job that indexes it. Nothing of the served index changes here."""
         from corpus.ingest import ingest_bytes
 
-        snap = self.current()
+        self.current()  # 503 before the index is loaded
         s = self.settings
         result = ingest_bytes(data, filename, self.data_dir, max_bytes=s.max_upload_bytes,
                               max_paragraphs=s.max_plan_paragraphs, max_unpacked=s.max_docx_unpacked_bytes, **meta)
         doc_id, chunks = result.document.meta.doc_id, len(result.document.chunks)
-        if result.duplicate and doc_id in {m.doc_id for m in snap.index.documents}:
-            return UploadOutcome(doc_id, chunks, True, None)
-        job = self.jobs.pending_for(doc_id) or self.jobs.create(doc_id, chunks)
+        with self._submit_lock:
+            if result.duplicate and doc_id in {m.doc_id for m in self.current().index.documents}:
+                return UploadOutcome(doc_id, chunks, True, None)
+            job = self.jobs.pending_for(doc_id) or self.jobs.create(doc_id, chunks)
         self._wake.set()
         return UploadOutcome(doc_id, chunks, False, job)
 
