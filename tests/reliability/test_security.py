@@ -10,6 +10,7 @@ tests/ui/test_browser.py::test_markup_in_documents_is_shown_as_text).
 from __future__ import annotations
 
 import hmac
+from pathlib import Path
 import inspect
 import logging
 from collections.abc import Iterator
@@ -108,3 +109,40 @@ def test_admin_routes_need_the_token_and_reads_do_not(writable):
     assert upload(writable, b"x", "甲市", headers={}).status_code == 401
     assert writable.get("/api/v1/documents").status_code == 200
     assert writable.get("/readyz", headers=AUTH).json()["status"] == "ready"
+
+
+# --- the chat page's framework routes, headers, CORS ------------------------------------------
+
+
+def test_the_chat_pages_upload_route_is_closed(writable, tmp_path):
+    import os
+    import tempfile
+
+    gradio_tmp = Path(os.environ.get("GRADIO_TEMP_DIR", Path(tempfile.gettempdir()) / "gradio"))
+    before = set(gradio_tmp.rglob("*")) if gradio_tmp.exists() else set()
+    for path in ("/ui/gradio_api/upload", "/ui/gradio_api/upload/", "/ui/gradio_api/upload_progress"):
+        resp = writable.post(path, files={"files": ("evil.html", b"<script>alert(1)</script>", "text/html")})
+        assert resp.status_code == 404, (path, resp.status_code, resp.text[:200])
+        assert "/" not in resp.json()["message"]  # no path revealed
+    after = set(gradio_tmp.rglob("*")) if gradio_tmp.exists() else set()
+    assert after == before  # nothing stored
+    assert writable.get("/ui/").status_code == 200  # the page itself still works
+
+
+@pytest.mark.parametrize("path", ["/ui/", "/ui/config", "/api/v1/documents", "/healthz", "/readyz", "/nope",
+                                  "/api/v1/documents/nope", "/ui-docs/tieling"])
+def test_every_route_sends_the_security_headers(writable, path):
+    resp = writable.get(path)
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert resp.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
+    assert resp.headers["referrer-policy"] == "no-referrer"
+    assert "server" not in resp.headers
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:9999", "http://127.0.0.1:7860", "null", EVIL])
+def test_the_chat_page_answers_no_cors(writable, origin):
+    pre = writable.options("/ui/config", headers={"Origin": origin, "Access-Control-Request-Method": "GET"})
+    simple = writable.get("/ui/config", headers={"Origin": origin, "Cookie": "x=1"})
+    for resp in (pre, simple):
+        assert not [h for h in resp.headers if h.lower().startswith("access-control-")], dict(resp.headers)

@@ -7,12 +7,18 @@ from fastapi import APIRouter, HTTPException, Path as PathParam
 
 from assistant.api.deps import AdminDep, StateDep
 from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND, clip
-from assistant.api.schemas import JobOut
+from assistant.api.schemas import ErrorResponse, JobOut
 
 router = APIRouter(prefix="/jobs", tags=["documents"])
 
 
-@router.get("/{job_id}", response_model=JobOut, responses={**COMMON_RESPONSES, **NOT_FOUND},
+ADMIN_RESPONSES = {
+    401: {"model": ErrorResponse, "description": "No bearer token"},
+    403: {"model": ErrorResponse, "description": "Wrong token, or ingestion disabled (no POLICYQA_ADMIN_TOKEN)"},
+}
+
+
+@router.get("/{job_id}", response_model=JobOut, responses={**COMMON_RESPONSES, **NOT_FOUND, **ADMIN_RESPONSES},
             summary="Progress of an upload (admin)")
 def get_job(_: AdminDep, state: StateDep,
             job_id: Annotated[str, PathParam(examples=["3f0c2a9be41d4c6f8e1b7a5d9c0e2f41"])]) -> JobOut:
