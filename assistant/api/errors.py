@@ -6,6 +6,7 @@ may be large, binary or secret; `message` names the field(s) in one line.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -14,7 +15,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
-from starlette.routing import Match
 
 from assistant.api.schemas import ErrorResponse, ValidationErrorResponse
 
@@ -84,14 +84,20 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONRespons
 
 
 def allowed_methods(request: Request) -> list[str]:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
+    """Methods of every documented route whose path template matches the request's path."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "/?$"),
+                  {m.upper() for m in ops if m in _HTTP_METHODS})
+                 for path, ops in request.app.openapi().get("paths", {}).items()]
+        request.app.state.allowed_methods = table
+    methods = set().union(*(ms for rx, ms in table if rx.match(request.url.path)))
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
+
+
+_HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
 
 async def _on_disconnect(request: Request, _: ClientDisconnect) -> Response:

@@ -39,7 +39,9 @@ def test_errors_echo_at_most_a_short_part_of_the_input(api, request_kwargs):
     resp = api.request(**request_kwargs)
     assert resp.status_code in (404, 422)
     assert len(resp.content) < 2048, len(resp.content)
-    assert "…" in resp.json()["message"]
+    sent = str(request_kwargs)
+    echoed = max((ch for ch in "xyzw北" if ch * 41 in sent), key=len)
+    assert echoed * 41 not in resp.text  # at most 40 characters of the input come back
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/api/v1/documents", "/api/v1/search?q=清洁取暖"])
