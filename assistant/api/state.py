@@ -163,10 +163,10 @@ class ApiState:
             self.jobs.clean()
             try:
                 index = SearchIndex.open(self.data_dir, build=False, check_corpus=False)
-                self._refresh_needed = True  # the worker compares it with the corpus next
             except (IndexMissingError, IndexCorruptError, IndexMismatchError) as exc:
                 log.info("building the index first: %s", self._public(str(exc)))
                 index = SearchIndex.open(self.data_dir, build=True)
+            self._refresh_needed = True  # the worker verifies the corpus against it next
             self.publish(index)
             log.info("index ready: %d documents, %d chunks", len(index.documents), len(index.chunks))
             self._wake.set()
