@@ -81,6 +81,7 @@ class Sample:
     ok: bool
     status: int  # 0 when the request raised
     started: float = 0.0  # time.monotonic() when it was sent
+    detail: str = ""  # why it failed, when known (e.g. a failed job's error)
 
 
 @dataclass
@@ -275,9 +276,10 @@ def _uploader(server: RunningServer, stats: PhaseStats, count: int, paragraphs: 
                 resp = send_upload(http, server.token, n, paragraphs)
                 job = wait_job(http, server.token, resp.json()["job_id"]) if resp.status_code == 202 else {}
                 ok, status = resp.status_code == 202 and job.get("status") == "done", resp.status_code
-            except (httpx.HTTPError, ValueError, KeyError):
-                ok, status = False, 0
-            stats.add(Sample("POST /api/v1/documents", time.perf_counter() - started, ok, status, sent))
+                detail = "" if ok else f"{resp.text[:200]} / job {job}"[:600]
+            except (httpx.HTTPError, ValueError, KeyError) as exc:
+                ok, status, detail = False, 0, f"{type(exc).__name__}: {exc}"[:300]
+            stats.add(Sample("POST /api/v1/documents", time.perf_counter() - started, ok, status, sent, detail))
             with stats.lock:
                 stats.jobs_running.append((sent, time.monotonic()))
 
@@ -325,6 +327,7 @@ def summarise(samples: list[Sample], elapsed: float) -> dict:
         "requests": len(samples),
         "errors": sum(not s.ok for s in samples),
         "error_statuses": sorted({s.status for s in samples if not s.ok}),
+        "error_details": sorted({s.detail for s in samples if not s.ok and s.detail})[:10],
         "seconds": round(elapsed, 2),
         "requests_per_s": round(len(queries) / elapsed, 2) if elapsed else 0.0,
         "latency_ms": latency(queries),
