@@ -219,7 +219,9 @@ class ApiState:
             for problem in problems:
                 log.warning("plan unavailable: %s", self._public(problem.reason))
             if report.rebuilt or live.manifest.corpus_hash != _current_corpus_hash(self.data_dir):
-                fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False)
+                # not compared with the corpus again: a plan stored since this build began is the
+                # next build's job, and must not make this (complete, verified) index unusable
+                fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False, check_corpus=False)
                 self.publish(fresh, problems)
             elif problems != self.current().problems:
                 self.publish(live, problems)
