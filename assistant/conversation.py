@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.model import QueryAnalysis
-from assistant.understanding import analyze, city_mentions, has_own_ask, normalise, topic_of
-from corpus.model import DocumentMeta
+from assistant.understanding import analyze, city_names, has_own_ask, topic_of
+from corpus.text import matching
+from corpus.places import city_mentions, short_name
 
 # The question part appended to a bare topic, per kind (when no earlier wording can be reused).
 _ASK = {
@@ -48,17 +49,14 @@ class ConversationState:
         return self.analysis.indicators if self.analysis else ()
 
 
-def _short(city: str) -> str:
-    return DocumentMeta(doc_id="", city=city, province="", title="").city_short
-
-
 def _city_phrase(cities: Sequence[str]) -> str:
-    return "和".join(_short(c) for c in cities)
+    return "和".join(short_name(c) for c in cities)
 
 
 def _swap_cities(query: str, cities: Sequence[str], documents: Sequence) -> str:
     """Replace the city mentions of `query` (and the connectors between them) by `cities`."""
-    mentions = city_mentions(query, documents)
+    names = city_names(documents)
+    mentions = city_mentions(query, names)
     phrase = _city_phrase(cities)
     if not mentions:
         return phrase + query
@@ -68,7 +66,7 @@ def _swap_cities(query: str, cities: Sequence[str], documents: Sequence) -> str:
             end = m.end
     rest = query[:start] + phrase + query[end:]
     # Mentions further on (rare: "铁岭…与铁岭…") are dropped so the old city does not linger.
-    for m in reversed(city_mentions(rest, documents)):
+    for m in reversed(city_mentions(rest, names)):
         if m.city not in cities:
             rest = rest[: m.start] + rest[m.end :]
     return rest
@@ -96,8 +94,10 @@ def _turn_text(turn: object) -> str:
 def _step(question: str, state: ConversationState, documents: Sequence) -> ConversationState:
     """Resolve one turn against the state left by the earlier ones."""
     analysis = analyze(question, documents)
-    text = analysis.text
-    topic = topic_of(text, documents)
+    # Rules read the matching text (analysis.text); the resolved question is built from the
+    # words as typed, so a self-contained question reads back exactly as asked.
+    text = " ".join(question.split()) if analysis.text else ""
+    topic = topic_of(analysis.text, documents)
     if not state.query or not text:
         return ConversationState(text, analysis, topic)
 
@@ -160,7 +160,7 @@ def conversation_state(history: Iterable[object], documents: Iterable) -> Conver
     state = ConversationState()
     for turn in history:
         text = _turn_text(turn)
-        if normalise(text):
+        if matching(text):
             state = _step(text, state, documents)
     return state
 

@@ -1,22 +1,16 @@
 """Pick the sentence of a chunk that best matches a query, for highlighting.
 
-Character bigrams rather than word tokens: they need no dictionary, are robust to
-segmentation differences between query and document, and suit short Chinese queries.
+Sentences are compared by the character bigrams of their matching text (`corpus.text`), and
+the sentence returned is the display sentence, a verbatim substring of the chunk's text.
 """
 from __future__ import annotations
 
-import unicodedata
-
 from corpus.model import Chunk
-
-
-def _bigrams(text: str) -> set[str]:
-    norm = "".join(unicodedata.normalize("NFKC", text).lower().split())
-    return {norm[i : i + 2] for i in range(len(norm) - 1)}
+from corpus.text import bigrams, fold
 
 
 def _bare(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split()).rstrip("。.：:；;")
+    return fold(text).rstrip("。.：:；;")
 
 
 def body_sentences(chunk: Chunk) -> tuple[str, ...]:
@@ -35,10 +29,10 @@ def best_sentence(chunk: Chunk, query: str) -> str:
     sentences = body_sentences(chunk)
     if not sentences:
         return chunk.text
-    wanted = _bigrams(query)
+    wanted = bigrams(query)
     best, best_score = sentences[0], -1.0
     for sentence in sentences:
-        have = _bigrams(sentence)
+        have = bigrams(sentence)
         # Favour coverage of the query; a tiny length penalty breaks ties towards concise clauses.
         score = len(wanted & have) - 0.001 * len(sentence)
         if score > best_score:

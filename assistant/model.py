@@ -31,6 +31,16 @@ class QueryAnalysis:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question read in its conversation: what ranking and answer composition work from."""
+
+    text: str  # as asked
+    resolved: str  # the self-contained question a follow-up stands for (matching text)
+    analysis: QueryAnalysis
+    topic: str  # what it is about, without cities, years and question words
+
+
+@dataclass(frozen=True)
 class SearchOutcome:
     query: str  # as asked
     resolved_query: str  # after follow-up resolution (what was searched)

@@ -1,8 +1,9 @@
 """Quantitative targets ("到2025年，城镇清洁取暖率达到70%以上") extracted from chunks.
 
 Rule-based and cheap (a few milliseconds over the corpus), so the assistant runs it when
-it loads instead of persisting a second index. A target is read from one clause of one
-display sentence; the sentence is kept verbatim for citation.
+it loads instead of persisting a second index. A target is read from the matching text
+(`corpus.text`) of one clause of one display sentence, so 達到 reads 达到 and ７０％ reads
+70%; the sentence and the clause are kept as displayed, for citation and quoting.
 
 Clause shapes handled:
   A  [indicator][比2020年]?[力争]?VERB[力争]?NUMBER UNIT [以上|以下|左右|以内]?
@@ -19,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 
 from corpus.model import Chunk
-
-_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+from corpus.places import same_city
+from corpus.text import align, compact, fold, matching
 
 NUMBER = r"\d+(?:\.\d+)?(?:\s*[—–\-~～至]\s*\d+(?:\.\d+)?)?"
 UNIT = (
@@ -41,7 +42,8 @@ _BOUND_VERB = {"不超过": "不超过", "不高于": "不超过", "不低于": 
                "低于": "低于", "高于": "高于", "超过": "超过", "少于": "低于"}
 _SUFFIX_QUALIFIER = r"及以上|以上|以下|左右|以内"
 
-_CLAUSE_SPLIT = re.compile(r"[，；;：:]|,(?!\d)|(?<=[。])")
+# Clause breaks in matching text: ; : , (not a thousands separator such as 1,000) and after 。
+_CLAUSE_SPLIT = re.compile(r"[;:]|(?<!\d),|,(?!\d{3}(?!\d))|(?<=[。])")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*(?<![比较])(20\d{2})\s*年\s*(?:底|末|前)?(?!基础|水平)")
 _PERIOD_PHRASE = re.compile(r"[“\"]?十四五[”\"]?(?:时期|期间|末)?")
 _BASELINE = re.compile(r"(?:比|较)\s*20\d{2}\s*年(?:底|末)?(?:水平)?|在\s*20\d{2}\s*年(?:的)?基础上")
@@ -99,7 +101,8 @@ class Target:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_HALF_WIDTH))
+    """Matching text without the spaces it keeps between Latin words (clauses are compact)."""
+    return matching(text).replace(" ", "")
 
 
 def _clean_indicator(text: str) -> str:
@@ -115,7 +118,7 @@ def _qualifier(*parts: str | None) -> str:
 
 def _series(pre: str, verb: str, tail: str) -> list[tuple[str, str, str, str]] | None:
     """"A、B和C…分别达到x、y和z": (indicator, value, unit, suffix) per item, or None."""
-    values = []
+    values: list[tuple[str, str, str]] = []
     pos = 0
     for m in _SERIES_ITEM.finditer(tail):
         between = tail[pos : m.start()]
@@ -209,10 +212,14 @@ def sentence_targets(sentence: str, chunk: Chunk, year: int | None = None) -> li
     """Targets of one display sentence; `year` applies when the sentence names none."""
     out: list[Target] = []
     period = ""
-    for raw_clause in _CLAUSE_SPLIT.split(sentence):
-        clause = _compact(raw_clause)
+    aligned = align(sentence)
+    starts = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(aligned.text))]
+    ends = [*(m.start() for m in _CLAUSE_SPLIT.finditer(aligned.text)), len(aligned.text)]
+    for lo, hi in zip(starts, ends):
+        clause = re.sub(r"\s+", "", aligned.text[lo:hi])
         if not clause:
             continue
+        shown = compact(aligned.display(lo, hi))  # the clause as the plan writes it
         for ym in _YEAR_PHRASE.finditer(clause):
             if not re.search(rf"{ym.group(1)}年(?:基础|水平)", clause):
                 year, period = int(ym.group(1)), ym.group().strip()
@@ -222,14 +229,23 @@ def sentence_targets(sentence: str, chunk: Chunk, year: int | None = None) -> li
         if not re.search(r"\d", clause):
             continue
         for t in _clause_targets(clause):
+            t["indicator"] = _as_displayed(t["indicator"], shown)
             out.append(Target(city=chunk.city, year=year, chunk_id=chunk.chunk_id, sentence=sentence,
-                              clause=clause, period=period, **t))
+                              clause=shown, period=period, **t))
     return out
+
+
+def _as_displayed(name: str, shown: str) -> str:
+    """A name read from a clause's matching text, in the characters the plan writes (script,
+    width, brackets) when it is a span of the clause; else the name as read."""
+    aligned = align(shown)
+    start = aligned.text.find(name)
+    return compact(aligned.display(start, start + len(name))) if start >= 0 and name else name
 
 
 def _paragraph_year(chunk: Chunk) -> int | None:
     """The year a paragraph opens with ("到2025年，全市…"): it scopes every sentence after it."""
-    m = _YEAR_PHRASE.match(_compact(chunk.text)[:12])
+    m = _YEAR_PHRASE.match(_compact(chunk.match_text or chunk.text)[:12])
     return int(m.group(1)) if m else None
 
 
@@ -289,7 +305,7 @@ def extract_targets(chunks: Iterable[Chunk]) -> list[Target]:
         if rows:
             targets.extend(rows)
             continue
-        if not re.search(r"\d", chunk.text):
+        if not re.search(r"\d", chunk.match_text or chunk.text):
             continue
         opening = _paragraph_year(chunk)
         year = opening
@@ -305,17 +321,18 @@ def extract_targets(chunks: Iterable[Chunk]) -> list[Target]:
 def targets_table(
     targets: Iterable[Target], city: str | None = None, indicator: str | None = None
 ) -> list[Target]:
-    """Targets of one city and/or whose indicator mentions `indicator` (or one of its synonyms)."""
+    """Targets of one city (铁岭 or 铁岭市) and/or whose indicator mentions `indicator` (or one
+    of its synonyms)."""
     terms: tuple[str, ...] = ()
     if indicator:
         from assistant.understanding import group_of
 
-        terms = tuple(t.lower() for t in group_of(indicator))
+        terms = tuple(fold(t) for t in group_of(matching(indicator)))
     rows = []
     for t in targets:
-        if city and t.city != city and not t.city.startswith(city):
+        if city and not same_city(t.city, city):
             continue
-        if terms and not any(term in t.indicator.lower() for term in terms):
+        if terms and not any(term in fold(t.indicator) for term in terms):
             continue
         rows.append(t)
     return rows

@@ -1,22 +1,20 @@
 """Query understanding: which cities, year, indicators and kind of answer a question asks for.
 
 Everything is read from data, not from code: city names come from the documents'
-metadata (so plans added later are recognised), indicator names and their
-equivalents from the synonym groups in `index/lexicon/synonyms.tsv`.
+metadata (so plans added later are recognised, through `corpus.places`), indicator names
+and their equivalents from the synonym groups in `index/lexicon/synonyms.tsv`. Every rule
+reads the question's matching text (`corpus.text.matching`).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.model import QueryAnalysis
 from corpus.model import DocumentMeta
-
-# Full-width digits, percent and dot as ASCII; Chinese punctuation is kept (NFKC would turn "，" into ",").
-_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+from corpus.places import city_mentions, detect_cities
+from corpus.text import matching
 
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
               "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -49,56 +47,9 @@ _TOPIC_NOISE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class CityMention:
-    city: str  # full name, as in DocumentMeta.city
-    start: int
-    end: int
-
-
-def normalise(text: str) -> str:
-    """Simplified Chinese, half-width digits, no whitespace runs: the form every rule reads."""
-    text = unicodedata.normalize("NFC", text or "")
-    # Control and format characters (NUL, zero-width spaces, BOM) carry no meaning for search.
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
-    text = _t2s(text).translate(_HALF_WIDTH)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc  # imported lazily: only needed once a question arrives
-
-    return opencc.OpenCC("t2s")
-
-
-def _t2s(text: str) -> str:
-    return _converter().convert(text) if text else text
-
-
-def _city_aliases(documents: Iterable[DocumentMeta | str]) -> list[tuple[str, str]]:
-    """(alias, full city name), longest alias first so 铁岭市 wins over 铁岭."""
-    aliases: dict[str, str] = {}
-    for doc in documents:
-        city = doc if isinstance(doc, str) else doc.city
-        short = DocumentMeta(doc_id="", city=city, province="", title="").city_short
-        aliases.setdefault(city, city)
-        aliases.setdefault(short, city)
-    return sorted(aliases.items(), key=lambda kv: -len(kv[0]))
-
-
-def city_mentions(text: str, documents: Iterable[DocumentMeta | str]) -> list[CityMention]:
-    """Every non-overlapping mention of a known city, in reading order."""
-    taken: list[CityMention] = []
-    for alias, city in _city_aliases(documents):
-        for m in re.finditer(re.escape(alias), text):
-            if all(m.end() <= t.start or m.start() >= t.end for t in taken):
-                taken.append(CityMention(city, m.start(), m.end()))
-    return sorted(taken, key=lambda t: t.start)
-
-
-def detect_cities(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(m.city for m in city_mentions(text, documents)))
+def city_names(documents: Iterable[DocumentMeta | str]) -> tuple[str, ...]:
+    """Full city names of `documents` (DocumentMeta or names), in order, once each."""
+    return tuple(dict.fromkeys(d if isinstance(d, str) else d.city for d in documents))
 
 
 def detect_year(text: str) -> int | None:
@@ -169,7 +120,7 @@ def has_own_ask(text: str) -> bool:
 
 def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     """What the question is about once cities, years and question words are removed."""
-    for m in reversed(city_mentions(text, documents)):
+    for m in reversed(city_mentions(text, city_names(documents))):
         text = text[: m.start] + " " + text[m.end :]
     text = _CN_YEAR.sub(" ", text)
     text = re.sub(r"(?:比|较|在)\s*20\d{2}\s*年(?:基础上|水平)?", " ", text)
@@ -184,9 +135,8 @@ def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
 
 def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnalysis:
     """Read cities, year, indicators, kind and BM25 expansions from one question."""
-    documents = list(documents)
-    text = normalise(question)
-    cities = detect_cities(text, documents)
+    text = matching(question or "")
+    cities = detect_cities(text, city_names(documents))
     matches = indicator_matches(text)
     indicators = tuple(dict.fromkeys(group[0] for _, _, group in matches))
     present = text.lower()

@@ -167,4 +167,4 @@ def _load_cached(folder: Path, meta: DocumentMeta, stamp: tuple[int, int, int]) 
 def text_hash(document: Document) -> str:
     """sha256 of the plan's matching text (NFKC, no whitespace, no line breaks): the same text
     as UTF-8, UTF-8 with BOM, GBK, CRLF or with other spacing has the same text hash."""
-    return hashlib.sha256("".join(c.norm_text for c in document.chunks).encode("utf-8")).hexdigest()
+    return hashlib.sha256("".join(c.match_text for c in document.chunks).encode("utf-8")).hexdigest()

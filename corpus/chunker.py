@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from corpus import clean, structure
+from corpus.text import matching
 from corpus.model import Chunk, Document, DocumentMeta, make_chunk_id
 
 _SENTENCE_RE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)〕】》\]]*)?|[。！？；!?;]+[”’」』）)〕】》\]]*")
@@ -54,7 +55,7 @@ def _bounded(raw: str, para: clean.Paragraph, limit: int = MAX_PARAGRAPH_CHARS) 
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
-        if a < b and clean.normalize_for_matching(text[a:b]):
+        if a < b and matching(text[a:b]):
             pieces.append(clean.Paragraph(text=text[a:b], start=offsets[a], end=offsets[b - 1] + 1, lines=para.lines))
     return pieces
 
@@ -85,7 +86,7 @@ def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
     seen: dict[str, int] = {}
     chunks: list[Chunk] = []
     for ordinal, (para, info) in enumerate(zip(paras, infos, strict=True), start=1):
-        norm = clean.normalize_for_matching(para.text)
+        norm = matching(para.text)
         base_id = make_chunk_id(meta.doc_id, norm)
         seen[base_id] = seen.get(base_id, 0) + 1
         chunk_id = base_id if seen[base_id] == 1 else f"{base_id}-{seen[base_id]}"
@@ -101,7 +102,7 @@ def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
                 paragraph=ordinal,
                 section_paragraph=info.section_paragraph,
                 text=para.text,
-                norm_text=norm,
+                match_text=norm,
                 start=para.start,
                 end=para.end,
                 sentences=split_sentences(para.text),

@@ -1,20 +1,17 @@
-"""Text cleaning: conversion artifacts, whitespace noise, matching normalisation, line re-joining.
+"""Source lines and paragraphs: conversion artifacts, whitespace noise, line re-joining.
 
 Display text keeps the source's characters; only noise from the Word/PDF -> text conversion is
 removed (bookmark markers, zero-width characters, spaces wedged between CJK and digits).
-Matching text additionally folds full-width forms (NFKC) and drops all whitespace.
+The matching text of any display text comes from `corpus.text.matching` (the one normaliser).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Word bookmarks leak into text exports as e.g. "[bookmark: _GoBack]".
-ARTIFACT_RE = re.compile(r"\[bookmark:[^\]\n]*\]")
+from corpus.text import ARTIFACT_RE, is_noise, matching, separates_words, strip_noise
 # Zero-width characters, BOMs and lone surrogates (which no valid decoding yields) are noise.
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\ud800-\udfff]")
 _WS_RUN_RE = re.compile(r"\s+")
 _LINE_SEP_RE = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 
@@ -28,34 +25,15 @@ CONTINUATION_END = "，、,（(“《〔"
 
 
 def strip_artifacts(text: str) -> str:
-    """Remove conversion artifacts and invisible characters."""
-    return _INVISIBLE_RE.sub("", ARTIFACT_RE.sub("", text))
+    """Remove conversion artifacts and invisible characters (corpus.text.strip_noise)."""
+    return strip_noise(text)
 
 
-def normalize_for_matching(text: str) -> str:
-    """NFKC (full-width digits/letters/percent -> half-width) and no whitespace at all."""
-    text = _drop_space(strip_artifacts(text))
-    # Fold after dropping whitespace (combining marks reorder across removed spaces), and repeat
-    # because NFKC can itself produce spaces ("¨" -> " ̈"): the result is a fixed point.
-    for _ in range(4):
-        folded = _drop_space(_INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)))
-        if folded == text:
-            break
-        text = folded
-    return text
-
-
-def _drop_space(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace())
-
-
-def _is_ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
 
 
 def join_display(left: str, right: str) -> str:
     """Concatenate two display fragments; a space survives only between two Latin words."""
-    if left and right and _is_ascii_alnum(left[-1]) and _is_ascii_alnum(right[0]):
+    if left and right and separates_words(left[-1], right[0]):
         return f"{left} {right}"
     return left + right
 
@@ -75,7 +53,7 @@ def clean_display(text: str) -> str:
         before, after = text[m.start() - 1], text[m.end()]  # safe: text is stripped
         if "\t" in m.group():
             out.append("\t")
-        elif _is_ascii_alnum(before) and _is_ascii_alnum(after):
+        elif separates_words(before, after):
             out.append(" ")
         pos = m.end()
     out.append(text[pos:])
@@ -139,7 +117,7 @@ def source_lines(raw: str) -> list[Line]:
 
 def _content_line(raw: str, start: int, stop: int) -> Line | None:
     segment = raw[start:stop]
-    ignorable = [ch.isspace() or bool(_INVISIBLE_RE.match(ch)) for ch in segment]
+    ignorable = [ch.isspace() or is_noise(ch) for ch in segment]
     for m in ARTIFACT_RE.finditer(segment):
         ignorable[m.start() : m.end()] = [True] * (m.end() - m.start())
     content = [i for i, skip in enumerate(ignorable) if not skip]
@@ -147,7 +125,7 @@ def _content_line(raw: str, start: int, stop: int) -> Line | None:
         return None
     first, last = content[0], content[-1] + 1
     text = clean_display(segment[first:last])
-    if not text or not normalize_for_matching(text):
+    if not text or not matching(text):
         return None
     return Line(text=text, start=start + first, end=start + last, tabular="\t" in segment)
 

@@ -28,18 +28,17 @@ class DocumentMeta:
 
     @property
     def city_short(self) -> str:
-        """City name without the administrative suffix: 铁岭市 -> 铁岭."""
-        for suffix in ("市", "县", "区", "州", "盟"):
-            if self.city.endswith(suffix) and len(self.city) > 2:
-                return self.city[: -len(suffix)]
-        return self.city
+        """City name without the administrative suffix: 铁岭市 -> 铁岭 (corpus.places)."""
+        from corpus.places import short_name
+
+        return short_name(self.city)
 
 
 @dataclass(frozen=True)
 class Chunk:
     """One paragraph of a plan, with everything needed to cite it."""
 
-    chunk_id: str  # stable: f"{doc_id}-{sha1(norm_text)[:10]}" (+ "-2", "-3" for repeats)
+    chunk_id: str  # stable: f"{doc_id}-{sha1(match_text)[:10]}" (+ "-2", "-3" for repeats)
     doc_id: str
     city: str  # "铁岭市"
     province: str
@@ -48,8 +47,8 @@ class Chunk:
     section_path: str  # compact labels, e.g. "三、（三）"; "" for preamble
     paragraph: int  # 1-based ordinal of the paragraph in the whole document
     section_paragraph: int  # 1-based ordinal of the paragraph inside its section
-    text: str  # display text, as in the source minus conversion artifacts
-    norm_text: str  # matching text: NFKC digits/percent, no inner whitespace
+    text: str  # display text: as the plan writes it (conversion artifacts removed); quoted as is
+    match_text: str  # matching text of `text` (corpus.text.matching): what every matcher reads
     start: int  # character offsets of `text` into the source file's decoded text
     end: int
     sentences: tuple[str, ...]  # display sentences of `text`, for highlighting
@@ -65,9 +64,10 @@ class Chunk:
         return f"《{self.title}》{prefix}{where}第{self.section_paragraph}段"
 
 
-def make_chunk_id(doc_id: str, norm_text: str) -> str:
-    """Content-derived id: survives re-chunking elsewhere in the document."""
-    digest = hashlib.sha1(norm_text.encode("utf-8")).hexdigest()[:10]
+def make_chunk_id(doc_id: str, match_text: str) -> str:
+    """Content-derived id: survives re-chunking elsewhere in the document, and a plan in
+    Traditional script gets the ids of its Simplified twin (same matching text)."""
+    digest = hashlib.sha1(match_text.encode("utf-8")).hexdigest()[:10]
     return f"{doc_id}-{digest}"
 
 

@@ -4,6 +4,10 @@ Headings of Chinese government documents are numbered by level:
 附件N (annex) > 一、 > （一） > 1. / 1． > （1）. A heading may stand on its own line or open
 a paragraph ("（一）重点行业绿色升级改造。以钢铁…"): then the words before the first 。 are the
 heading text and the paragraph is body text of that section.
+
+Every rule reads the matching text of a line (`corpus.text`), so a plan reposted in
+Traditional script or with full-width digits has the same structure as its Simplified twin;
+what the rules return (heading words, titles) is display text.
 """
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from corpus.text import align, matching
 
 Role = Literal["title", "heading", "inline", "caption", "table", "addressee", "text"]
 
@@ -25,7 +31,7 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str], str], ...] = (
 _HEADING_TEXT_END = "。！？!?"
 MAX_PURE_HEADING = 60  # longer label-led lines without a sentence break are numbered prose
 _TITLE_RE = re.compile(
-    r"(方案|通知|意见|办法|规划|计划|决定|细则|规定|要点|纲要|公告|通告|批复|函)(（[^）]{1,10}）)?》?$"
+    r"(方案|通知|意见|办法|规划|计划|决定|细则|规定|要点|纲要|公告|通告|批复|函)([（(][^）)]{1,10}[）)])?》?$"
 )
 _NO_TITLE_CHARS = set("。；，,！？!?：:")
 _ADDRESSEE_RE = re.compile(r"^各.{1,120}[：:]$")
@@ -49,15 +55,16 @@ class Heading:
 
 
 def parse_heading(text: str) -> Heading | None:
-    """The numbered heading that opens `text`, if any."""
+    """The numbered heading that opens `text` (display text), if any."""
+    aligned = align(text)
     for level, pattern, template in _HEADING_PATTERNS:
-        m = pattern.match(text)
+        m = pattern.match(aligned.text)
         if not m:
             continue
         label = template.format(m.group(1))
         if level == 0:
             return Heading(level, label, label, inline=False)
-        rest = text[m.end() :].strip()
+        rest = text[aligned.display_span(0, m.end())[1] :].strip()
         if not rest:
             return Heading(level, label, "", inline=False)
         cut = next((i for i, ch in enumerate(rest) if ch in _HEADING_TEXT_END), None)
@@ -73,7 +80,8 @@ def is_title_line(text: str) -> bool:
     """A document title line such as 铁岭市“十四五”节能减排综合工作方案 or the notice title."""
     if len(text) > MAX_TITLE or _NO_TITLE_CHARS & set(text) or "\t" in text:
         return False
-    return bool(_TITLE_RE.search(text)) and parse_heading(text) is None and not text.startswith("各")
+    match = matching(text)
+    return bool(_TITLE_RE.search(match)) and parse_heading(text) is None and not match.startswith("各")
 
 
 def classify(texts: Sequence[str], tabular: Sequence[bool] | None = None) -> list[Role]:
@@ -92,7 +100,7 @@ def classify(texts: Sequence[str], tabular: Sequence[bool] | None = None) -> lis
             roles.append("inline" if heading.inline else "heading")
         elif is_title_line(text):
             roles.append("title")
-        elif _ADDRESSEE_RE.match(text):
+        elif _ADDRESSEE_RE.match(matching(text)):
             roles.append("addressee")
         else:
             roles.append("text")
@@ -114,16 +122,16 @@ def lead_indices(texts: Sequence[str], roles: Sequence[Role]) -> set[int]:
     start = next((i for i, r in enumerate(roles) if r in ("title", "heading", "inline", "addressee")), None)
     lead: set[int] = set()
     if start:
-        if any(_NEWS_MARKER_RE.search(texts[i]) for i in range(start)):
+        if any(_NEWS_MARKER_RE.search(matching(texts[i])) for i in range(start)):
             lead.update(range(start))
-    lead.update(i for i, t in enumerate(texts) if _TRAILER_RE.match(t))
+    lead.update(i for i, t in enumerate(texts) if _TRAILER_RE.match(matching(t)))
     return lead
 
 
 def detect_title(texts: Sequence[str]) -> str:
     """The plan's own title: the first title line that is not a covering notice; "" if none."""
     titles = [t for t in texts if is_title_line(t)]
-    own = [t for t in titles if not t.endswith(("通知", "函"))]
+    own = [t for t in titles if not matching(t).endswith(("通知", "函"))]
     chosen = (own or titles or [""])[0]
     return chosen.strip("《》")
 

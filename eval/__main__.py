@@ -1,6 +1,6 @@
 """`python -m eval`: run the retrieval evaluation, compare two runs, update the baseline.
 
-  python -m eval run [--modes bm25,dense,hybrid,assistant] [--questions FILE] [--name NAME]
+  python -m eval run [--modes plain-bm25,plain-dense,plain-hybrid,bm25,dense,hybrid] [--questions FILE] [--name NAME]
                      [--top-k 10] [--data-dir DIR] [--plugin MODULE]
   python -m eval compare OLD.json NEW.json
   python -m eval baseline --from eval/results/NAME.json [--out eval/baseline.json]
@@ -16,10 +16,12 @@ from pathlib import Path
 
 
 def _parser() -> argparse.ArgumentParser:
+    from eval.runner import DEFAULT_MODES
+
     parser = argparse.ArgumentParser(prog="python -m eval", description="Retrieval evaluation harness.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run modes over the question set and write eval/results/<name>.*")
-    run.add_argument("--modes", default="bm25,dense,hybrid,assistant",
+    run.add_argument("--modes", default=",".join(DEFAULT_MODES),
                      help="comma-separated registered modes (default: %(default)s)")
     run.add_argument("--questions", type=Path, default=None, help="question file (default: eval/questions.jsonl)")
     run.add_argument("--name", default="latest", help="results name (default: %(default)s)")
@@ -30,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser("compare", help="questions that got better or worse per mode")
     cmp_.add_argument("old", type=Path)
     cmp_.add_argument("new", type=Path)
-    base = sub.add_parser("baseline", help="record hybrid/assistant Recall@5 and Hit@1 from a results file")
+    base = sub.add_parser("baseline", help="record the gated modes' Recall@5 and Hit@1 from a results file")
     base.add_argument("--from", dest="source", type=Path, required=True)
     base.add_argument("--out", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
     return parser

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from index.types import MODES
 from eval.scale import RESULTS_DIR, percentiles_ms, recall_at_k, rss_bytes
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -81,10 +82,10 @@ def bench_queries(index: Any, queries, milvus: bool, log: Callable[[str], None])
     # Factories, not callables: each mode is set up right before it is measured, so one
     # mode's set-up (e.g. the milvus-lite server and its background indexing) never runs
     # during another mode's measurement.
-    modes: dict[str, Callable[[], Callable]] = {
-        m: (lambda m=m: lambda q, h: index.search(naive_query(q, h), mode=m, top_k=10))
-        for m in ("bm25", "dense", "hybrid")
-    }
+    def make_plain(mode: str) -> Callable[[], Callable[..., Any]]:
+        return lambda: (lambda q, h: index.search(naive_query(q, h), mode=mode, top_k=10))
+
+    modes: dict[str, Callable[[], Callable[..., Any]]] = {m: make_plain(m) for m in MODES}
 
     def make_answer():
         from assistant.service import Assistant
@@ -96,8 +97,15 @@ def bench_queries(index: Any, queries, milvus: bool, log: Callable[[str], None])
     if milvus:
         from eval.bench_milvus import make_milvus_search
 
-        for m in ("bm25", "dense", "hybrid"):
-            modes[f"milvus-{m}"] = lambda m=m: (lambda q, h, s=make_milvus_search(index, m): s(q, h, 10))
+        def make_milvus(mode: str) -> Callable[[], Callable[..., Any]]:
+            def factory() -> Callable[..., Any]:
+                search = make_milvus_search(index, mode)
+                return lambda q, h: search(q, h, 10)
+
+            return factory
+
+        for m in MODES:
+            modes[f"milvus-{m}"] = make_milvus(m)
     out: dict = {}
     for name, factory in modes.items():
         log(f"[bench] latency: {name}")
@@ -113,7 +121,7 @@ def bench_queries(index: Any, queries, milvus: bool, log: Callable[[str], None])
         "dense/bm25": _ratio(p50.get("dense"), p50.get("bm25")),
         "hybrid/bm25": _ratio(p50.get("hybrid"), p50.get("bm25")),
         "answer/hybrid": _ratio(p50.get("answer"), p50.get("hybrid")),
-        **{f"milvus-{m}/{m}": _ratio(p50.get(f"milvus-{m}"), p50.get(m)) for m in ("bm25", "dense", "hybrid")
+        **{f"milvus-{m}/{m}": _ratio(p50.get(f"milvus-{m}"), p50.get(m)) for m in MODES
            if f"milvus-{m}" in p50},
     }
     return out
@@ -287,7 +295,7 @@ def bench_server(data_dir: Path, queries, log: Callable[[str], None],
         ready = None
         while time.perf_counter() - t0 < 300:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
+                raise RuntimeError(f"server exited: {(proc.stderr.read() if proc.stderr else b'').decode(errors='replace')[-500:]}")
             try:
                 if httpx.get(f"{base}/readyz", timeout=2.0).status_code == 200:
                     ready = time.perf_counter() - t0

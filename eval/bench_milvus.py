@@ -4,19 +4,17 @@
 
 Each mode searches the Milvus collection mirroring the local index (built on first
 use from the local index's vectors: nothing is re-embedded). Queries go through the
-same preparation as the local plain modes (history prepended, corpus cities named
-in the query become a city filter and are removed from the text), so the two
-backends are compared on retrieval alone.
+same preparation as the local plain modes (history prepended, then
+`index.engine.auto_city_filter`), so the two backends are compared on retrieval alone.
 """
 from __future__ import annotations
 
 import copy
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
-from index.types import Filters, Hit
+from index.types import Hit
 
 MILVUS_EVAL_MODES = ("milvus-bm25", "milvus-dense", "milvus-hybrid", "milvus-hybrid-ranker")
 
@@ -36,7 +34,7 @@ def collection_for(index: Any) -> Any:
 def make_milvus_search(index: Any, mode: str, fusion: str = "client") -> Callable[[str, tuple[str, ...], int], Sequence[Hit]]:
     """Search callable for the eval runner: (question, history, top_k) -> hits."""
     from eval.runner import naive_query
-    from index.engine import detect_cities, strip_cities
+    from index.engine import auto_city_filter
     from index.milvus import MilvusRetriever
 
     coll = collection_for(index)
@@ -46,12 +44,7 @@ def make_milvus_search(index: Any, mode: str, fusion: str = "client") -> Callabl
     retriever = MilvusRetriever(coll, mode)
 
     def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
-        query = naive_query(question, history)
-        filters = Filters()
-        cities = detect_cities(query, index.documents)  # as SearchIndex.search(auto_filter=True)
-        if cities:
-            filters = replace(filters, cities=cities)
-            query = strip_cities(query, index.documents, cities) or query
+        query, filters = auto_city_filter(naive_query(question, history), index.documents)
         return retriever.retrieve(query, top_k, filters)
 
     return search

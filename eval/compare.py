@@ -11,9 +11,10 @@ from eval.metrics import METRICS
 
 def cover_rank(gold_ranks: Sequence[int | None]) -> float:
     """Rank by which every gold has been retrieved (inf when one never is): lower is better."""
-    if any(r is None for r in gold_ranks):
+    ranks = [r for r in gold_ranks if r is not None]
+    if not ranks or len(ranks) < len(gold_ranks):
         return math.inf
-    return float(max(gold_ranks)) if gold_ranks else math.inf
+    return float(max(ranks))
 
 
 @dataclass(frozen=True)

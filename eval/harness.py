@@ -8,9 +8,8 @@ from typing import Any
 from eval.metrics import score_questions
 from eval.questions import DEFAULT_QUESTIONS, Question
 from eval.report import REPO_DIR, build_results, index_settings
-from eval.runner import EvalContext, ModeRun, run_mode
+from eval.runner import DEFAULT_MODES, EvalContext, ModeRun, run_mode
 
-DEFAULT_MODES: tuple[str, ...] = ("bm25", "dense", "hybrid", "assistant")
 
 
 def _forget_query_vectors(ctx: EvalContext) -> None:

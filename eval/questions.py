@@ -1,17 +1,18 @@
 """The evaluation question set: one JSON object per line in `eval/questions.jsonl`.
 
 Each question carries gold strings: verbatim substrings of its city's plan (10-40 characters
-after `normalize`). A retrieved chunk is relevant to a gold when it belongs to the gold's city
+after `gold_key`). A retrieved chunk is relevant to a gold when it belongs to the gold's city
 and its normalised text contains the normalised gold (see `eval.relevance`).
 """
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from corpus.text import compact, matching
 
 QuestionType = Literal[
     "numeric",  # a target figure
@@ -27,7 +28,6 @@ QUESTION_TYPES: tuple[str, ...] = (
 )
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
 GOLD_MIN_CHARS, GOLD_MAX_CHARS = 10, 40
-_WHITESPACE = re.compile(r"\s+")
 _ID = re.compile(r"^q\d{3,}$")
 
 
@@ -35,13 +35,14 @@ class QuestionSetError(ValueError):
     """The question file is missing or malformed; the message names the line."""
 
 
-def normalize(text: str) -> str:
-    """Matching form: NFKC (full-width digits, %, punctuation) with all whitespace removed.
+def gold_key(text: str) -> str:
+    """The comparison key of golds and chunk texts: matching text (corpus.text: NFKC, Traditional -> Simplified) with all whitespace removed.
 
-    Source lines read "到 2025 年" or "98%以上", so both golds and chunk texts are compared in
-    this form; applying it to both sides keeps the comparison symmetric.
+    Source lines read "到 2025 年" or "98%以上", and a plan may be reposted in Traditional
+    script, so golds and chunk texts are compared in this form; applying it to both sides
+    keeps the comparison symmetric.
     """
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    return compact(matching(text))
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def parse_question(record: object, where: str = "question") -> Question:
     if not isinstance(gold, list) or not gold or not all(isinstance(g, str) for g in gold):
         raise fail("gold must be a non-empty list of strings")
     for g in gold:
-        if not GOLD_MIN_CHARS <= len(normalize(g)) <= GOLD_MAX_CHARS:
+        if not GOLD_MIN_CHARS <= len(gold_key(g)) <= GOLD_MAX_CHARS:
             raise fail(f"gold {g!r} is not {GOLD_MIN_CHARS}-{GOLD_MAX_CHARS} characters")
     city = record["city"]
     if qtype == "cross_city":
@@ -134,7 +135,7 @@ def parse_question(record: object, where: str = "question") -> Question:
         if not isinstance(city, str) or not city:
             raise fail("city must be a city name")
         gold_cities = (city,) * len(gold)
-    if qtype == "numeric" and normalize(answer) not in normalize(gold[0]):
+    if qtype == "numeric" and gold_key(answer) not in gold_key(gold[0]):
         raise fail(f"numeric answer {answer!r} does not occur in its gold")
     note = record.get("note", "")
     if not isinstance(note, str):

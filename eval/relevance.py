@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from corpus.model import Chunk
-from eval.questions import Question, normalize
+from corpus.places import same_city
+from eval.questions import Question, gold_key
 
 
 @lru_cache(maxsize=8192)
 def _normalized(text: str) -> str:
-    return normalize(text)
+    return gold_key(text)
 
 
 def matched_golds(question: Question, chunk: Chunk) -> tuple[int, ...]:
@@ -25,7 +26,7 @@ def matched_golds(question: Question, chunk: Chunk) -> tuple[int, ...]:
     return tuple(
         i
         for i, (gold, city) in enumerate(zip(question.gold, question.gold_cities, strict=True))
-        if chunk.city == city and _normalized(gold) in text
+        if same_city(chunk.city, city) and _normalized(gold) in text
     )
 
 

@@ -8,6 +8,11 @@ A mode is a factory registered under a name: given the `EvalContext` (data dir, 
     register_mode("milvus-hybrid", lambda ctx: make_milvus_search(ctx.index))
 
 and are selected with `python -m eval run --modes milvus-hybrid --plugin my.module`.
+
+The built-in modes: `bm25`, `dense`, `hybrid` are exactly what `/api/v1/search?mode=...`
+serves (the assistant's pipeline; `hybrid` is the default of the API and the chat page);
+`plain-bm25`, `plain-dense`, `plain-hybrid` are the library-level baselines
+(`SearchIndex.search`: no query understanding, earlier turns prepended).
 A factory that cannot run here (module not built yet, service down) raises `ModeUnavailable`;
 the run then records the mode as skipped with that reason instead of failing.
 """
@@ -21,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.model import Chunk
-from index.types import Hit
+from index.types import MODES, Hit
 from eval.questions import Question
 from eval.relevance import gold_ranks
 
@@ -110,12 +115,33 @@ def naive_query(question: str, history: Sequence[str]) -> str:
     return " ".join([*history, question])
 
 
+def _served(mode: str) -> ModeFactory:
+    """What `/api/v1/search` (and the chat page) serve for `mode`: the assistant's pipeline,
+    query understanding and follow-up resolution included (`Assistant.search`)."""
+
+    def factory(ctx: EvalContext) -> SearchFn:
+        try:
+            from assistant.service import Assistant
+        except ImportError as err:
+            raise ModeUnavailable(f"assistant.service is not available ({err})") from None
+        assistant = Assistant(ctx.index)
+
+        def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
+            return assistant.search(question, history=history, top_k=top_k, mode=mode).hits
+
+        return search
+
+    return factory
+
+
 def _plain(mode: str) -> ModeFactory:
+    """The library-level baseline: `SearchIndex.search` (the same pipeline, no query
+    understanding beyond the city filter; earlier turns naively prepended)."""
+
     def factory(ctx: EvalContext) -> SearchFn:
         index = ctx.index
 
         def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
-            # filters=None: the index applies its own minimal city auto-filter.
             return index.search(naive_query(question, history), mode=mode, top_k=top_k)
 
         return search
@@ -123,23 +149,12 @@ def _plain(mode: str) -> ModeFactory:
     return factory
 
 
-def _assistant(ctx: EvalContext) -> SearchFn:
-    try:
-        from assistant.service import Assistant
-    except ImportError as err:
-        raise ModeUnavailable(f"assistant.service is not available ({err})") from None
-    assistant = Assistant(ctx.index)
+DEFAULT_MODES: tuple[str, ...] = (*(f"plain-{m}" for m in MODES), *MODES)
 
-    def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
-        return assistant.search(question, history=history, top_k=top_k).hits
-
-    return search
-
-
-register_mode("bm25", _plain("bm25"), "BM25 over jieba tokens; history naively prepended")
-register_mode("dense", _plain("dense"), "dense (default embedder) over faiss; history naively prepended")
-register_mode("hybrid", _plain("hybrid"), "BM25 + dense fused with RRF; history naively prepended")
-register_mode("assistant", _assistant, "hybrid with query understanding (Assistant.search)")
+for _mode in MODES:
+    register_mode(_mode, _served(_mode), f"{_mode} as the API serves it (Assistant.search(mode={_mode!r}))")
+for _mode in MODES:
+    register_mode(f"plain-{_mode}", _plain(_mode), f"{_mode} without query understanding (SearchIndex.search)")
 
 
 @dataclass(frozen=True)

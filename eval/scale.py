@@ -18,6 +18,7 @@ import os
 import platform
 import sys
 import time
+from typing import Any
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -57,7 +58,7 @@ def percentiles_ms(seconds: Sequence[float]) -> dict[str, float]:
     }
 
 
-def time_each(fn: Callable[[object], object], items: Sequence[object], warmup: int = 3) -> list[float]:
+def time_each(fn: Callable[[Any], object], items: Sequence[Any], warmup: int = 3) -> list[float]:
     for item in items[:warmup]:
         fn(item)
     out = []
@@ -209,7 +210,7 @@ def bench_dense(n: int, distribution: str, n_queries: int, *, hnsw: bool = True,
 
     if hnsw:
         faiss.omp_set_num_threads(build_threads)
-        index = faiss.IndexHNSWFlat(DIM, 32, faiss.METRIC_INNER_PRODUCT)
+        index: Any = faiss.IndexHNSWFlat(DIM, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 64
         t = time.perf_counter()
         index.add(xb)
@@ -285,12 +286,12 @@ def run_scale(
     out_dir.mkdir(parents=True, exist_ok=True)
     sentences = list(sentences) if sentences is not None else real_sentences()
     result: dict = {"meta": _meta(sentences, n_queries, rank_bm25_max, hnsw_max, uniform_max), "points": []}
-    tok_rate = None
+    tok_rate: dict[str, Any] | None = None
     for n in sorted(sizes):
         log(f"[scale] {n} chunks: building synthetic corpus")
         t = time.perf_counter()
         corpus = build_corpus(n, sentences, project_tokenizer(), n_queries=n_queries)
-        point: dict = {"n_chunks": n, "generate_s": round(time.perf_counter() - t, 2),
+        point: dict[str, Any] = {"n_chunks": n, "generate_s": round(time.perf_counter() - t, 2),
                        "mean_tokens_per_chunk": round(float(np.mean([d.size for d in corpus.doc_ids])), 1),
                        "vocab": len(corpus.vocab)}
         if tok_rate is None:
@@ -298,7 +299,7 @@ def run_scale(
             result["meta"]["tokenisation"] = tok_rate
         point["tokenise_s_estimated"] = round(n / tok_rate["chunks_per_s"], 1)
         log(f"[scale] {n}: bm25s")
-        bm = {"bm25s": bench_bm25s(corpus)}
+        bm: dict[str, Any] = {"bm25s": bench_bm25s(corpus)}
         if n <= rank_bm25_max:
             log(f"[scale] {n}: rank-bm25")
             bm["rank_bm25"] = bench_rank_bm25(corpus, rank_bm25_queries)
@@ -375,7 +376,7 @@ def recommendation(points: list[dict]) -> dict:
                 cands[kind] = chosen["p95_ms"]
         cands = {k: v for k, v in cands.items() if v is not None}
         rows.append({"n_chunks": p["n_chunks"], "dense_p95_ms": cands,
-                     "fastest_dense": min(cands, key=cands.get) if cands else None,
+                     "fastest_dense": min(cands, key=lambda k: cands[k]) if cands else None,
                      "bm25": "bm25s"})
     return {"by_size": rows}
 

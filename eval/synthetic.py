@@ -184,7 +184,7 @@ def _queries(sentences: Sequence[str], tokenizer: TokenizerLike, n: int,
         words = [w for w in tokenizer.words(sent) if len(w) >= 2 and not _NUMBER.match(w)]
         if len(words) < 2:
             continue
-        k = int(min(len(words), rng.integers(2, 5)))
+        k = min(len(words), int(rng.integers(2, 5)))
         chosen = sorted(int(j) for j in rng.choice(len(words), size=k, replace=False))
         out.append(CITIES[int(rng.integers(0, len(CITIES)))] + "".join(words[j] for j in chosen))
     return out

@@ -40,7 +40,7 @@ from index.types import Filters, Hit
 K1 = 1.5  # rank-bm25 defaults
 B = 0.75
 PASSAGE_WEIGHT = 0.6  # weight of the best-passage score against the paragraph score
-SCHEME = "v2-paragraph+clauses-tablecaption"  # what is indexed; an index with another is rebuilt on load
+SCHEME = "v3-matching-paragraph+clauses-tablecaption"  # what is indexed; an index with another is rebuilt on load
 _PARAMS_FILE = "retriever.json"
 _PASSAGES_DIR = "passages"
 _STARTS_FILE = "starts.npy"
@@ -167,7 +167,7 @@ def index_text(chunk: Chunk) -> str:
     """What BM25 indexes for a chunk: its matching text (NFKC digits, no inner whitespace);
     a table row (tab-separated cells, often only a name and numbers) is prefixed with its
     table's caption, the chunk's innermost headings ("附件3 …减排量指标计划")."""
-    text = chunk.norm_text or chunk.text
+    text = chunk.match_text or chunk.text
     if "\t" in chunk.text and chunk.section:
         return f"{' '.join(chunk.section[-2:])} {text}"
     return text
@@ -187,7 +187,7 @@ def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
             prev = chunks[i - 1] if i else None
             same_table = (prev is not None and header is not None and prev.doc_id == chunk.doc_id
                           and prev.section == chunk.section and "\t" in prev.text)
-            if not same_table:
+            if not same_table or header is None:
                 header = i
             else:
                 text = f"{index_text(chunks[header])} {text}"

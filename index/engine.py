@@ -1,7 +1,8 @@
 """SearchIndex: the one object callers hold (CLI, API, assistant, eval).
 
-It serves BM25, dense and hybrid (RRF) search over the persisted index, gives chunk
-context (neighbours, whole documents) and adds documents incrementally.
+It holds the persisted index (BM25 and dense retrievers over the chunks), serves plain
+search through the one hybrid pipeline (`index.hybrid`), gives chunk context (neighbours,
+whole documents) and adds documents incrementally. It implements `index.types.SearchBackend`.
 """
 from __future__ import annotations
 
@@ -10,23 +11,18 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from corpus.model import Chunk, DocumentMeta
+from corpus.places import detect_cities, strip_cities
+from corpus.text import matching
 from index.bm25 import BM25Retriever
 from index.dense import DenseRetriever
 from index.embedders import Embedder, make_embedder
-from index.fusion import reciprocal_rank_fusion
+from index.hybrid import DEPTH, RRF_K, Query, for_mode
 from index.paths import resolve_data_dir
 from index.store import LoadedIndex, Manifest, ensure_index, load_index
-from index.tokenizer import normalize
-from index.types import MODES, Filters, Hit
-
-CANDIDATES = 50  # per retriever, before fusion
-# Hybrid fusion: weighted RRF. BM25 (paragraph + best passage) is the stronger retriever on
-# these plans, so dense counts half and a small k lets first places decide; dense mostly
-# breaks near-ties and lifts chunks BM25 misses (paraphrases) into the first page.
-RRF_K = 5
-DENSE_WEIGHT = 0.5
+from index.types import Filters, Hit
 
 
 @dataclass(frozen=True)
@@ -37,30 +33,21 @@ class AddReport:
     duplicate: bool
 
 
-def _city_names(meta: DocumentMeta) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((meta.city, meta.city_short)))
-
-
-def detect_cities(query: str, documents: Sequence[DocumentMeta]) -> tuple[str, ...]:
-    """Corpus cities named in `query` (铁岭 / 铁岭市 / 铁岭的 / 鐵嶺 -> 铁岭市), in order of mention."""
-    text = normalize(query)
-    found: dict[str, int] = {}
-    for meta in documents:
-        for name in _city_names(meta):
-            pos = text.find(normalize(name))
-            if name and pos >= 0:
-                found[meta.city] = min(pos, found.get(meta.city, pos))
-    return tuple(sorted(found, key=lambda city: found[city]))
-
-
-def strip_cities(query: str, documents: Sequence[DocumentMeta], cities: Sequence[str]) -> str:
-    """`query` without the names of `cities` (once a filter holds them, they only add noise)."""
-    text = normalize(query)
-    names = sorted({normalize(n) for m in documents if m.city in cities for n in _city_names(m)},
-                   key=len, reverse=True)
-    for name in names:
-        text = text.replace(name, " ")
-    return " ".join(text.split())
+def auto_city_filter(
+    query: str, documents: Sequence[DocumentMeta], filters: Filters | None = None
+) -> tuple[str, Filters]:
+    """The plain search's only query understanding: a query naming corpus cities (and no
+    explicit city filter) is restricted to those cities and searched without their names.
+    Returns the matching text to search and the filters."""
+    text = matching(query)
+    filters = filters or Filters()
+    if filters.cities:
+        return text, filters
+    cities = [d.city for d in documents]
+    found = detect_cities(text, cities)
+    if not found:
+        return text, filters
+    return strip_cities(text, cities, found) or text, replace(filters, cities=found)
 
 
 class SearchIndex:
@@ -153,34 +140,25 @@ class SearchIndex:
         filters: Filters | None = None,
         rrf_k: int = RRF_K,
         auto_filter: bool = True,
-        candidates: int = CANDIDATES,
+        depth: int = DEPTH,
     ) -> list[Hit]:
-        """Best-first hits. With `auto_filter`, a query naming corpus cities (and no explicit
-        city filter) is restricted to those cities and searched without the city names.
-        Hybrid fuses the top `candidates` of BM25 and dense with weighted RRF (k = `rrf_k`,
-        dense weighted DENSE_WEIGHT)."""
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
+        """Best-first hits of one retrieval mode (`index.hybrid.for_mode`) for a plain query.
+
+        With `auto_filter`, a query naming corpus cities (and no explicit city filter) is
+        restricted to those cities and searched without the names (`auto_city_filter`).
+        The assistant adds query understanding on top of the same pipeline."""
+        pipeline = for_mode(mode, self.bm25, self.dense, rrf_k=rrf_k, depth=depth)
         if not query or not query.strip() or top_k <= 0:
             return []
-        state = self._state
-        filters = filters or Filters()
-        if auto_filter and not filters.cities:
-            cities = detect_cities(query, state.documents)
-            if cities:
-                filters = replace(filters, cities=cities)
-                query = strip_cities(query, state.documents, cities) or query
-        if mode == "bm25":
-            return state.bm25.retrieve(query, top_k, filters)
-        if mode == "dense":
-            return state.dense.retrieve(query, top_k, filters)
-        depth = max(candidates, top_k)
-        rankings = [state.bm25.retrieve(query, depth, filters), state.dense.retrieve(query, depth, filters)]
-        return reciprocal_rank_fusion(rankings, k=rrf_k, weights=(1.0, DENSE_WEIGHT), top_k=top_k)
+        if auto_filter:
+            text, filters = auto_city_filter(query, self.documents, filters)
+        else:
+            text = matching(query)
+        return pipeline.search(Query(text), top_k, filters)
 
     # --- updates -------------------------------------------------------------
 
-    def add_document(self, path: str | os.PathLike[str], **meta: str) -> AddReport:
+    def add_document(self, path: str | os.PathLike[str], **meta: Any) -> AddReport:
         """Ingest one plan (corpus.ingest) and refresh the index; only new windows are embedded.
 
         `meta`: city (required), province, title, doc_number, date, issuer, doc_id.

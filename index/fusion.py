@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from corpus.model import Chunk
 from index.types import Hit
 
 
@@ -29,7 +30,7 @@ def reciprocal_rank_fusion(
     if len(weights) != len(rankings):
         raise ValueError(f"{len(weights)} weights for {len(rankings)} rankings")
     scores: dict[str, float] = {}
-    chunks = {}
+    chunks: dict[str, Chunk] = {}
     for ranking, weight in zip(rankings, weights):
         seen: set[str] = set()
         for hit in ranking:

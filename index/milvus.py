@@ -4,8 +4,8 @@ By default an embedded milvus-lite file `<data_dir>/milvus.db` (nothing to start
 with `POLICYQA_MILVUS_URI` (e.g. http://host:19530, plus `POLICYQA_MILVUS_TOKEN`)
 a Milvus server or cluster. BM25 uses Milvus's built-in full-text search (a BM25
 Function over a jieba-analysed text field), dense search uses inner product over
-the normalised vectors, hybrid fuses the two with reciprocal rank fusion (client-side
-by default, Milvus's RRFRanker on request), and city / document / lead
+the normalised vectors, hybrid fuses the two in the project's one hybrid retriever
+(`index.hybrid`; Milvus's RRFRanker on request), and city / document / lead
 filters are scalar expressions. The collection is rebuilt only when the corpus
 hash, the embedder id or the schema version recorded in its properties changed.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,15 +27,18 @@ from typing import Any
 import numpy as np
 
 from corpus.model import Chunk
+from corpus.text import fold, matching
 from index.bm25 import index_text
-from index.types import Filters, Hit
+from index.hybrid import DEPTH, for_mode
+from index.types import MODES, Filters, Hit
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: folded matching text (corpus.text.fold) in the BM25 field
 DEFAULT_COLLECTION = "policyqa_chunks"
-RRF_K = 60  # RRFRanker's constant (Cormack et al. 2009); client fusion uses index.engine's
-CANDIDATES = 50  # per list before fusion, as index.engine
+RANKER_RRF_K = 60  # RRFRanker's constant (Cormack et al. 2009), for fusion="milvus" only
 _GROUP_BY_CHUNK = {"group_by_field": "chunk", "group_size": 1}  # a chunk scores by its best window
-MILVUS_MODES: tuple[str, ...] = ("bm25", "dense", "hybrid")
+# What one Milvus request can answer; "hybrid" with client fusion is two of them fused by
+# index.hybrid, "hybrid-ranker" is one hybrid_search fused by Milvus's RRFRanker.
+_NATIVE_MODES: tuple[str, ...] = ("bm25", "dense", "hybrid-ranker")
 _INSERT_BATCH = 256
 _MARKER_KEY = "policyqa.marker"  # collection property: what the collection was built from
 # Milvus VARCHAR limits are in bytes; Chinese is 3 bytes a character in UTF-8.
@@ -71,16 +73,17 @@ class MilvusSettings:
 
     @classmethod
     def from_env(cls, data_dir: Path | str) -> MilvusSettings:
-        """`POLICYQA_MILVUS_URI` / `_TOKEN` / `_COLLECTION` / `_DENSE_INDEX` / `_FUSION`, else milvus-lite in data_dir."""
-        uri = os.environ.get("POLICYQA_MILVUS_URI", "").strip()
-        if not uri:
-            uri = str(Path(data_dir) / "milvus.db")
+        """From the settings table (`policyqa.settings`: POLICYQA_MILVUS_*), else milvus-lite in data_dir."""
+        from policyqa.settings import load_settings
+
+        settings = load_settings()
+        token = settings.milvus_token.get_secret_value() if settings.milvus_token else ""
         return cls(
-            uri=uri,
-            token=os.environ.get("POLICYQA_MILVUS_TOKEN", ""),
-            collection=os.environ.get("POLICYQA_MILVUS_COLLECTION", DEFAULT_COLLECTION),
-            dense_index=os.environ.get("POLICYQA_MILVUS_DENSE_INDEX", "FLAT").upper(),
-            fusion=os.environ.get("POLICYQA_MILVUS_FUSION", "client").lower(),
+            uri=settings.milvus_uri.strip() or str(Path(data_dir) / "milvus.db"),
+            token=token,
+            collection=settings.milvus_collection,
+            dense_index=settings.milvus_dense_index,
+            fusion=settings.milvus_fusion,
         )
 
 
@@ -128,7 +131,6 @@ class MilvusCollection:
         *,
         analyzer_words: Sequence[str] = (),
         stopwords: Sequence[str] = (),
-        normalize: Callable[[str], str] | None = None,
         window_scheme: str = "",
     ) -> None:
         self.window_scheme = window_scheme
@@ -140,7 +142,6 @@ class MilvusCollection:
         self._analyzer_words = tuple(analyzer_words)
         self._stopwords = tuple(stopwords)
         self._client = _connect(settings)
-        self._normalize: Callable[[str], str] = normalize or (lambda text: text)
         self.rebuilt = False
 
     # -- build -------------------------------------------------------------
@@ -264,8 +265,8 @@ class MilvusCollection:
                     "city": ch.city,
                     "doc_id": ch.doc_id,
                     "kind": ch.kind,
-                    # What BM25 indexes, as in the local index: the matching text, once per chunk.
-                    "text": index_text(ch) if first[w] else "",
+                    # What BM25 indexes, as in the local index: the folded matching text, once per chunk.
+                    "text": fold(index_text(ch)) if first[w] else "",
                     "dense": vecs[w].tolist(),
                 })
             self._client.insert(name, rows)
@@ -274,32 +275,20 @@ class MilvusCollection:
 
     # -- search ------------------------------------------------------------
     def search(self, query: str, mode: str, top_k: int, filters: Filters | None) -> list[tuple[int, float]]:
-        """(chunk ordinal, score) best first; at most one entry per chunk."""
-        if mode not in MILVUS_MODES:
-            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MILVUS_MODES)}")
+        """(chunk ordinal, score) best first, at most one entry per chunk, for one native
+        mode: bm25, dense or hybrid-ranker (see `MilvusRetriever` for client-fused hybrid)."""
+        if mode not in _NATIVE_MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(_NATIVE_MODES)}")
         if top_k <= 0 or not query.strip():
             return []
         expr = filter_expression(filters)
-        query = self._normalize(query)
+        lexical = fold(query)  # what the BM25 analyser reads, as the local tokenizer does
         if mode == "bm25":
-            return self._bm25(query, top_k, expr)
-        qvec = np.asarray(self._embed_queries([query]), dtype=np.float32)[0].tolist()
+            return self._bm25(lexical, top_k, expr)
+        qvec = np.asarray(self._embed_queries([matching(query)]), dtype=np.float32)[0].tolist()
         if mode == "dense":
             return self._dense(qvec, top_k, expr)
-        depth = max(top_k, CANDIDATES)
-        if self.settings.fusion == "milvus":
-            return self._hybrid_ranker(query, qvec, top_k, depth, expr)
-        return self._rrf([self._bm25(query, depth, expr), self._dense(qvec, depth, expr)], top_k)
-
-    def _rrf(self, rankings: list[list[tuple[int, float]]], top_k: int) -> list[tuple[int, float]]:
-        """The local hybrid's fusion over chunk ordinals: index.fusion with index.engine's k and weights."""
-        from index.engine import DENSE_WEIGHT
-        from index.engine import RRF_K as LOCAL_RRF_K
-        from index.fusion import reciprocal_rank_fusion
-
-        as_hits = [[Hit(self.chunks[i], s, "milvus") for i, s in r] for r in rankings]
-        fused = reciprocal_rank_fusion(as_hits, k=LOCAL_RRF_K, weights=(1.0, DENSE_WEIGHT), top_k=top_k)
-        return [(self._ordinal[h.chunk.chunk_id], h.score) for h in fused]
+        return self._hybrid_ranker(lexical, qvec, top_k, max(top_k, DEPTH), expr)
 
     def _bm25(self, query: str, limit: int, expr: str) -> list[tuple[int, float]]:
         res = self._client.search(
@@ -334,7 +323,7 @@ class MilvusCollection:
             AnnSearchRequest(data=[qvec], anns_field="dense", param=dense_params, limit=depth, expr=expr or None),
         ]
         res = self._client.hybrid_search(
-            self.settings.collection, reqs, RRFRanker(RRF_K), limit=top_k, output_fields=["chunk"],
+            self.settings.collection, reqs, RRFRanker(RANKER_RRF_K), limit=top_k, output_fields=["chunk"],
             **_GROUP_BY_CHUNK,
         )
         return [(int(h["entity"]["chunk"]), float(h["distance"])) for h in res[0]]
@@ -352,19 +341,28 @@ class MilvusCollection:
 
 
 class MilvusRetriever:
-    """`index.types.Retriever` over a `MilvusCollection` in one mode."""
+    """`index.types.Retriever` over a `MilvusCollection` in one mode (bm25, dense, hybrid).
+
+    Hybrid is the project's one hybrid retriever over the collection's bm25 and dense
+    retrievers (`index.hybrid.for_mode`), exactly as the local index fuses; with
+    `settings.fusion == "milvus"` it is one `hybrid_search` fused by Milvus's RRFRanker."""
 
     def __init__(self, collection: MilvusCollection, mode: str = "hybrid") -> None:
-        if mode not in MILVUS_MODES:
-            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MILVUS_MODES)}")
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         self.collection = collection
         self.mode = mode
 
     def retrieve(self, query: str, top_k: int = 10, filters: Filters | None = None) -> list[Hit]:
-        chunks = self.collection.chunks
+        coll = self.collection
+        if self.mode == "hybrid" and coll.settings.fusion == "client":
+            pipeline = for_mode("hybrid", MilvusRetriever(coll, "bm25"), MilvusRetriever(coll, "dense"))
+            return [Hit(h.chunk, h.score, "milvus-hybrid") for h in pipeline.retrieve(query, top_k, filters)]
+        native = "hybrid-ranker" if self.mode == "hybrid" else self.mode
+        chunks = coll.chunks
         return [
             Hit(chunk=chunks[i], score=score, source=f"milvus-{self.mode}")
-            for i, score in self.collection.search(query, self.mode, top_k, filters)
+            for i, score in coll.search(query, native, top_k, filters)
         ]
 
 
@@ -380,15 +378,8 @@ def _lexicon() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Domain words (user words and synonym terms) and stopwords of the project tokenizer."""
     from index import lexicon
 
-    words = [*lexicon.user_words(), *(t for g in lexicon.synonym_groups() for t in g)]
-    return tuple(sorted(set(words))), tuple(sorted(lexicon.stopwords()))
-
-
-def _normalize(text: str) -> str:
-    """The project's query normalisation (NFKC, Traditional -> Simplified, lower case)."""
-    from index.tokenizer import normalize
-
-    return normalize(text)
+    words = [fold(w) for w in (*lexicon.user_words(), *(t for g in lexicon.synonym_groups() for t in g))]
+    return tuple(sorted(set(words))), tuple(sorted({fold(w) for w in lexicon.stopwords()}))
 
 
 def open_milvus(
@@ -413,7 +404,7 @@ def open_milvus(
     words, stops = _lexicon()
     coll = MilvusCollection(
         chunks, embedder.embed_queries, _embedder_id(embedder), settings,
-        analyzer_words=words, stopwords=stops, normalize=_normalize, window_scheme=WINDOW_SCHEME,
+        analyzer_words=words, stopwords=stops, window_scheme=WINDOW_SCHEME,
     )
     coll.ensure(lambda: _local_windows(search_index, embedder, data_dir))
     return coll

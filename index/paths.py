@@ -5,13 +5,14 @@ import os
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR_ENV = "POLICYQA_DATA_DIR"
 
 
 def default_data_dir() -> Path:
-    """`POLICYQA_DATA_DIR` when set, else `<repo>/.data` (gitignored)."""
-    env = os.environ.get(DATA_DIR_ENV, "").strip()
-    return Path(env).expanduser() if env else REPO_DIR / ".data"
+    """`POLICYQA_DATA_DIR` (policyqa.settings) when set, else `<repo>/.data` (gitignored)."""
+    from policyqa.settings import load_settings
+
+    configured = load_settings().data_dir
+    return Path(configured).expanduser() if configured else REPO_DIR / ".data"
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:

@@ -307,11 +307,10 @@ def _chunk_from_row(row: dict[str, Any]) -> Chunk:
 
 
 def default_index_type() -> str:
-    """The faiss index type for a new index: env POLICYQA_FAISS_INDEX, else "auto"."""
-    kind = os.environ.get("POLICYQA_FAISS_INDEX", "auto").strip().lower() or "auto"
-    if kind != "auto" and kind not in INDEX_TYPES:
-        raise ValueError(f"POLICYQA_FAISS_INDEX={kind!r}; choose from auto, {', '.join(INDEX_TYPES)}")
-    return kind
+    """The faiss index type for a new index: POLICYQA_FAISS_INDEX (policyqa.settings), else "auto"."""
+    from policyqa.settings import load_settings
+
+    return load_settings().faiss_index
 
 
 def _build(

@@ -1,7 +1,7 @@
-"""One tokenizer for documents and queries: normalise, segment with jieba, drop noise.
+"""One tokenizer for documents and queries: fold (corpus.text), segment with jieba, drop noise.
 
-Normalisation is NFKC (full-width digits and percent signs -> ASCII), Traditional ->
-Simplified (OpenCC t2s, so 鐵嶺 matches 铁岭) and lower case (VOCs -> vocs). Segmentation
+Text is first brought to its case-folded matching form (`corpus.text.fold`: NFKC,
+Traditional -> Simplified so 鐵嶺 matches 铁岭, case folded so VOCs matches vocs). Segmentation
 uses a private `jieba.Tokenizer` (never the global one, whose dictionary other code may
 change) that knows the domain user words and every synonym term, so 单位地区生产总值能耗
 stays one token. Search mode then adds the dictionary words inside each long token
@@ -12,33 +12,18 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 import jieba
-import opencc
 
+from corpus.text import fold
 from index import lexicon
 
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_t2s_lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def normalize(text: str) -> str:
-    """NFKC, Traditional -> Simplified, lower case; the same for documents and queries."""
-    text = unicodedata.normalize("NFKC", text)
-    with _t2s_lock:  # one converter shared across threads (API workers)
-        text = _t2s().convert(text)
-    return text.lower()
 
 
 def _is_noise(token: str) -> bool:
@@ -51,11 +36,11 @@ class Tokenizer:
 
     def __init__(self, extra_words: Iterable[str] = (), search_mode: bool = True) -> None:
         self.search_mode = search_mode
-        self._stopwords = frozenset(normalize(w) for w in lexicon.stopwords())
+        self._stopwords = frozenset(fold(w) for w in lexicon.stopwords())
         self._jieba = jieba.Tokenizer()  # default dictionary; cache file in the temp dir
         self._jieba.initialize()
         words = [*lexicon.user_words(), *(t for g in lexicon.synonym_groups() for t in g), *extra_words]
-        for word in dict.fromkeys(normalize(w).strip() for w in words):
+        for word in dict.fromkeys(fold(w).strip() for w in words):
             if word and not _is_noise(word):
                 # freq=None: jieba suggests a frequency high enough to keep the word whole.
                 self._jieba.add_word(word)
@@ -67,7 +52,7 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """Plain segmentation of normalised text, noise and stopwords removed (no sub-words)."""
         out = []
-        for token in self._jieba.cut(normalize(text), HMM=True):
+        for token in self._jieba.cut(fold(text), HMM=True):
             token = token.strip()
             if token and token not in self._stopwords and not _is_noise(token):
                 out.append(token)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, get_args
 
-from corpus.model import Chunk
+from corpus.model import Chunk, DocumentMeta
 
+# The retrieval modes, defined once: every layer (CLI, API, chat page, eval, Milvus) uses these.
 Mode = Literal["bm25", "dense", "hybrid"]
-MODES: tuple[str, ...] = ("bm25", "dense", "hybrid")
+MODES: tuple[str, ...] = get_args(Mode)
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,27 @@ class Retriever(Protocol):
     def retrieve(self, query: str, top_k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Best-first hits for `query`; at most `top_k`; only chunks `filters` accepts."""
         ...
+
+
+class SearchBackend(Protocol):
+    """What the assistant searches and reads from: the chunks and documents of one corpus,
+    a lexical and a dense retriever over them, and chunk context. `index.engine.SearchIndex`
+    is the local implementation."""
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]: ...
+
+    @property
+    def documents(self) -> tuple[DocumentMeta, ...]: ...
+
+    @property
+    def bm25(self) -> Retriever: ...
+
+    @property
+    def dense(self) -> Retriever: ...
+
+    def get_chunk(self, chunk_id: str) -> Chunk: ...
+
+    def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> tuple[Chunk, ...]: ...
+
+    def document_chunks(self, doc_id: str) -> tuple[Chunk, ...]: ...

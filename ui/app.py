@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no phoning home
 
@@ -20,6 +20,8 @@ from fastapi import FastAPI  # noqa: E402
 
 from assistant.model import Answer  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
+from index.types import MODES, SearchBackend  # noqa: E402
+from policyqa.settings import load_settings  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
 from ui.guard import GuardedUi  # noqa: E402
 from ui.render import (  # noqa: E402
@@ -30,6 +32,9 @@ from ui.render import (  # noqa: E402
     render_pending,
     render_user,
 )
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
 
 log = logging.getLogger("ui")
 
@@ -43,7 +48,8 @@ EXAMPLES = (
     "三门峡在交通物流节能减排方面有哪些措施？",
     "定州市节能减排工作由哪些部门负责？",
 )
-MODES = (("混合检索（推荐）", "hybrid"), ("关键词检索（BM25）", "bm25"), ("语义检索（向量）", "dense"))
+_MODE_LABELS = {"hybrid": "混合检索（推荐）", "bm25": "关键词检索（BM25）", "dense": "语义检索（向量）"}
+MODE_CHOICES = [(_MODE_LABELS[mode], mode) for mode in sorted(MODES, key=list(_MODE_LABELS).index)]
 DEFAULT_SOURCES = 5
 MAX_SOURCES = 10
 
@@ -109,12 +115,15 @@ def _css() -> str:
     return (STATIC_DIR / "chat.css").read_text(encoding="utf-8")
 
 
-def _index_of(assistant: Any) -> Any:
-    """The SearchIndex behind an Assistant (for neighbours, documents and the viewer)."""
+GetAssistant = Callable[[], "Assistant"]
+
+
+def _index_of(assistant: Assistant) -> SearchBackend:
+    """The index behind an Assistant (for neighbours, documents and the viewer)."""
     return assistant.index
 
 
-def _neighbour_lookup(index: Any) -> NeighbourLookup:
+def _neighbour_lookup(index: SearchBackend) -> NeighbourLookup:
     """Previous/next paragraph of a chunk in its document (SearchIndex.neighbours)."""
 
     def lookup(chunk: Chunk) -> tuple[Chunk | None, Chunk | None]:
@@ -135,7 +144,7 @@ def city_choices(documents: Sequence[DocumentMeta]) -> list[tuple[str, str]]:
     return [(f"{city}（{province}）" if province else city, city) for city, province in sorted(cities.items())]
 
 
-def _ask(assistant: Any, question: str, history: tuple[str, ...], cities: tuple[str, ...],
+def _ask(assistant: Assistant, question: str, history: tuple[str, ...], cities: tuple[str, ...],
          mode: str) -> tuple[Answer, str]:
     """Answer with the side-panel options; returns the answer and the question as asked."""
     return assistant.answer(question, history=history, cities=cities, mode=mode), question
@@ -147,9 +156,12 @@ def _not_ready_notice(exc: Exception) -> str:
 
 
 Chat = list[dict[str, str]]
-# Same limit as the API's POLICYQA_MAX_QUERY_CHARS default: a longer question only costs CPU
-# (query embedding grows with length) and would hold up other officials' questions.
-MAX_QUESTION_CHARS = 500
+
+
+def max_question_chars() -> int:
+    """POLICYQA_MAX_QUERY_CHARS, as the API and the CLI: a longer question only costs CPU
+    (query embedding grows with length) and would hold up other officials' questions."""
+    return load_settings().max_query_chars
 
 
 def start_turn(question: str, chat: Chat) -> tuple[str, Chat, str]:
@@ -160,9 +172,9 @@ def start_turn(question: str, chat: Chat) -> tuple[str, Chat, str]:
     chat = list(chat or [])
     if not question:
         chat.append({"role": "assistant", "content": render_notice("empty")})
-    elif len(question) > MAX_QUESTION_CHARS:
+    elif len(question) > (limit := max_question_chars()):
         chat.append({"role": "assistant", "content": render_notice(
-            "empty", f"问题过长（{len(question)}字），请精简到{MAX_QUESTION_CHARS}字以内再提问。")})
+            "empty", f"问题过长（{len(question)}字），请精简到{limit}字以内再提问。")})
         question = ""
     else:
         chat.append({"role": "user", "content": render_user(question)})
@@ -171,7 +183,7 @@ def start_turn(question: str, chat: Chat) -> tuple[str, Chat, str]:
 
 
 def finish_turn(
-    get_assistant: Callable[[], Any],
+    get_assistant: GetAssistant,
     question: str,
     chat: Chat,
     asked: list[str],
@@ -199,7 +211,7 @@ def finish_turn(
 
 
 def answer_turn(
-    get_assistant: Callable[[], Any],
+    get_assistant: GetAssistant,
     question: str,
     chat: Chat,
     asked: list[str],
@@ -217,7 +229,7 @@ def answer_turn(
 
 
 def build_blocks(
-    get_assistant: Callable[[], Any],
+    get_assistant: GetAssistant,
     documents: Sequence[DocumentMeta] | None = None,
 ) -> gr.Blocks:
     """The chat page. `documents` seeds the city filter; it is refreshed on every page load."""
@@ -254,7 +266,7 @@ def build_blocks(
                     1, MAX_SOURCES, value=DEFAULT_SOURCES, step=1, label="来源数量", elem_id="pqa-sources"
                 )
                 with gr.Accordion("高级设置", open=False):
-                    mode = gr.Radio(choices=list(MODES), value="hybrid", label="检索方式", elem_id="pqa-mode")
+                    mode = gr.Radio(choices=MODE_CHOICES, value="hybrid", label="检索方式", elem_id="pqa-mode")
                 clear_btn = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
                 gr.HTML(
                     '<div class="pqa-tips">提示：可直接追问，如“那安阳呢？”；'
@@ -303,7 +315,7 @@ def build_blocks(
     return blocks
 
 
-def mount_ui(app: FastAPI, get_assistant: Callable[[], Any]) -> None:
+def mount_ui(app: FastAPI, get_assistant: GetAssistant) -> None:
     """Mount the chat page at /ui and the document viewer at /ui-docs/{doc_id} on `app`.
 
     (`ui.deferred.mount_ui_deferred` does the same without waiting for Gradio.)"""
@@ -311,7 +323,7 @@ def mount_ui(app: FastAPI, get_assistant: Callable[[], Any]) -> None:
     mount_gradio(app, get_assistant)
 
 
-def mount_gradio(app: FastAPI, get_assistant: Callable[[], Any]) -> None:
+def mount_gradio(app: FastAPI, get_assistant: GetAssistant) -> None:
     """Only the Gradio chat page, at /ui."""
     gr.mount_gradio_app(
         app,

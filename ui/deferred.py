@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from starlette.responses import HTMLResponse
@@ -23,7 +23,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ui.document_view import document_router
 from ui.guard import GuardedUi
 
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
 log = logging.getLogger("ui")
+GetAssistant = Callable[[], "Assistant"]
 
 UI_PATH = "/ui"
 INDEX_WAIT_S = 300.0  # build the page anyway after this, so /ui never stays on "loading"
@@ -49,17 +53,17 @@ class DeferredApp:
             await send({"type": "websocket.close", "code": 1013})  # try again later
 
 
-def _build_gradio_app(get_assistant: Callable[[], Any]) -> ASGIApp:
+def _build_gradio_app(get_assistant: GetAssistant) -> Any:
     """The chat page's Gradio app, configured exactly as ui.app.mount_ui does (runs in a thread)."""
     from ui.app import mount_gradio
 
     holder = FastAPI()
     mount_gradio(holder, get_assistant)
-    mounted = next(route.app for route in holder.routes if getattr(route, "path", None) == UI_PATH)
+    mounted = next(getattr(route, "app") for route in holder.routes if getattr(route, "path", None) == UI_PATH)
     return mounted.app if isinstance(mounted, GuardedUi) else mounted  # re-guarded when served
 
 
-async def _serve_page(deferred: DeferredApp, get_assistant: Callable[[], Any],
+async def _serve_page(deferred: DeferredApp, get_assistant: GetAssistant,
                       index_ready: Callable[[], bool], stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + INDEX_WAIT_S
@@ -82,7 +86,7 @@ async def _serve_page(deferred: DeferredApp, get_assistant: Callable[[], Any],
         await stop.wait()
 
 
-def mount_ui_deferred(app: FastAPI, get_assistant: Callable[[], Any],
+def mount_ui_deferred(app: FastAPI, get_assistant: GetAssistant,
                       index_ready: Callable[[], bool] = lambda: True) -> DeferredApp:
     """Mount the document viewer now and the chat page at /ui as soon as it is built."""
     app.include_router(document_router(lambda: get_assistant().index))

@@ -14,8 +14,10 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-# Debian's chromium package; overridable for other systems.
-CHROMIUM = Path(os.environ.get("POLICYQA_CHROMIUM", "/usr/bin/chromium"))
+from policyqa.settings import load_settings
+
+# Debian's chromium package; POLICYQA_CHROMIUM (policyqa.settings) for other systems.
+CHROMIUM = load_settings().chromium
 CHROMIUM_ARGS = (
     "--headless",
     "--no-sandbox",

@@ -20,7 +20,7 @@ from assistant.api import errors
 from assistant.api.hardening import SecurityHeadersMiddleware
 from assistant.api.limits import BodyLimitMiddleware
 from assistant.api.routes import chat, chunks, documents, health, jobs, search, targets
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 from assistant.api.state import ApiState
 
 log = logging.getLogger("assistant.api")
@@ -34,7 +34,7 @@ Every result carries a citation (document, section, paragraph) and the best-matc
 Errors are JSON `{"detail": ..., "message": "..."}`; see docs/API.md for limits and examples."""
 
 
-def _body_limits(settings: ApiSettings):
+def _body_limits(settings: Settings):
     upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
 
     def limit_for(scope: Scope) -> int:
@@ -68,7 +68,7 @@ def _mount_ui(app: FastAPI, state: ApiState, defer: bool) -> bool:
 
 
 def create_app(
-    settings: ApiSettings | None = None,
+    settings: Settings | None = None,
     index: Any | None = None,
     load_early: bool = False,
     defer_ui: bool = False,
@@ -77,7 +77,7 @@ def create_app(
     at start-up; with `load_early` that starts now. With `defer_ui` the chat page is built in
     the background once the index is loaded (Gradio takes seconds to import), so the API is
     ready first; without it the page is mounted before this returns."""
-    settings = settings if settings is not None else ApiSettings()
+    settings = settings if settings is not None else Settings()
     state = ApiState(settings, index)
     if load_early:
         state.start_loading()

@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.api.errors import clip, validation_error
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 from assistant.api.state import ApiState, NotReadyError, Snapshot
 
 
@@ -20,11 +20,11 @@ def get_state(request: Request) -> ApiState:
 StateDep = Annotated[ApiState, Depends(get_state)]
 
 
-def get_settings(state: StateDep) -> ApiSettings:
+def get_settings(state: StateDep) -> Settings:
     return state.settings
 
 
-SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def get_snapshot(state: StateDep) -> Snapshot:
@@ -60,7 +60,7 @@ AdminDep = Annotated[None, Depends(require_admin)]
 # --- checks whose limits come from settings (raised as ordinary 422s) ----------------------
 
 
-def check_text(value: str, loc: Sequence[Any], settings: ApiSettings) -> str:
+def check_text(value: str, loc: Sequence[Any], settings: Settings) -> str:
     """Strip; refuse empty or over-long text. Control characters, emoji and HTML are fine."""
     text = value.strip()
     if not text:
@@ -72,7 +72,7 @@ def check_text(value: str, loc: Sequence[Any], settings: ApiSettings) -> str:
     return text
 
 
-def check_history(turns: Sequence[str], loc: Sequence[Any], settings: ApiSettings) -> tuple[str, ...]:
+def check_history(turns: Sequence[str], loc: Sequence[Any], settings: Settings) -> tuple[str, ...]:
     """Earlier user turns: at most max_history_turns, each within the query limit; blanks dropped."""
     if len(turns) > settings.max_history_turns:
         raise validation_error(

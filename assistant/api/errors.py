@@ -27,7 +27,7 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ValidationErrorResponse, "description": "Invalid parameter; `message` names the field"},
     503: {"model": ErrorResponse, "description": "Index not loaded yet"},
 }
-NOT_FOUND = {404: {"model": ErrorResponse, "description": "Unknown id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse, "description": "Unknown id"}}
 
 
 MAX_ECHO_CHARS = 40  # an input value quoted in an error message is cut to this many characters
@@ -114,7 +114,8 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(ClientDisconnect, _on_disconnect)
-    app.add_exception_handler(StarletteHTTPException, _on_http)
+    # Starlette types handlers as taking any Exception; these take the subclass they handle.
+    app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(ClientDisconnect, _on_disconnect)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _on_unexpected)

@@ -5,7 +5,7 @@ routes, so these models carry only the fixed bounds; both produce the same 422 s
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -13,15 +13,14 @@ from assistant.highlight import best_sentence
 from assistant.model import Answer, Citation, TableRow
 from assistant.targets import Target
 from corpus.model import Chunk, DocumentMeta
-from index.types import Hit
+from index.types import Hit, Mode
 
-Mode = Literal["bm25", "dense", "hybrid"]
 Kind = Literal["figure", "absent", "comparison", "measure", "responsibility", "not_found", "empty"]
 MAX_TOP_K = 50
 MAX_CITIES = 20
 
 EXAMPLE_QUERY = "铁岭 2025年城镇清洁取暖率"
-EXAMPLE_CHUNK = {
+EXAMPLE_CHUNK: dict[str, Any] = {
     "chunk_id": "tieling-1a2b3c4d5e",
     "doc_id": "tieling",
     "city": "铁岭市",

@@ -10,30 +10,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from assistant.api.app import create_app
-from assistant.api.errors import field_name
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings, SettingsError
+from policyqa.settings import load_settings as read_settings
 
 EXIT_USAGE = 2  # same code as the CLI's "bad usage or input"
 
 
-def load_settings(data_dir: Path | None = None) -> ApiSettings:
+def load_settings(data_dir: Path | None = None) -> Settings:
     """Settings from the POLICYQA_* environment; a bad value exits with a one-line reason."""
     try:
-        settings = ApiSettings()
-    except ValidationError as exc:
-        reasons = "; ".join(f"POLICYQA_{field_name(e['loc']).upper()}: {e['msg']}" for e in exc.errors())
-        print(f"error: invalid settings: {reasons}", file=sys.stderr)
+        return read_settings(data_dir=data_dir)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": Path(data_dir)})
-    return settings
 
 
 def make_server(app: Any, host: str, port: int, log_level: str = "info",
-                settings: ApiSettings | None = None) -> Any:
+                settings: Settings | None = None) -> Any:
     """A uvicorn.Server for `app`; `serve` runs it, tests run it in a thread.
 
     uvicorn with its h11 protocol extended by assistant.api.connections (a read deadline per
@@ -44,7 +38,7 @@ def make_server(app: Any, host: str, port: int, log_level: str = "info",
     from assistant.api.connections import GuardedH11Protocol
     from assistant.api.hardening import install_access_log_filter
 
-    settings = settings if settings is not None else ApiSettings()
+    settings = settings if settings is not None else Settings()
     protocol = GuardedH11Protocol.configure(settings.request_timeout_s, settings.max_connections)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, http=protocol,
                             timeout_keep_alive=settings.keep_alive_s,

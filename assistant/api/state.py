@@ -15,10 +15,16 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.api.jobs import Job, JobStore
-from assistant.api.settings import ApiSettings
+from corpus.places import resolve_city
+from policyqa.settings import Settings
+
+if TYPE_CHECKING:  # imported lazily at run time: faiss and the embedder load only when serving
+    from assistant.service import Assistant
+    from assistant.targets import Target
+    from index.engine import SearchIndex
 
 log = logging.getLogger("assistant.api")
 WORKER_POLL_S = 1.0
@@ -30,13 +36,13 @@ class NotReadyError(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    index: Any  # index.engine.SearchIndex (imported lazily: torch/faiss load only when serving)
-    assistant: Any  # assistant.service.Assistant
+    index: SearchIndex
+    assistant: Assistant
     cities: tuple[str, ...] = field(default=())
     problems: tuple[Any, ...] = field(default=())  # corpus.catalog.PlanProblem: plans left out
 
     @cached_property
-    def targets(self) -> tuple[Any, ...]:
+    def targets(self) -> tuple[Target, ...]:
         return tuple(self.assistant.targets)  # extracted by the assistant when it loaded
 
     @cached_property
@@ -47,15 +53,11 @@ class Snapshot:
         return counts
 
     def resolve_city(self, name: str) -> str | None:
-        """铁岭 / 铁岭市 -> 铁岭市; None when the corpus has no such city."""
-        name = name.strip()
-        for city in self.cities:
-            if name == city or (name and city.rstrip("市县区州盟") == name.rstrip("市县区州盟")):
-                return city
-        return None
+        """铁岭 / 铁岭市 -> 铁岭市; None when the corpus has no such city (corpus.places)."""
+        return resolve_city(name, self.cities)
 
 
-def make_snapshot(index: Any, problems: tuple[Any, ...] = ()) -> Snapshot:
+def make_snapshot(index: SearchIndex, problems: tuple[Any, ...] = ()) -> Snapshot:
     from assistant.service import Assistant
 
     cities = tuple(sorted({d.city for d in index.documents}))
@@ -80,7 +82,7 @@ def public_reason(text: str, *paths: Path | None) -> str:
 
 
 class ApiState:
-    def __init__(self, settings: ApiSettings, index: Any | None = None) -> None:
+    def __init__(self, settings: Settings, index: SearchIndex | None = None) -> None:
         from index.paths import resolve_data_dir
 
         self.settings = settings
@@ -121,7 +123,7 @@ class ApiState:
             raise NotReadyError(self._problem)
         return snap
 
-    def publish(self, index: Any, problems: tuple[Any, ...] | None = None) -> Snapshot:
+    def publish(self, index: SearchIndex, problems: tuple[Any, ...] | None = None) -> Snapshot:
         if problems is None:
             problems = self._snapshot.problems if self._snapshot is not None else ()
         if Path(index.data_dir) != self.data_dir:  # an index handed in later (tests) names its data dir

@@ -77,7 +77,7 @@ def test_topic_strips_cities_years_and_question_words():
 
 
 def test_normalise_drops_control_and_zero_width_characters():
-    from assistant.understanding import normalise
+    from corpus.text import matching as normalise
 
     assert normalise("\x00\u200b\ufeff") == ""
-    assert normalise("清洁\u200b取暖\x00率") == "清洁 取暖 率"
+    assert normalise("清洁\u200b取暖\x00率") == "清洁取暖率"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.chunker import parse_plan, split_sentences
-from corpus.clean import normalize_for_matching
+from corpus.text import matching as normalize_for_matching
 from corpus.model import DocumentMeta
 
 ARTIFACT = re.compile(r"\[bookmark:[^\]]*\]")
@@ -35,12 +35,12 @@ def test_every_source_paragraph_in_exactly_one_chunk(plans):
             assert len(owners) == 1, (doc_id, raw[start:end][:30])
         # nothing lost, nothing duplicated, order kept
         joined = "".join(normalize_for_matching(raw[s:e]) for s, e in spans)
-        assert "".join(c.norm_text for c in doc.chunks) == joined, doc_id
+        assert "".join(c.match_text for c in doc.chunks) == joined, doc_id
 
 
 def test_no_conversion_artifacts(plans):
     for _, doc in plans.values():
-        assert all("[bookmark" not in c.text and "bookmark" not in c.norm_text for c in doc.chunks)
+        assert all("[bookmark" not in c.text and "bookmark" not in c.match_text for c in doc.chunks)
 
 
 def test_broken_anyang_paragraph_is_rejoined(plans):
@@ -135,8 +135,8 @@ def test_offsets_sentences_and_ordinals(plans):
         assert [c.paragraph for c in doc.chunks] == list(range(1, len(doc.chunks) + 1))
         for c in doc.chunks:
             assert 0 <= c.start < c.end <= len(raw)
-            assert normalize_for_matching(raw[c.start : c.end]) == c.norm_text
-            assert normalize_for_matching(c.text) == c.norm_text
+            assert normalize_for_matching(raw[c.start : c.end]) == c.match_text
+            assert normalize_for_matching(c.text) == c.match_text
             assert c.sentences and all(s in c.text for s in c.sentences)
             assert re.sub(r"\s", "", "".join(c.sentences)) == re.sub(r"\s", "", c.text)
             assert c.section_paragraph >= 1
@@ -168,8 +168,8 @@ META = DocumentMeta(doc_id="t", city="某市", province="", title="测试")
 def test_parse_plan_never_crashes(raw):
     doc = parse_plan(raw, META)
     for c in doc.chunks:
-        assert c.norm_text and c.text
+        assert c.match_text and c.text
         assert 0 <= c.start < c.end <= len(raw)
-        assert normalize_for_matching(raw[c.start : c.end]) == c.norm_text == normalize_for_matching(c.text)
+        assert normalize_for_matching(raw[c.start : c.end]) == c.match_text == normalize_for_matching(c.text)
         assert all(s in c.text for s in c.sentences)
     assert len({c.chunk_id for c in doc.chunks}) == len(doc.chunks)

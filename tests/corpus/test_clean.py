@@ -1,23 +1,12 @@
-from hypothesis import given
-from hypothesis import strategies as st
-
 from corpus.clean import (
     Line,
     clean_display,
     ends_sentence,
     is_bracketed_note,
-    normalize_for_matching,
     rejoin,
     source_lines,
     strip_artifacts,
 )
-
-
-def test_normalize_for_matching_folds_width_and_whitespace():
-    assert normalize_for_matching("到 2025 年") == "到2025年"
-    assert normalize_for_matching("下降１８％以上") == "下降18%以上"
-    assert normalize_for_matching("ＰＭ２.５\t和\u3000O3\n") == "PM2.5和O3"
-    assert normalize_for_matching("[bookmark: _GoBack]方案\u200b") == "方案"
 
 
 def test_display_keeps_characters_but_drops_noise():
@@ -72,10 +61,3 @@ def test_source_lines_offsets_skip_artifacts_and_blank_lines():
     lines = source_lines(raw)
     assert [line.text for line in lines] == ["标题", "正文"]
     assert [raw[line.start : line.end] for line in lines] == ["标题", "正文"]
-
-
-@given(st.text())
-def test_normalize_is_idempotent_and_whitespace_free(text):
-    norm = normalize_for_matching(text)
-    assert normalize_for_matching(norm) == norm
-    assert not any(ch.isspace() for ch in norm)

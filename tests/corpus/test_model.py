@@ -13,7 +13,7 @@ def test_citations_name_document_section_and_paragraph():
 def test_headings_are_cited_as_headings_so_no_two_paragraphs_share_a_citation():
     for doc in builtin_documents():
         # 安阳's annex 3 table is printed twice in the source; identical text may share a citation.
-        body = {(c.citation, c.norm_text) for c in doc.chunks if c.kind != "heading"}
+        body = {(c.citation, c.match_text) for c in doc.chunks if c.kind != "heading"}
         assert len(body) == len({cite for cite, _ in body}), doc.meta.doc_id
     heading = next(c for c in _chunks() if c.kind == "heading" and c.section_path == "一、")
     assert heading.citation.endswith("一、 标题")

@@ -8,7 +8,7 @@ import pytest
 
 from corpus.catalog import load_corpus
 from eval.questions import (
-    DEFAULT_QUESTIONS, QUESTION_TYPES, QuestionSetError, load_questions, normalize, parse_question,
+    DEFAULT_QUESTIONS, QUESTION_TYPES, QuestionSetError, load_questions, gold_key, parse_question,
 )
 from eval.relevance import relevant_chunks
 
@@ -69,13 +69,13 @@ def test_every_gold_is_in_exactly_one_chunk_of_its_city(questions, chunks):
 def test_numeric_answers_occur_in_their_gold_chunk(questions, chunks):
     for q in (q for q in questions if q.type == "numeric"):
         (found, *_) = relevant_chunks(q, chunks)
-        assert any(normalize(q.answer) in normalize(c.text) for c in found), q.id
+        assert any(gold_key(q.answer) in gold_key(c.text) for c in found), q.id
 
 
 def test_questions_do_not_paste_long_source_spans(questions, chunks):
-    source = {city: normalize("".join(c.text for c in chunks if c.city == city)) for city in {c.city for c in chunks}}
+    source = {city: gold_key("".join(c.text for c in chunks if c.city == city)) for city in {c.city for c in chunks}}
     for q in questions:
-        text = normalize(q.question)
+        text = gold_key(q.question)
         spans = (text[i:i + MAX_SHARED_SPAN] for i in range(len(text) - MAX_SHARED_SPAN + 1))
         assert not any(span in source[c] for span in spans for c in q.cities), q.id
 
@@ -110,7 +110,7 @@ def test_parse_question_rejects_bad_records(change, reason):
 
 def test_parse_question_accepts_whitespace_variants():
     q = parse_question(GOOD)
-    assert q.gold_cities == ("安顺市",) and normalize(q.gold[0]) == "县城污水处理率达到97%"
+    assert q.gold_cities == ("安顺市",) and gold_key(q.gold[0]) == "县城污水处理率达到97%"
 
 
 def test_load_questions_names_the_bad_line(tmp_path):

@@ -1,5 +1,5 @@
 """Regression gate: the real harness over the real index must not drop below
-eval/baseline.json (hybrid and assistant Recall@5 and Hit@1).
+eval/baseline.json (the gated modes: Recall@5 and Hit@1).
 
 Update the baseline on purpose only: `python -m eval run --name NAME` then
 `python -m eval baseline --from eval/results/NAME.json`.

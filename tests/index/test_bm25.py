@@ -87,8 +87,8 @@ def test_table_rows_carry_caption_and_header(chunks):
     assert rows, "the corpus has annex tables"
     for i, chunk in rows:
         caption = " ".join(chunk.section[-2:])
-        assert index_text(chunk) == f"{caption} {chunk.norm_text or chunk.text}"
-        assert texts[i].startswith(caption) and texts[i].endswith(chunk.norm_text or chunk.text)
+        assert index_text(chunk) == f"{caption} {chunk.match_text or chunk.text}"
+        assert texts[i].startswith(caption) and texts[i].endswith(chunk.match_text or chunk.text)
     # A row after the first of its table also carries the header row (the first row).
     i, row = next((i, c) for i, c in rows if i and "\t" in chunks[i - 1].text
                   and chunks[i - 1].section == c.section)
@@ -96,7 +96,7 @@ def test_table_rows_carry_caption_and_header(chunks):
     while j and "\t" in chunks[j - 1].text and chunks[j - 1].section == row.section:
         j -= 1
     assert index_text(chunks[j]) in texts[i]
-    assert all(texts[k] == (c.norm_text or c.text) for k, c in enumerate(chunks) if "\t" not in c.text)
+    assert all(texts[k] == (c.match_text or c.text) for k, c in enumerate(chunks) if "\t" not in c.text)
 
 
 def test_passage_units_cover_every_text_in_order():
@@ -127,9 +127,9 @@ def test_answering_clause_outranks_a_paragraph_repeating_the_terms():
     answer_text = "，".join(["加强统计能力建设", "健全能源计量体系", "完善在线监测系统", "开展节能诊断服务",
                              "培育专业人才队伍", "推进涉挥发性有机物工业园区建设绿岛项目",
                              "落实财税支持政策", "完善价格收费机制", "加强宣传教育引导"]) + "。"
-    filler = [replace(base, chunk_id=f"f{i}", text=f"其他工作{i}。", norm_text=f"其他工作{i}。") for i in range(8)]
-    chunks = [replace(base, chunk_id="long", text=long_text, norm_text=long_text),
-              replace(base, chunk_id="answer", text=answer_text, norm_text=answer_text), *filler]
+    filler = [replace(base, chunk_id=f"f{i}", text=f"其他工作{i}。", match_text=f"其他工作{i}。") for i in range(8)]
+    chunks = [replace(base, chunk_id="long", text=long_text, match_text=long_text),
+              replace(base, chunk_id="answer", text=answer_text, match_text=answer_text), *filler]
     retriever = BM25Retriever(chunks)
     tokens = retriever.tokenizer.tokenize("涉挥发性有机物的工业园区建设什么")
     assert retriever.score_tokens(tokens)[0] > retriever.score_tokens(tokens)[1]  # paragraph BM25 alone

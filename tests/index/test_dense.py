@@ -1,9 +1,9 @@
-import unicodedata
 
 import numpy as np
 import pytest
 
 from corpus.catalog import load_corpus
+from corpus.text import matching
 from index.dense import WINDOW_CHARS, DenseRetriever, chunk_windows, make_faiss_index, window_prefix
 from index.types import Filters
 
@@ -25,11 +25,27 @@ def test_windows_cover_the_chunk_within_the_size_limit(chunks):
         assert all(w.startswith(prefix) and chunk.city in prefix for w in windows)
         bodies = [w[len(prefix):] for w in windows]
         assert all(len(b) <= WINDOW_CHARS for b in bodies)
-        expected = unicodedata.normalize("NFKC", "".join(chunk.sentences or (chunk.text,)))
+        expected = "".join(matching(s) for s in (chunk.sentences or (chunk.text,)))
         assert "".join(bodies).replace(" ", "") == expected.replace(" ", "")
     assert any(len(chunk_windows(c)) > 1 for c in long_ones)
     for section in chunks[40].section:
-        assert section in window_prefix(chunks[40])
+        assert matching(section) in window_prefix(chunks[40])
+
+
+def test_a_window_is_the_same_in_either_script(chunks):
+    """Dense embeds matching text: a plan reposted in Traditional script gets the same windows."""
+    from dataclasses import replace
+
+    from corpus.text import matching as m
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    chunk = next(c for c in chunks if "清洁取暖" in c.text)
+    twin = replace(chunk, text=s2t.convert(chunk.text), sentences=tuple(s2t.convert(x) for x in chunk.sentences),
+                   section=tuple(s2t.convert(x) for x in chunk.section))
+    assert twin.text != chunk.text
+    assert chunk_windows(twin) == chunk_windows(chunk)
+    assert m(twin.text) == chunk.match_text
 
 
 def test_dense_finds_the_clean_heating_target(search_index):

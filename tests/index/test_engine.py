@@ -4,7 +4,7 @@ import pytest
 from index.bm25 import BM25Retriever
 from index.dense import DenseRetriever, chunk_windows
 from index.embedding_cache import EmbeddingCache, text_key
-from index.engine import SearchIndex, detect_cities, strip_cities
+from index.engine import SearchIndex, auto_city_filter
 from index.store import EMBEDDINGS_DIR, ensure_index
 from index.types import Filters
 
@@ -42,10 +42,11 @@ def test_explicit_filters(search_index, mode):
 
 def test_auto_filter_from_city_names(search_index):
     docs = search_index.documents
-    assert detect_cities("铁岭的清洁取暖率", docs) == ("铁岭市",)
-    assert detect_cities("鐵嶺市和安阳 氨氮", docs) == ("铁岭市", "安阳市")
-    assert detect_cities("清洁取暖率", docs) == ()
-    assert strip_cities("铁岭市 清洁取暖率", docs, ("铁岭市",)) == "清洁取暖率"
+    assert auto_city_filter("铁岭的清洁取暖率", docs) == ("的清洁取暖率", Filters(cities=("铁岭市",)))
+    assert auto_city_filter("鐵嶺市和安阳 氨氮", docs)[1].cities == ("铁岭市", "安阳市")
+    assert auto_city_filter("清洁取暖率", docs) == ("清洁取暖率", Filters())
+    explicit = Filters(cities=("安阳市",))
+    assert auto_city_filter("铁岭 清洁取暖率", docs, explicit) == ("铁岭清洁取暖率", explicit)
     hits = search_index.search("安阳 氨氮", top_k=10)
     assert {h.chunk.city for h in hits} == {"安阳市"}
     unfiltered = search_index.search("安阳 氨氮", top_k=30, auto_filter=False)

@@ -7,7 +7,7 @@ from index.types import Hit
 
 def _chunk(cid: str) -> Chunk:
     return Chunk(chunk_id=cid, doc_id="d", city="铁岭市", province="辽宁省", title="t", section=(),
-                 section_path="", paragraph=1, section_paragraph=1, text=cid, norm_text=cid,
+                 section_path="", paragraph=1, section_paragraph=1, text=cid, match_text=cid,
                  start=0, end=1, sentences=(cid,))
 
 

@@ -23,7 +23,7 @@ def test_hybrid_puts_the_tieling_heating_target_first(collection):
     assert hits, "no hits"
     top = hits[0].chunk
     assert top.city == "铁岭市"
-    assert "清洁取暖率" in top.norm_text and "70%以上" in top.norm_text
+    assert "清洁取暖率" in top.match_text and "70%以上" in top.match_text
 
 
 @pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])

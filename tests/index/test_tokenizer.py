@@ -1,4 +1,5 @@
-from index.tokenizer import Tokenizer, get_tokenizer, normalize
+from corpus.text import fold as normalize
+from index.tokenizer import Tokenizer, get_tokenizer
 
 
 def test_user_words_stay_whole():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 from corpus.catalog import DOCUMENTS_DIR, MANIFEST
 from index.store import INDEX_DIR, POINTER
 
@@ -13,10 +13,10 @@ ADMIN_TOKEN = "reliability-admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-def make_settings(**overrides) -> ApiSettings:
+def make_settings(**overrides) -> Settings:
     """Settings independent of the developer's POLICYQA_* environment."""
     values = {"data_dir": None, "admin_token": None, "cors_origins": (), "mount_ui": False, **overrides}
-    return ApiSettings(**values)
+    return Settings(**values)
 
 
 def plan_text(city: str, heating: int, headings: bool = True) -> str:

@@ -178,7 +178,7 @@ def test_limits_are_named_in_the_openapi_document(api):
 CLI_REFUSED = [
     ("empty", ("search", ""), 2, "empty query"),
     ("whitespace", ("search", "  \t "), 2, "empty query"),
-    ("10kb", ("search", KB10), 2, "query too long: at most 1000 characters"),
+    ("10kb", ("search", KB10), 2, "query too long: at most 500 characters (POLICYQA_MAX_QUERY_CHARS)"),
     ("1mb", ("search", MB1), 2, "query too long"),
     ("only-symbols", ("search", "？？！\x07"), 2, "no letters or digits"),
     ("top-k-0", ("search", "清洁取暖", "--top-k", "0"), 2, "between 1 and 50"),
@@ -211,7 +211,7 @@ def test_cli_refuses_with_an_exit_code_and_one_line(run_cli, argv, code, fragmen
     (b'{"question": "\xff\xfe"}\n', "not UTF-8 text"),
     (b'{"question": "x",\n', ":1: not JSON"),
     (b'{"question": "x", "history": "earlier"}\n', '"history" must be a list of strings'),
-    (json.dumps({"question": "那安阳呢", "history": [KB10]}).encode(), "longer than 1000 characters"),
+    (json.dumps({"question": "那安阳呢", "history": [KB10]}).encode(), "longer than 500 characters"),
 ], ids=["non-utf8", "malformed-json", "history-not-a-list", "huge-turn"])
 @pytest.mark.parametrize("command", ["search", "chat"])
 def test_cli_batch_refuses_bad_files(run_cli, tmp_path: Path, command, content, fragment):

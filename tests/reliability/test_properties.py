@@ -16,7 +16,7 @@ from assistant.service import Assistant
 from assistant.understanding import analyze
 from corpus.catalog import builtin_documents
 from corpus.chunker import parse_plan
-from corpus.clean import normalize_for_matching
+from corpus.text import matching as normalize_for_matching
 from corpus.model import DocumentMeta
 
 DOCUMENTS = [d.meta for d in builtin_documents()]
@@ -91,7 +91,7 @@ def test_parse_plan_never_crashes_and_chunks_map_to_offsets(raw):
     for n, c in enumerate(doc.chunks, start=1):
         assert c.paragraph == n and c.doc_id == "prop" and c.text.strip()
         assert previous_end <= c.start < c.end <= len(raw)  # reading order, no overlap
-        assert normalize_for_matching(raw[c.start:c.end]) == c.norm_text == normalize_for_matching(c.text)
+        assert normalize_for_matching(raw[c.start:c.end]) == c.match_text == normalize_for_matching(c.text)
         assert all(s in c.text for s in c.sentences)
         previous_end = c.end
     assert len({c.chunk_id for c in doc.chunks}) == len(doc.chunks)

@@ -20,7 +20,7 @@ import pytest
 
 from assistant.api.app import create_app
 from assistant.api.server import make_server
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 
 from .helpers import make_settings
 
@@ -169,5 +169,5 @@ def test_the_access_log_has_paths_without_query_strings(server):
 
 
 def test_default_deadline_is_15_seconds():
-    defaults = ApiSettings(_env_file=None)
+    defaults = Settings(_env_file=None)
     assert defaults.request_timeout_s == 15 and defaults.keep_alive_s == 5 and defaults.max_connections == 256

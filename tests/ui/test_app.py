@@ -124,7 +124,8 @@ def _run_with(assistant, question, chat=(), asked=(), cities=(), n_sources=5, mo
 
 
 def test_overlong_question_gets_a_friendly_message_and_is_not_answered():
-    from ui.app import MAX_QUESTION_CHARS, start_turn
+    from ui.app import max_question_chars, start_turn
+    MAX_QUESTION_CHARS = max_question_chars()
 
     box, chat, pending = start_turn("清洁取暖" * MAX_QUESTION_CHARS, [])
     assert box == "" and pending == ""  # nothing is handed to the assistant

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 from ui.deferred import DeferredApp
 
 
@@ -20,7 +20,7 @@ def test_loading_page_until_the_chat_page_is_built():
 
 @pytest.mark.slow
 def test_api_answers_at_once_and_the_page_follows(search_index):
-    settings = ApiSettings(data_dir=None, admin_token=None, cors_origins=(), mount_ui=True)
+    settings = Settings(data_dir=None, admin_token=None, cors_origins=(), mount_ui=True)
     app = create_app(settings, index=search_index, defer_ui=True)
     with TestClient(app) as client:
         hits = client.post("/api/v1/search", json={"query": "铁岭 2025年城镇清洁取暖率", "top_k": 1})

@@ -11,13 +11,13 @@ from assistant.api.errors import COMMON_RESPONSES, validation_error
 from assistant.api.schemas import (
     EXAMPLE_QUERY, MAX_CITIES, MAX_TOP_K, Mode, SearchRequest, SearchResponse, SearchResult,
 )
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 from assistant.api.state import Snapshot
 
 router = APIRouter(prefix="/search", tags=["search"])
 
 
-def _search(snapshot: Snapshot, settings: ApiSettings, *, query: str, top_k: int, cities: Sequence[str],
+def _search(snapshot: Snapshot, settings: Settings, *, query: str, top_k: int, cities: Sequence[str],
             mode: str, history: Sequence[str], part: str) -> SearchResponse:
     query_loc, city_loc = ((part, "query"), (part, "cities")) if part == "body" else ((part, "q"), (part, "city"))
     text = check_text(query, query_loc, settings)

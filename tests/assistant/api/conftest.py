@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
-from assistant.api.settings import ApiSettings
+from policyqa.settings import Settings
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 JOB_TIMEOUT_S = 300.0
@@ -29,10 +29,10 @@ def wait_for_job(client: TestClient, job_id: str, token: str = ADMIN_TOKEN, time
         time.sleep(0.05)
 
 
-def make_settings(**overrides) -> ApiSettings:
+def make_settings(**overrides) -> Settings:
     """Settings independent of the developer's POLICYQA_* environment."""
     values = {"data_dir": None, "admin_token": None, "cors_origins": (), "mount_ui": False, **overrides}
-    return ApiSettings(**values)
+    return Settings(**values)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,62 @@
+"""How well a clause, a sentence or a target answers a question: the scores that ranking
+(`assistant.rankers`) and answer composition (`assistant.answer`) share.
+
+Everything compares case-folded matching text (`corpus.text.fold`), so a plan in
+Traditional script or with full-width digits scores like its Simplified twin.
+"""
+from __future__ import annotations
+
+from assistant.model import Question
+from assistant.targets import Target
+from assistant.understanding import group_of, is_metric
+from corpus.text import bigrams, fold
+
+# A target answers the question when its indicator matches at least this well (`target_match`).
+MATCH_THRESHOLD = 0.5
+
+
+def coverage(topic: str, text: str) -> float:
+    """Share of the topic's character bigrams found in `text` (0 when the topic is empty)."""
+    wanted = bigrams(topic)
+    return len(wanted & bigrams(text)) / len(wanted) if wanted else 0.0
+
+
+def indicator_terms(q: Question) -> tuple[str, ...]:
+    """Every synonym of the asked indicators, folded, longest first."""
+    names = q.analysis.indicators
+    # "数据中心的PUE": the metric is what a figure is asked for, the rest is context.
+    names = tuple(n for n in names if is_metric(n)) or names
+    terms = [fold(t) for name in names for t in group_of(name)]
+    return tuple(sorted(set(terms), key=len, reverse=True))
+
+
+def names_indicator(q: Question, text: str) -> bool:
+    """Whether `text` names one of the asked indicators (by any synonym)."""
+    key = fold(text)
+    return any(t in key for t in indicator_terms(q))
+
+
+def target_match(target: Target, q: Question, section: str = "") -> float:
+    """How well `target` states what was asked: 1+ for a synonym hit on its indicator."""
+    terms = indicator_terms(q)
+    indicator = fold(target.indicator)
+    score = 0.0
+    if terms:
+        # A recognised indicator must be named (by any synonym); wording overlap alone would
+        # let "城市生活污水处理率" answer for "农村生活污水治理率".
+        hit = next((t for t in terms if t in indicator), None)
+        if hit:
+            score = 1.0 + 0.2 * len(hit) / max(len(indicator), 1)  # tighter indicator: better
+            score += 0.5 * coverage(q.topic, target.indicator) if q.topic else 0.0
+        elif any(t in fold(target.clause) for t in terms):
+            score = 0.6
+    elif q.topic:
+        score = coverage(q.topic, target.indicator)
+        if section:
+            score = max(score, 0.8 * coverage(q.topic, section))
+    if target.area and fold(target.area) not in fold(q.analysis.text):
+        score *= 0.5  # a county's figure answers only a question about that county
+    year = q.analysis.year
+    if year and target.year and score:
+        score += 0.2 if target.year == year else -0.3
+    return score

@@ -1,0 +1,1 @@
+"""Project-wide pieces that belong to no single layer: the settings table."""

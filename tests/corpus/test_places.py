@@ -1,0 +1,43 @@
+"""City names: short forms, resolution and detection in text, one rule for every layer."""
+import pytest
+
+from corpus.places import city_mentions, detect_cities, resolve_city, same_city, short_name, strip_cities
+
+CITIES = ("安顺市", "三门峡市", "铁岭市", "安阳市", "定州市", "大兴安岭地区", "黔东南苗族侗族自治州")
+
+
+@pytest.mark.parametrize("full, short", [
+    ("铁岭市", "铁岭"), ("大兴安岭地区", "大兴安岭"), ("黔东南苗族侗族自治州", "黔东南苗族侗族"),
+    ("沙市", "沙市"), ("某某县", "某某"), ("呼伦贝尔盟", "呼伦贝尔"),
+])
+def test_short_name_drops_one_administrative_suffix(full, short):
+    assert short_name(full) == short
+
+
+@pytest.mark.parametrize("name", ["铁岭", "铁岭市", " 铁岭市 ", "鐵嶺", "鐵嶺市"])
+def test_resolve_city_accepts_every_way_of_writing_it(name):
+    assert resolve_city(name, CITIES) == "铁岭市"
+
+
+@pytest.mark.parametrize("name", ["", " ", "北京", "铁", "岭市"])
+def test_resolve_city_refuses_unknown_names(name):
+    assert resolve_city(name, CITIES) is None
+
+
+def test_same_city():
+    assert same_city("铁岭", "铁岭市") and same_city("大兴安岭", "大兴安岭地区")
+    assert not same_city("安阳", "安顺市") and not same_city("", "")
+
+
+def test_detection_in_reading_order_longest_alias_first():
+    assert detect_cities("铁岭的清洁取暖率", CITIES) == ("铁岭市",)
+    assert detect_cities("铁岭市和安阳 氨氮", CITIES) == ("铁岭市", "安阳市")
+    assert detect_cities("安阳和铁岭", CITIES) == ("安阳市", "铁岭市")
+    assert detect_cities("清洁取暖率", CITIES) == ()
+    mentions = city_mentions("铁岭市和铁岭", CITIES)
+    assert [(m.start, m.end) for m in mentions] == [(0, 3), (4, 6)]
+
+
+def test_strip_cities_only_the_named_ones():
+    assert strip_cities("铁岭市 清洁取暖率", CITIES) == "清洁取暖率"
+    assert strip_cities("铁岭和安阳的目标", CITIES, only=("铁岭市",)) == "和安阳的目标"
