@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     # the server's connection limits (assistant.api.connections)
     request_timeout_s: float = Field(
         15.0, gt=0, le=300, description="a request's headers and body must arrive within this many seconds (else 408)")
-    keep_alive_s: float = Field(5.0, gt=0, le=300, description="idle keep-alive connections are closed after this many seconds")
+    keep_alive_s: int = Field(5, ge=1, le=300, description="idle keep-alive connections are closed after this many seconds")
     max_connections: int = Field(
         256, ge=8, le=65_536, description="most open connections; one more is answered 503 and closed")
 

@@ -335,5 +335,6 @@ def mount_gradio(app: FastAPI, get_assistant: GetAssistant) -> None:
         footer_links=[],
     )
     for route in app.routes:  # close what the framework exposes beyond the page (ui.guard)
-        if getattr(route, "path", None) == UI_PATH and not isinstance(route.app, GuardedUi):
-            route.app = GuardedUi(route.app)
+        mounted = getattr(route, "app", None)
+        if getattr(route, "path", None) == UI_PATH and mounted is not None and not isinstance(mounted, GuardedUi):
+            setattr(route, "app", GuardedUi(mounted))

@@ -15,7 +15,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from corpus.fsutil import atomic_write
 
@@ -62,7 +62,7 @@ class JobStore:
             atomic_write(self._path(job.job_id), (json.dumps(asdict(job), ensure_ascii=False) + "\n").encode())
         return job
 
-    def update(self, job: Job, **changes: object) -> Job:
+    def update(self, job: Job, **changes: Any) -> Job:
         return self.save(replace(job, updated_at=time.time(), **changes))
 
     def get(self, job_id: str) -> Job | None:

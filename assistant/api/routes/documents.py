@@ -90,7 +90,7 @@ def upload_document(
     with `duplicate: true`, and nothing changes.
     """
     del snapshot  # depended on only so that an upload before the index is loaded gets 503
-    _, suffix = _safe_name(file.filename)
+    _stem, suffix = _safe_name(file.filename)
     if suffix not in SUPPORTED_SUFFIXES:
         raise validation_error(("body", "file"), f"unsupported file type {clip(suffix) or '(none)'!r}; "
                                f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")

@@ -1,7 +1,7 @@
 """GET /jobs/{job_id}: progress of an upload's indexing job (admin)."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path as PathParam
 
@@ -12,7 +12,7 @@ from assistant.api.schemas import ErrorResponse, JobOut
 router = APIRouter(prefix="/jobs", tags=["documents"])
 
 
-ADMIN_RESPONSES = {
+ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "No bearer token"},
     403: {"model": ErrorResponse, "description": "Wrong token, or ingestion disabled (no POLICYQA_ADMIN_TOKEN)"},
 }
