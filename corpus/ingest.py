@@ -9,12 +9,12 @@ import datetime as dt
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePath
 
 from corpus import catalog, structure
 from corpus.chunker import paragraphs, parse_plan
+from corpus.places import validate_city
 from corpus.errors import IngestError
 from corpus.fsutil import atomic_write, exclusive_lock
 from corpus.model import Document, DocumentMeta
@@ -24,14 +24,8 @@ MAX_BYTES = 10 * 1024 * 1024
 # Most paragraphs (chunks) one plan may have: the built-in plans have 22 to 70. Embedding is
 # what an upload costs (about 0.1 s per paragraph here), so this also bounds an upload's time.
 MAX_PARAGRAPHS = 5000
-MAX_CITY_CHARS = 20
 # Administrative suffixes, and words that are units, dates or common nouns of the plans: a
 # "city" made of only these would match almost every question (年 is in "2025年...").
-_CITY_SUFFIXES = "市县区州盟旗省"
-_NOT_CITY_NAMES = frozenset(
-    "年 月 日 时 万 亿 吨 元 个 项 家 度 米 全 本 我 各 该 市 县 区 州 盟 旗 省 市县 县区 城市 城镇 "
-    "农村 地区 全国 全省 全市 本市 我市 各市 各地 目标 方案 工作 节能 减排 能耗 万吨 标准煤 千瓦时 "
-    "平方米 立方米 公里 百分之".split())
 _DOC_ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOCK_FILE = ".lock"
@@ -163,39 +157,6 @@ def accept_changes(data_dir: Path, name: str) -> DocumentMeta:
         metas[index] = replace(old, content_hash=hashlib.sha256(data).hexdigest())
         _write_manifest(folder, metas)
     return metas[index]
-
-
-def validate_city(value: object) -> str:
-    """The city name, stripped; IngestError("city ...") unless it looks like a place name:
-    2 to 20 characters, only letters (CJK or Latin, with "·" "-" or single spaces between
-    Latin words), at least one CJK or Latin letter, and not a unit, a date word or a bare
-    administrative suffix such as 年, 月, 市 or 万吨 (which would match every question)."""
-    if not isinstance(value, str) or not value.strip():
-        raise IngestError("city must be a non-empty string")
-    name = value.strip()
-    if len(name) > MAX_CITY_CHARS:
-        raise IngestError(f"city must be at most {MAX_CITY_CHARS} characters")
-    for ch in name:
-        if not (unicodedata.category(ch).startswith(("L", "M")) or ch in "·- "):
-            code = f"U+{ord(ch):04X}"
-            raise IngestError(f"city must contain only letters; found {code} {unicodedata.name(ch, '')}".rstrip())
-    if "  " in name or any(ch == " " and not _latin_around(name, i) for i, ch in enumerate(name)):
-        raise IngestError("city may contain spaces only between Latin words")
-    if not any(_is_cjk(ch) or ("LATIN" in unicodedata.name(ch, "") and ch.isalpha()) for ch in name):
-        raise IngestError("city must contain a Chinese character or a Latin letter")
-    stem = name[:-1] if len(name) > 1 and name[-1] in _CITY_SUFFIXES else name
-    if len(name) < 2 or name in _NOT_CITY_NAMES or stem in _NOT_CITY_NAMES or all(ch in _CITY_SUFFIXES for ch in name):
-        raise IngestError(f"city {_clip(name)!r} is not a place name (a unit, date word or bare suffix would "
-                          f"match every question); give the full name, e.g. 铁岭市")
-    return name
-
-
-def _is_cjk(ch: str) -> bool:
-    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
-
-
-def _latin_around(name: str, i: int) -> bool:
-    return 0 < i < len(name) - 1 and name[i - 1].isascii() and name[i + 1].isascii()
 
 
 def _clip(value: str, limit: int = 40) -> str:

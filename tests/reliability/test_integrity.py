@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from assistant.api.app import create_app
 from corpus.catalog import DOCUMENTS_DIR, MANIFEST, scan_corpus
 from corpus.errors import IngestError
-from corpus.ingest import ingest_bytes, validate_city
+from corpus.ingest import ingest_bytes
+from corpus.places import validate_city
 from index.engine import SearchIndex
 from index.store import ensure_index
 

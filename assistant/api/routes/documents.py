@@ -12,7 +12,7 @@ from assistant.api.deps import AdminDep, SettingsDep, SnapshotDep, StateDep
 from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND, clip, validation_error
 from assistant.api.schemas import ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse, UploadResponse
 from corpus.errors import CorpusStoreError, IngestError
-from corpus.ingest import validate_city
+from corpus.places import validate_city
 from corpus.readers import SUPPORTED_SUFFIXES
 
 router = APIRouter(prefix="/documents", tags=["documents"])
