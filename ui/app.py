@@ -23,6 +23,7 @@ from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from index.types import MODES, SearchBackend  # noqa: E402
 from policyqa.settings import load_settings  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
+from ui.guard import GuardedUi  # noqa: E402
 from ui.render import (  # noqa: E402
     NeighbourLookup,
     render_answer,
@@ -333,3 +334,7 @@ def mount_gradio(app: FastAPI, get_assistant: GetAssistant) -> None:
         head=HEAD,
         footer_links=[],
     )
+    for route in app.routes:  # close what the framework exposes beyond the page (ui.guard)
+        mounted = getattr(route, "app", None)
+        if getattr(route, "path", None) == UI_PATH and mounted is not None and not isinstance(mounted, GuardedUi):
+            setattr(route, "app", GuardedUi(mounted))
