@@ -87,14 +87,13 @@ def _raw_offsets(raw: str, para: clean.Paragraph) -> list[int]:
 
 
 def _raw_line(raw: str, line: clean.Line) -> str:
-    """The whole source line of `line`, leading and trailing tabs included (empty cells)."""
-    lo = max(raw.rfind("\n", 0, line.start), raw.rfind("\r", 0, line.start)) + 1
-    hi = len(raw)
-    for sep in ("\n", "\r"):
-        at = raw.find(sep, line.end)
-        if at >= 0:
-            hi = min(hi, at)
-    return raw[lo:hi]
+    """The whole source line of `line`, leading and trailing tabs included (empty cells):
+    from the line break before its first character to the one after its last."""
+    lo = line.start
+    while lo > 0 and not clean.LINE_SEP_RE.match(raw, lo - 1):
+        lo -= 1
+    after = clean.LINE_SEP_RE.search(raw, line.end)
+    return raw[lo : after.start() if after else len(raw)]
 
 
 def table_cells(raw_text: str, paras: Sequence[clean.Paragraph]) -> list[list[str] | None]:
