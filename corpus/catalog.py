@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +22,6 @@ from corpus.readers import read_plan_bytes
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
 MANIFEST = "manifest.json"
 DOCUMENTS_DIR = "documents"
-_META_FIELDS = tuple(f.name for f in fields(DocumentMeta))
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,13 @@ def test_transformed_plan_answers_the_same(slug, kind, search_index, questions, 
                   f"{len(same_figures) / n:.3f} ({time.perf_counter() - started:.1f} s)")
     differ = [q.id for q in asked if q.id not in same_top or q.id not in same_figures]
     assert len(same_top) >= MIN_AGREEMENT * n and len(same_figures) >= MIN_AGREEMENT * n, differ
+
+
+def test_traditional_answers_quote_the_text_as_written(search_index):
+    index = SearchIndex.in_memory(variant_corpus("anyang", transformed("anyang", "traditional")),
+                                  search_index.embedder, search_index.data_dir)
+    answer = Assistant(index).answer("安阳每吨水泥熟料能耗要降到多少")
+    assert answer.kind == "figure" and "104千克標準煤/噸" in answer.text  # the Traditional row's unit
+    assert answer.citations[0].chunk.text == "水泥熟料綜合能耗\t千克標準煤/噸\t108\t104\t-4"
+    metadata = Assistant(index).answer("安阳的方案落实的是哪个文件")
+    assert "豫政〔2022〕29號" in metadata.text and "落實《河南省人民政府" in metadata.citations[0].highlight
