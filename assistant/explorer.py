@@ -194,8 +194,8 @@ class Explorer:
 
     def resolve(self, query: str) -> Indicator | None:
         """The indicator a name or synonym denotes (best match of `IndicatorCatalog.search`)."""
-        found = self.catalog.search(query)
-        return found[0] if found and query.strip() else None
+        found = self.catalog.lookup(query)
+        return found[0] if found else None
 
     def view(self, indicator: str, cities: Sequence[str] = ()) -> View:
         ind = self.catalog.indicator(indicator)
@@ -204,7 +204,7 @@ class Explorer:
         wanted = tuple(c for c in self.cities if not cities or any(same_city(c, w) for w in cities))
         figures = [f for f in self._by_indicator[indicator] if f.city in wanted]
         city_level = [f for f in figures if not f.area]
-        classes = Counter()
+        classes: Counter[tuple[str, str]] = Counter()
         for f in city_level:
             classes[(f.unit, f.sense)] += 0  # keep insertion order for ties
         for key in classes:
@@ -281,7 +281,14 @@ def explorer_for(assistant: object) -> Explorer:
     if cached is not None and cached[0] is assistant and cached[1] is index.chunks:
         return cached[2]
     cities = tuple(dict.fromkeys(d.city for d in index.documents))
-    explorer = Explorer(assistant.targets, cities, index.get_chunk, assistant_closest(assistant))  # type: ignore[attr-defined]
+
+    def chunk_of(chunk_id: str) -> Chunk | None:
+        try:
+            return index.get_chunk(chunk_id)
+        except KeyError:
+            return None
+
+    explorer = Explorer(assistant.targets, cities, chunk_of, assistant_closest(assistant))  # type: ignore[attr-defined]
     _CACHE.clear()  # one live assistant at a time (the API swaps snapshots)
     _CACHE[id(assistant)] = (assistant, index.chunks, explorer)
     return explorer

@@ -105,7 +105,7 @@ class IndicatorCatalog:
             key=lambda item: -len(item[0]),
         )
         names = list(dict.fromkeys(n for n in self.names if n))
-        loose = {}
+        loose: dict[str, str] = {}
         for name in names:
             reading = self._read_group(name)
             if reading is None:
@@ -169,7 +169,7 @@ class IndicatorCatalog:
         """Names no group covers: the same key is one indicator; a key ending with a shorter
         key is that one. The canonical name is the shortest name (scope words removed)."""
         keys = sorted(set(loose.values()), key=len)
-        target = {}
+        target: dict[str, str] = {}
         for key in keys:
             target[key] = next((k for k in keys if len(_MIN_SUFFIX * "x") <= len(k) < len(key)
                                 and key.endswith(k) and target.get(k) == k), key)
@@ -216,6 +216,14 @@ class IndicatorCatalog:
                 continue
             scored.append((-score, DOMAIN_ORDER.index(ind.domain), ind.name, ind))
         return [ind for *_, ind in sorted(scored, key=lambda s: s[:3])]
+
+    def lookup(self, query: str) -> list[Indicator]:
+        """What a filter `indicator=query` selects: the indicators the query names exactly (its
+        name, a synonym or a plan's name for it) when there are any, else every partial match."""
+        q = fold(_QUOTES.sub("", query or ""))
+        exact = [i for i in self._indicators.values()
+                 if q in {fold(w) for w in (i.name, *i.terms, *i.names)}]
+        return exact or (self.search(query) if q else [])
 
     def mentioned(self, text: str) -> list[Indicator]:
         """Indicators whose name or synonyms occur in `text` (longest first, no overlaps)."""
