@@ -151,7 +151,7 @@ def split_terms(figures: Sequence[Figure], catalog: IndicatorCatalog) -> set[str
     by_kind: dict[tuple, dict[str, set[str]]] = {}
     for f in figures:
         ind = catalog.indicator(catalog.canonical(f.name))
-        if ind is None or not ind.terms or f.striving:
+        if ind is None or ind.name not in ind.terms or f.striving:  # one group's terms only
             continue
         term = next((t for t in sorted(ind.terms, key=len, reverse=True) if fold(t) in fold(f.name)), "")
         if term:

@@ -49,6 +49,7 @@ _QUOTES = re.compile(r"[“”\"'‘’]")
 _SCOPE = re.compile(r"^(?:(?:全市|市城区|城市|城镇|县城|县级以上|县|全区|全县|主要农作物|主要)[、和及]?)+")
 # Count verbs that open "创建20家绿色工厂" style names.
 _COUNT_VERB = re.compile(r"^(?:累计实施|累计建成|累计|创建|建成|建设|打造|培育|新增|实施|完成|遴选|推广|新建)")
+_CHANGE_SUFFIX = re.compile(r"(?:下降率|降低率)$")
 _MIN_GAPPED, _MAX_GAP = 6, 4  # gapped reading: long terms only, a few inserted characters
 _MIN_SUFFIX = 4  # a shorter common ending ("覆盖率") says too little to merge two names
 
@@ -74,7 +75,7 @@ class Indicator:
 
     name: str
     domain: str
-    terms: tuple[str, ...] = ()  # synonym terms of its group (empty for names no group covers)
+    terms: tuple[str, ...] = ()  # synonym terms of its group(s) (empty for names no group covers)
     names: tuple[str, ...] = ()  # the names plans use for it, as written
 
 
@@ -142,7 +143,8 @@ class IndicatorCatalog:
             else:
                 break
         parts = list(dict.fromkeys(c for _, _, c, _ in chain))
-        terms = chain[-1][3] if len(parts) == 1 else ()
+        # A qualified head ("化学需氧量" + "重点工程减排量") is searchable by every term of its parts.
+        terms = tuple(dict.fromkeys(t for *_, ts in chain for t in ts))
         return _Reading("".join(parts), terms, from_group=True)
 
     def _read_gapped(self, text: str) -> _Reading | None:
@@ -174,8 +176,8 @@ class IndicatorCatalog:
             target[key] = next((k for k in keys if len(_MIN_SUFFIX * "x") <= len(k) < len(key)
                                 and key.endswith(k) and target.get(k) == k), key)
         shown: dict[str, str] = {}
-        for name, key in sorted(loose.items(), key=lambda item: len(_strip_scope(item[0]))):
-            shown.setdefault(target[key], _strip_scope(name))
+        for name, key in sorted(loose.items(), key=lambda item: len(_display(item[0]))):
+            shown.setdefault(target[key], _display(name))
         for name, key in loose.items():
             self._readings[name] = _Reading(shown[target[key]])
 
@@ -187,7 +189,7 @@ class IndicatorCatalog:
         if reading is not None:
             return reading.canonical
         group = self._read_group(name)
-        return group.canonical if group else _strip_scope(name)
+        return group.canonical if group else _display(name)
 
     def indicator(self, canonical: str) -> Indicator | None:
         return self._indicators.get(canonical)
@@ -230,7 +232,9 @@ class IndicatorCatalog:
         key = fold(text or "")
         out: list[Indicator] = []
         taken: list[tuple[int, int]] = []
-        words = sorted(((fold(w), ind) for ind in self._indicators.values() for w in (ind.name, *ind.terms)),
+        # A qualified head is mentioned by its whole name only: "减排量" alone names no pollutant.
+        words = sorted(((fold(w), ind) for ind in self._indicators.values()
+                        for w in ((ind.name, *ind.terms) if ind.name in ind.terms else (ind.name,))),
                        key=lambda wi: -len(wi[0]))
         for word, ind in words:
             start = key.find(word) if len(word) >= 2 else -1
@@ -245,6 +249,17 @@ def _strip_scope(name: str) -> str:
     text = _QUOTES.sub("", _BRACKETED.sub("", name)).strip()
     stripped = _SCOPE.sub("", text)
     return stripped if len(stripped) >= 2 else text
+
+
+def _display(name: str) -> str:
+    """The canonical name shown for names no group covers: without scope words, a leading count
+    verb ("创建…示范单位" names what is counted) or a trailing 下降率 (the figure says it falls)."""
+    text = _strip_scope(name)
+    verb = _COUNT_VERB.match(text)
+    if verb and len(text) - verb.end() >= 4:
+        text = text[verb.end():]
+    trimmed = _CHANGE_SUFFIX.sub("", text)
+    return trimmed if len(trimmed) >= 4 else text
 
 
 def _key(name: str) -> str:

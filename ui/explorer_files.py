@@ -65,7 +65,7 @@ def to_csv(rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -82,8 +82,9 @@ def to_xlsx(rows: list[dict[str, str]], title: str) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        # Plain strings only: a clause starting with "=" must never become a formula.
-        sheet.append([_text_cell(row.get(c, "")) for c in COLUMNS])
+        sheet.append([row.get(c, "") for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"  # plain text: a clause starting with "=" must never become a formula
     widths = {"原文条款": 60, "出处": 44, "力争目标出处": 30, "说明": 30, "原文指标": 28, "统一指标": 22}
     for i, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(2, i).column_letter].width = widths.get(name, 12)
@@ -96,8 +97,11 @@ def to_xlsx(rows: list[dict[str, str]], title: str) -> bytes:
     return out.getvalue()
 
 
-def _text_cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def _csv_cell(value: str) -> str:
+    """Text a spreadsheet would run as a formula ("=…", "+…", "@…", "-" not before a digit) is
+    prefixed with an apostrophe, which spreadsheets show as text."""
+    risky = value[:1] in ("=", "+", "@") or (value[:1] == "-" and not value[1:2].isdigit())
+    return "'" + value if risky else value
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +143,7 @@ def chart_png(view: View, dpi: int = 110) -> bytes | None:
         for i, v in striving:
             ax.annotate(f"力争{v:g}{view.unit}", (i, v), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=8, color="#1f4e79")
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
     top = max(values + [v for _, v in striving])
     ax.set_ylim(0, top * 1.25 if top > 0 else 1)
     unit = f"（{view.unit}）" if view.unit else ""
