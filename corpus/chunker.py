@@ -10,6 +10,10 @@ from corpus.model import Chunk, Document, DocumentMeta, make_chunk_id
 _SENTENCE_RE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)〕】》\]]*)?|[。！？；!?;]+[”’」』）)〕】》\]]*")
 _STANDALONE_ROLES = frozenset({"title", "heading", "caption", "table"})
 _STARTS_NEW_ROLES = _STANDALONE_ROLES | {"inline", "addressee"}
+# Longest chunk text. A longer source paragraph (the longest in the built-in plans has 778
+# characters) is split at sentence ends into chunks of at most this many characters, so one
+# huge line never becomes one huge chunk (or a huge search response).
+MAX_PARAGRAPH_CHARS = 2000
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
@@ -23,7 +27,56 @@ def paragraphs(raw_text: str) -> list[clean.Paragraph]:
     roles = structure.classify([line.text for line in lines], [line.tabular for line in lines])
     standalone = [r in _STANDALONE_ROLES for r in roles]
     starts_new = [r in _STARTS_NEW_ROLES for r in roles]
-    return clean.rejoin(lines, standalone, starts_new)
+    out: list[clean.Paragraph] = []
+    for para in clean.rejoin(lines, standalone, starts_new):
+        out.extend(_bounded(raw_text, para) if len(para.text) > MAX_PARAGRAPH_CHARS else (para,))
+    return out
+
+
+def _bounded(raw: str, para: clean.Paragraph, limit: int = MAX_PARAGRAPH_CHARS) -> list[clean.Paragraph]:
+    """`para` cut at sentence ends (or, inside an over-long sentence, every `limit` characters)
+    into pieces of at most `limit` characters, each with its own offsets into `raw`."""
+    text = para.text
+    cuts, start = [], 0
+    for m in _SENTENCE_RE.finditer(text):
+        if m.end() - start > limit:
+            if m.start() > start:
+                cuts.append((start, m.start()))
+                start = m.start()
+            while m.end() - start > limit:
+                cuts.append((start, start + limit))
+                start += limit
+    if start < len(text):
+        cuts.append((start, len(text)))
+    offsets = _raw_offsets(raw, para)
+    pieces = []
+    for a, b in cuts:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b and matching(text[a:b]):
+            pieces.append(clean.Paragraph(text=text[a:b], start=offsets[a], end=offsets[b - 1] + 1, lines=para.lines))
+    return pieces
+
+
+def _raw_offsets(raw: str, para: clean.Paragraph) -> list[int]:
+    """The offset in `raw` of every character of `para.text` (display text is a subsequence of
+    the raw lines, except that a whitespace run may become one space)."""
+    offsets: list[int] = []
+    text = ""
+    for line in para.lines:
+        joined = clean.join_display(text, line.text)
+        if len(joined) > len(text) + len(line.text):  # a space inserted between two lines
+            offsets.append(offsets[-1] if offsets else line.start)
+        j = line.start
+        for ch in line.text:
+            while j < line.end - 1 and (not raw[j].isspace() if ch.isspace() else raw[j] != ch):
+                j += 1
+            offsets.append(j)
+            j = min(j + 1, line.end - 1)
+        text = joined
+    return offsets
 
 
 def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:

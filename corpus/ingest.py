@@ -9,17 +9,23 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePath
 
 from corpus import catalog, structure
 from corpus.chunker import paragraphs, parse_plan
+from corpus.places import validate_city
 from corpus.errors import IngestError
 from corpus.fsutil import atomic_write, exclusive_lock
 from corpus.model import Document, DocumentMeta
-from corpus.readers import SUPPORTED_SUFFIXES, read_plan_bytes
+from corpus.readers import MAX_DOCX_UNPACKED_BYTES, SUPPORTED_SUFFIXES, read_plan_bytes
 
 MAX_BYTES = 10 * 1024 * 1024
+# Most paragraphs (chunks) one plan may have: the built-in plans have 22 to 70. Embedding is
+# what an upload costs (about 0.1 s per paragraph here), so this also bounds an upload's time.
+MAX_PARAGRAPHS = 5000
+# Administrative suffixes, and words that are units, dates or common nouns of the plans: a
+# "city" made of only these would match almost every question (年 is in "2025年...").
 _DOC_ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOCK_FILE = ".lock"
@@ -43,6 +49,8 @@ def ingest_file(
     issuer: str = "",
     doc_id: str | None = None,
     max_bytes: int = MAX_BYTES,
+    max_paragraphs: int = MAX_PARAGRAPHS,
+    max_unpacked: int = MAX_DOCX_UNPACKED_BYTES,
 ) -> IngestResult:
     """Add the plan at `path` (.txt / .docx / .pdf) to `data_dir`; see `ingest_bytes`."""
     path = Path(path)
@@ -56,6 +64,7 @@ def ingest_file(
     return ingest_bytes(
         data, path.name, data_dir, city=city, province=province, title=title,
         doc_number=doc_number, date=date, issuer=issuer, doc_id=doc_id, max_bytes=max_bytes,
+        max_paragraphs=max_paragraphs, max_unpacked=max_unpacked,
     )
 
 
@@ -72,22 +81,31 @@ def ingest_bytes(
     issuer: str = "",
     doc_id: str | None = None,
     max_bytes: int = MAX_BYTES,
+    max_paragraphs: int = MAX_PARAGRAPHS,
+    max_unpacked: int = MAX_DOCX_UNPACKED_BYTES,
 ) -> IngestResult:
     """Add an uploaded plan. Only the suffix of `filename` is used (to pick the reader); the
-    stored name is derived from `doc_id`. Same bytes as a known plan -> duplicate, no write."""
+    stored name is derived from `doc_id`. The same text as a known plan (whatever its encoding,
+    BOM, line endings or spacing) -> duplicate, no write. Limits on what the file becomes:
+    `max_unpacked` bytes for a .docx's parts, `max_paragraphs` chunks; a long paragraph is
+    split into chunks of at most corpus.chunker.MAX_PARAGRAPH_CHARS characters.
+    Raises IngestError (bad input) or CorpusStoreError (the stored corpus is damaged)."""
     if len(data) > max_bytes:
         raise IngestError(_too_big(max_bytes))
     suffix = PurePath(str(filename).replace("\\", "/")).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(f"unsupported file type '{suffix or '(none)'}' (expected .txt, .docx or .pdf)")
-    city, province, title = _required(city, "city"), province.strip(), title.strip()
+    city, province, title = validate_city(city), province.strip(), title.strip()
     date = _valid_date(date.strip())
     sha = hashlib.sha256(data).hexdigest()
     doc_id = _valid_doc_id(doc_id) if doc_id else f"doc-{sha[:10]}"
 
-    text = read_plan_bytes(data, suffix)  # refuses empty / garbage / image-only PDFs
+    text = read_plan_bytes(data, suffix, max_unpacked)  # refuses empty / garbage / image-only PDFs
+    paras = paragraphs(text)
+    if len(paras) > max_paragraphs:
+        raise IngestError(f"file has {len(paras)} paragraphs, more than the limit of {max_paragraphs} per plan")
     if not title:
-        title = structure.detect_title([p.text for p in paragraphs(text)]) or _stem_title(filename) or doc_id
+        title = structure.detect_title([p.text for p in paras]) or _stem_title(filename) or doc_id
     meta = DocumentMeta(
         doc_id=doc_id, city=city, province=province, title=title, issuer=issuer.strip(),
         doc_number=doc_number.strip(), date=date, source_file=f"{doc_id}{suffix}", content_hash=sha,
@@ -95,36 +113,73 @@ def ingest_bytes(
     document = parse_plan(text, meta)
     if not document.chunks:
         raise IngestError("document has no text paragraphs")
+    fingerprint = catalog.text_hash(document)
 
     folder = Path(data_dir) / catalog.DOCUMENTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(folder / _LOCK_FILE):  # also excludes other threads (flock is per open file)
+        stored = catalog.read_manifest(folder / catalog.MANIFEST)  # CorpusStoreError if unreadable
         known = catalog.builtin_documents() + catalog.added_documents(Path(data_dir))
-        same = next((d for d in known if d.meta.content_hash == sha), None)
+        same = next((d for d in known if d.meta.content_hash == sha or catalog.text_hash(d) == fingerprint), None)
         if same is not None:
             return IngestResult(document=same, duplicate=True)
-        if any(d.meta.doc_id == doc_id for d in known):
+        if any(m.doc_id == doc_id for m in stored) or any(d.meta.doc_id == doc_id for d in known):
             raise IngestError(f"doc_id '{doc_id}' is already used by another document")
         target = folder / meta.source_file
         atomic_write(target, data)
         try:
-            metas = catalog.read_manifest(folder / catalog.MANIFEST) + [meta]
-            rows = json.dumps([asdict(m) for m in metas], ensure_ascii=False, indent=2) + "\n"
-            atomic_write(folder / catalog.MANIFEST, rows.encode("utf-8"))
+            _write_manifest(folder, [*stored, meta])
         except BaseException:
             target.unlink(missing_ok=True)
             raise
     return IngestResult(document=document, duplicate=False)
 
 
+def accept_changes(data_dir: Path, name: str) -> DocumentMeta:
+    """Record the current bytes of a stored plan (edited on purpose) as its content: `name` is
+    its file name (`doc-1a2b3c4d5e.txt`, optionally with a `documents/` prefix) or doc_id. The
+    file must still be a readable plan. Built-in plans are part of the code and are refused."""
+    folder = Path(data_dir) / catalog.DOCUMENTS_DIR
+    wanted = PurePath(str(name).replace("\\", "/")).name
+    with exclusive_lock(folder / _LOCK_FILE):
+        metas = catalog.read_manifest(folder / catalog.MANIFEST)
+        index = next((i for i, m in enumerate(metas) if wanted in (m.source_file, m.doc_id)), None)
+        if index is None:
+            builtin = any(wanted in (m.source_file, m.doc_id) for m in catalog.read_manifest(catalog.PLANS_DIR / catalog.MANIFEST))
+            raise IngestError(f"{_clip(name)} is a built-in plan; restore it from the repository instead" if builtin
+                              else f"no added plan is stored as {_clip(name)}; see python -m assistant list")
+        old = metas[index]
+        try:
+            data = (folder / old.source_file).read_bytes()
+        except OSError as err:
+            raise IngestError(f"cannot read {catalog.DOCUMENTS_DIR}/{old.source_file}: {err.strerror or err}") from None
+        parse_plan(read_plan_bytes(data, PurePath(old.source_file).suffix), old)  # still a readable plan
+        metas[index] = replace(old, content_hash=hashlib.sha256(data).hexdigest())
+        _write_manifest(folder, metas)
+    return metas[index]
+
+
+def _clip(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _write_manifest(folder: Path, metas: list[DocumentMeta]) -> None:
+    rows = json.dumps([asdict(m) for m in metas], ensure_ascii=False, indent=2) + "\n"
+    atomic_write(folder / catalog.MANIFEST, rows.encode("utf-8"))
+
+
+def clean_temp_files(data_dir: Path) -> int:
+    """Remove what a killed writer left in the documents folder (atomic_write temp files)."""
+    folder = Path(data_dir) / catalog.DOCUMENTS_DIR
+    removed = 0
+    for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
+        stale.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def _too_big(max_bytes: int) -> str:
     return f"file is larger than the {max_bytes / (1024 * 1024):g} MB limit"
-
-
-def _required(value: str, name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise IngestError(f"{name} must be a non-empty string")
-    return value.strip()
 
 
 def _valid_date(value: str) -> str:
@@ -135,7 +190,7 @@ def _valid_date(value: str) -> str:
             raise ValueError
         dt.date.fromisoformat(value)
     except ValueError:
-        raise IngestError(f"date must be YYYY-MM-DD, got '{value}'") from None
+        raise IngestError(f"date must be YYYY-MM-DD, got '{_clip(value)}'") from None
     return value
 
 

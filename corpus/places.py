@@ -10,11 +10,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import unicodedata
+
+from corpus.errors import IngestError
 from corpus.text import matching
 
 # Administrative suffixes, longest first: 地区 before 区.
 ADMIN_SUFFIXES: tuple[str, ...] = ("地区", "自治州", "自治县", "市", "县", "区", "州", "盟", "旗")
 MIN_SHORT_NAME = 2  # 铁岭市 -> 铁岭, but a one-character stem stays whole (沙市 stays 沙市)
+MAX_CITY_CHARS = 20
+# Words that would match every question if accepted as a city name (units, date words, bare
+# suffixes, generic place words): refused by `validate_city`.
+_NOT_CITY_NAMES = frozenset(
+    "年 月 日 时 万 亿 吨 元 个 项 家 度 米 全 本 我 各 该 市 县 区 州 盟 旗 省 市县 县区 城市 城镇 "
+    "农村 地区 全国 全省 全市 本市 我市 各市 各地 目标 方案 工作 节能 减排 能耗 万吨 标准煤 千瓦时 "
+    "平方米 立方米 公里 百分之".split())
 
 
 def short_name(city: str) -> str:
@@ -86,3 +96,45 @@ def strip_cities(text: str, cities: Iterable[str], only: Sequence[str] | None = 
         if only is None or m.city in only:
             text = text[: m.start] + " " + text[m.end :]
     return " ".join(text.split())
+
+
+# --- validating a new city name (uploads, `add`) -----------------------------------------
+
+_ONE_CHAR_SUFFIXES = "".join(s for s in ADMIN_SUFFIXES if len(s) == 1) + "省"
+
+
+def validate_city(value: object) -> str:
+    """The city name, stripped; IngestError("city ...") unless it looks like a place name:
+    2 to 20 characters, only letters (CJK or Latin, with "·" "-" or single spaces between
+    Latin words), at least one CJK or Latin letter, and not a unit, a date word or a bare
+    administrative suffix such as 年, 月, 市 or 万吨 (which would match every question)."""
+    if not isinstance(value, str) or not value.strip():
+        raise IngestError("city must be a non-empty string")
+    name = value.strip()
+    if len(name) > MAX_CITY_CHARS:
+        raise IngestError(f"city must be at most {MAX_CITY_CHARS} characters")
+    for ch in name:
+        if not (unicodedata.category(ch).startswith(("L", "M")) or ch in "·- "):
+            code = f"U+{ord(ch):04X}"
+            raise IngestError(f"city must contain only letters; found {code} {unicodedata.name(ch, '')}".rstrip())
+    if "  " in name or any(ch == " " and not _latin_around(name, i) for i, ch in enumerate(name)):
+        raise IngestError("city may contain spaces only between Latin words")
+    if not any(_is_cjk(ch) or ("LATIN" in unicodedata.name(ch, "") and ch.isalpha()) for ch in name):
+        raise IngestError("city must contain a Chinese character or a Latin letter")
+    stem = name[:-1] if len(name) > 1 and name[-1] in _ONE_CHAR_SUFFIXES else name
+    if len(name) < 2 or name in _NOT_CITY_NAMES or stem in _NOT_CITY_NAMES or all(ch in _ONE_CHAR_SUFFIXES for ch in name):
+        raise IngestError(f"city {_clip(name)!r} is not a place name (a unit, date word or bare suffix would "
+                          f"match every question); give the full name, e.g. 铁岭市")
+    return name
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+
+
+def _latin_around(name: str, i: int) -> bool:
+    return 0 < i < len(name) - 1 and name[i - 1].isascii() and name[i + 1].isascii()
+
+
+def _clip(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"

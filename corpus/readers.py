@@ -15,6 +15,10 @@ from corpus.errors import IngestError
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 # Share of undecodable / control / private-use characters above which bytes are not text.
 MAX_BAD_SHARE = 0.02
+# A .docx is a zip: refuse one whose parts would unpack to more than this (a "zip bomb": 850 KB
+# that becomes 200 MB of XML), before python-docx parses any of it. Real plans unpack to < 3 MB.
+MAX_DOCX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_DOCX_PARTS = 2000
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\x0c"}
 
 
@@ -60,7 +64,7 @@ def _checked(text: str) -> str:
     return text
 
 
-def read_plan_bytes(data: bytes, suffix: str) -> str:
+def read_plan_bytes(data: bytes, suffix: str, max_unpacked: int = MAX_DOCX_UNPACKED_BYTES) -> str:
     """Text of a plan given its bytes and file suffix (".txt", ".docx" or ".pdf")."""
     suffix = suffix.lower()
     if not data:
@@ -68,6 +72,7 @@ def read_plan_bytes(data: bytes, suffix: str) -> str:
     if suffix == ".txt":
         return decode_bytes(data)
     if suffix == ".docx":
+        check_docx_size(data, max_unpacked)
         return _docx_text(data)
     if suffix == ".pdf":
         return _pdf_text(data)
@@ -81,6 +86,22 @@ def read_plan_text(path: Path) -> str:
     except OSError as err:
         raise IngestError(f"cannot read file: {err.strerror or err}") from None
     return read_plan_bytes(data, path.suffix)
+
+
+def check_docx_size(data: bytes, max_unpacked: int = MAX_DOCX_UNPACKED_BYTES) -> None:
+    """Refuse a .docx whose parts unpack to more than `max_unpacked` bytes (declared sizes:
+    zipfile never yields more than a member declares, it fails the CRC check instead)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise IngestError("not a valid .docx file") from None
+    if len(infos) > MAX_DOCX_PARTS:
+        raise IngestError(f"not a valid .docx file (more than {MAX_DOCX_PARTS} parts)")
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > max_unpacked:
+        raise IngestError(f".docx unpacks to {unpacked / 2**20:.0f} MB, more than the "
+                          f"{max_unpacked / 2**20:g} MB limit")
 
 
 def _docx_text(data: bytes) -> str:

@@ -1,7 +1,8 @@
 """`python -m eval.load`: a bounded load test against a real server on the loopback interface.
 
-    python -m eval.load [--clients 16] [--seconds 60] [--requests 10000] [--uploads 3]
-                        [--data-dir DIR] [--out eval/results/load.json]
+    python -m eval.load [--clients 32] [--seconds 60] [--requests 10000] [--uploads 2]
+                        [--upload-paragraphs 60] [--no-restart] [--data-dir DIR]
+                        [--out eval/results/load.json]
 
 1. Makes sure the index of the data dir (default: the default data dir) is built, then copies
    it (index, embedding cache, added plans) to a temporary directory, so that the uploads of
@@ -9,9 +10,14 @@
 2. Starts `python -m assistant serve` on 127.0.0.1 and a free port, with an admin token made
    up for this run, and waits for /readyz.
 3. Load phase: `--clients` concurrent clients for `--seconds` seconds on POST/GET
-   /api/v1/search and POST /api/v1/chat, plus `--uploads` plan uploads spread over the phase.
+   /api/v1/search and POST /api/v1/chat; `--uploads` plans (`--upload-paragraphs` distinct
+   paragraphs each) are uploaded together a sixth into the phase and run as jobs (202, then
+   GET /api/v1/jobs/{id} until done); search latency while a job runs is reported apart.
 4. Memory phase: `--requests` more requests; the server's RSS is read before and after.
-5. Writes requests, errors, p50/p95/p99 latency, requests/s and RSS to `--out`; exit code 1
+5. Restart phase (unless `--no-restart`): one more large upload, `kill -9` of the server while
+   its job embeds, a restart on the same data dir: seconds until /readyz is 200, whether the
+   previous index is served at once, and how the interrupted job ended.
+6. Writes requests, errors, p50/p95/p99 latency, requests/s and RSS to `--out`; exit code 1
    when any request failed or the token appeared in the server's log.
 
 Every loop is bounded in count and in time; traffic goes to 127.0.0.1 only.
@@ -44,7 +50,9 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_DIR / "eval" / "results" / "load.json"
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 600.0  # a data dir whose index must be built first takes a while
+READY_POLL_S = 0.1
 REQUEST_TIMEOUT_S = 120.0
+JOB_TIMEOUT_S = 1800.0
 MEMORY_PHASE_CAP_S = 1800.0  # the memory phase stops here even if it has not sent every request
 
 CITIES = ["铁岭", "安阳", "安顺", "三门峡", "定州", ""]
@@ -56,10 +64,12 @@ FOLLOW_UPS = ["那安阳呢？", "那2023年呢？", "三门峡呢？"]
 
 @dataclass(frozen=True)
 class LoadConfig:
-    clients: int = 16
+    clients: int = 32
     seconds: float = 60.0
     requests: int = 10_000  # memory phase
-    uploads: int = 3
+    uploads: int = 2
+    upload_paragraphs: int = 60
+    restart: bool = True
     data_dir: Path | None = None  # None: the default data dir
     seed: int = 7
 
@@ -70,12 +80,15 @@ class Sample:
     seconds: float
     ok: bool
     status: int  # 0 when the request raised
+    started: float = 0.0  # time.monotonic() when it was sent
+    detail: str = ""  # why it failed, when known (e.g. a failed job's error)
 
 
 @dataclass
 class PhaseStats:
     samples: list[Sample] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    jobs_running: list[tuple[float, float]] = field(default_factory=list)  # (upload sent, job done)
 
     def add(self, sample: Sample) -> None:
         with self.lock:
@@ -91,6 +104,8 @@ class RunningServer:
     pid: int
     log_path: Path
     token: str
+    ready_after_s: float = 0.0  # from spawning the process to /readyz 200
+    ready: dict = field(default_factory=dict)  # the first 200 /readyz body
 
 
 def free_port() -> int:
@@ -116,16 +131,19 @@ def prepare_data_dir(source: Path | None, work: Path) -> Path:
 
 
 @contextmanager
-def running_server(data_dir: Path, log_path: Path, token: str | None = None) -> Iterator[RunningServer]:
-    """`python -m assistant serve` on 127.0.0.1:<free port>; stopped (and reaped) on exit."""
+def running_server(data_dir: Path, log_path: Path, token: str | None = None,
+                   extra_env: dict[str, str] | None = None) -> Iterator[RunningServer]:
+    """`python -m assistant serve` on 127.0.0.1:<free port>; stopped (and reaped) on exit.
+    `server.started` is when the process was spawned, `server.ready_after_s` how long /readyz took."""
     token = token or secrets.token_urlsafe(24)
     port = free_port()
     # TMPDIR next to the log: what a killed server leaves behind (upload temp dirs) goes there.
     env = {**os.environ, "POLICYQA_ADMIN_TOKEN": token, "POLICYQA_DATA_DIR": str(data_dir),
            "POLICYQA_CORS_ORIGINS": "", "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
-           "TMPDIR": str(log_path.parent)}
+           "TMPDIR": str(log_path.parent), **(extra_env or {})}
     env.setdefault("OMP_NUM_THREADS", "1")
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab") as log:
+        spawned = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), "serve", "--host", HOST,
              "--port", str(port)],
@@ -133,8 +151,9 @@ def running_server(data_dir: Path, log_path: Path, token: str | None = None) -> 
         )
     try:
         server = RunningServer(f"http://{HOST}:{port}", proc.pid, log_path, token)
-        _wait_ready(server, proc)
-        yield server
+        ready = _wait_ready(server, proc)
+        yield RunningServer(server.base_url, proc.pid, log_path, token, ready_after_s=time.monotonic() - spawned,
+                            ready=ready)
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -145,18 +164,20 @@ def running_server(data_dir: Path, log_path: Path, token: str | None = None) -> 
                 proc.wait()
 
 
-def _wait_ready(server: RunningServer, proc: subprocess.Popen) -> None:
+def _wait_ready(server: RunningServer, proc: subprocess.Popen) -> dict:
+    """Poll /readyz until 200; its body."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     with httpx.Client(base_url=server.base_url, timeout=5) as http:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited with code {proc.returncode}; see {server.log_path}")
             try:
-                if http.get("/readyz").status_code == 200:
-                    return
+                resp = http.get("/readyz")
+                if resp.status_code == 200:
+                    return resp.json()
             except httpx.TransportError:
                 pass
-            time.sleep(0.5)
+            time.sleep(READY_POLL_S)
     raise RuntimeError(f"server not ready after {READY_TIMEOUT_S:.0f}s; see {server.log_path}")
 
 
@@ -193,44 +214,80 @@ def _client_loop(base_url: str, stats: PhaseStats, seed: int, until: float, budg
         for _ in range(budget):
             if time.monotonic() >= until:
                 return
-            started = time.perf_counter()
+            sent, started = time.monotonic(), time.perf_counter()
             try:
                 endpoint, resp = _one_request(http, rng)
                 ok, status = resp.status_code == 200 and bool(resp.json()), resp.status_code
             except (httpx.HTTPError, ValueError):
                 endpoint, ok, status = "error", False, 0
-            stats.add(Sample(endpoint, time.perf_counter() - started, ok, status))
+            stats.add(Sample(endpoint, time.perf_counter() - started, ok, status, sent))
 
 
-def upload_plan(n: int) -> bytes:
-    """A small, distinct plan for upload `n` (its figures differ, so it is never a duplicate)."""
-    city = f"负载测试{n}市"
+def upload_plan(n: int, paragraphs: int = 4) -> bytes:
+    """A distinct plan for upload `n` with `paragraphs` distinct body paragraphs (its figures
+    differ, so it is never a duplicate and none of its text is in the embedding cache)."""
+    city = f"负载测试{_cn(n)}市"
+    body = [f"（{i + 1}）推进第{n}-{i}项节能改造工程。到2025年，该项目单位产品能耗比2020年下降{(n * 7 + i) % 30 + 1}.{i % 10}%，"
+            f"年节约标准煤{n * 100 + i}吨，新能源公交车占比达到{(n + i) % 60 + 20}%。" for i in range(paragraphs)]
     return "\n".join([
         f"{city}“十四五”节能减排综合工作方案",
         "一、主要目标",
         f"到2025年，全市单位地区生产总值能耗比2020年下降{10 + n}.5%，城镇清洁取暖率达到{60 + n}%以上。",
-        "二、重点任务",
-        f"（一）推进交通物流节能减排。到2025年，新能源公交车占比达到{40 + n}%。",
-        "（二）加强组织领导。市发展改革委牵头，各有关部门按职责分工负责。",
+        "二、重点任务", *body,
+        "三、保障措施", "加强组织领导。市发展改革委牵头，各有关部门按职责分工负责。",
     ]).encode("utf-8") + b"\n"
 
 
-def _uploader(server: RunningServer, stats: PhaseStats, count: int, start: float, seconds: float) -> None:
-    """`count` uploads spread evenly over the load phase."""
-    with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S * 5) as http:
-        for n in range(count):
-            wait = start + seconds * (n + 1) / (count + 1) - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            started = time.perf_counter()
+def _cn(n: int) -> str:
+    """0 -> 零, 12 -> 一二: city names are letters only (digits are refused)."""
+    return "".join("零一二三四五六七八九"[int(d)] for d in str(n))
+
+
+def upload_city(n: int) -> str:
+    return f"负载测试{_cn(n)}市"
+
+
+def send_upload(http: httpx.Client, token: str, n: int, paragraphs: int) -> httpx.Response:
+    return http.post("/api/v1/documents", headers={"Authorization": f"Bearer {token}"},
+                     files={"file": (f"load-{n}.txt", upload_plan(n, paragraphs), "text/plain")},
+                     data={"city": upload_city(n)})
+
+
+def wait_job(http: httpx.Client, token: str, job_id: str, timeout: float = JOB_TIMEOUT_S) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = http.get(f"/api/v1/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}).json()
+        if job.get("status") in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)
+
+
+def _uploader(server: RunningServer, stats: PhaseStats, count: int, paragraphs: int, start: float,
+              seconds: float) -> None:
+    """`count` uploads sent together a sixth into the load phase; each is followed to its job's end."""
+    wait = start + seconds / 6 - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
+
+    def one(n: int) -> None:
+        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as http:
+            sent, started = time.monotonic(), time.perf_counter()
             try:
-                resp = http.post("/api/v1/documents", headers={"Authorization": f"Bearer {server.token}"},
-                                 files={"file": (f"load-{n}.txt", upload_plan(n), "text/plain")},
-                                 data={"city": f"负载测试{n}市"})
-                ok, status = resp.status_code == 201, resp.status_code
-            except httpx.HTTPError:
-                ok, status = False, 0
-            stats.add(Sample("POST /api/v1/documents", time.perf_counter() - started, ok, status))
+                resp = send_upload(http, server.token, n, paragraphs)
+                job = wait_job(http, server.token, resp.json()["job_id"]) if resp.status_code == 202 else {}
+                ok, status = resp.status_code == 202 and job.get("status") == "done", resp.status_code
+                detail = "" if ok else f"{resp.text[:200]} / job {job}"[:600]
+            except (httpx.HTTPError, ValueError, KeyError) as exc:
+                ok, status, detail = False, 0, f"{type(exc).__name__}: {exc}"[:300]
+            stats.add(Sample("POST /api/v1/documents", time.perf_counter() - started, ok, status, sent, detail))
+            with stats.lock:
+                stats.jobs_running.append((sent, time.monotonic()))
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def _run_clients(server: RunningServer, clients: int, until: float, budget: int, seed: int,
@@ -249,6 +306,13 @@ def _run_clients(server: RunningServer, clients: int, until: float, budget: int,
     return stats, time.perf_counter() - started
 
 
+def during_jobs(stats: PhaseStats) -> list[Sample]:
+    """Query samples sent while an upload's job was running."""
+    spans = list(stats.jobs_running)
+    return [s for s in stats.samples if s.endpoint != "POST /api/v1/documents"
+            and any(a <= s.started <= b for a, b in spans)]
+
+
 def summarise(samples: list[Sample], elapsed: float) -> dict:
     def latency(items: list[Sample]) -> dict[str, float]:
         if not items:
@@ -263,12 +327,68 @@ def summarise(samples: list[Sample], elapsed: float) -> dict:
         "requests": len(samples),
         "errors": sum(not s.ok for s in samples),
         "error_statuses": sorted({s.status for s in samples if not s.ok}),
+        "error_details": sorted({s.detail for s in samples if not s.ok and s.detail})[:10],
         "seconds": round(elapsed, 2),
         "requests_per_s": round(len(queries) / elapsed, 2) if elapsed else 0.0,
         "latency_ms": latency(queries),
         "by_endpoint": {e: {"requests": sum(s.endpoint == e for s in samples),
                             "errors": sum(s.endpoint == e and not s.ok for s in samples),
                             "latency_ms": latency([s for s in samples if s.endpoint == e])} for e in endpoints},
+    }
+
+
+# --- restart after kill -9 ------------------------------------------------------------------------
+
+
+def leftovers(data_dir: Path, tmp_dir: Path) -> list[str]:
+    """Temporary files a killed upload or build left behind (relative names)."""
+    found = [p for p in (data_dir / "index").glob(".tmp-*")]
+    for sub in ("documents", "jobs", "embeddings"):
+        found += [p for p in (data_dir / sub).rglob(".*.tmp")] if (data_dir / sub).is_dir() else []
+    found += list(tmp_dir.glob("policyqa-upload-*"))
+    return sorted(str(p.relative_to(p.anchor)) for p in found)
+
+
+def restart_after_kill(data_dir: Path, log_path: Path, paragraphs: int, n: int = 99) -> dict:
+    """Upload a large plan, `kill -9` the server while its job embeds, restart it: how soon the
+    previous index is served, and how the interrupted job ends."""
+    import signal
+
+    with running_server(data_dir, log_path) as server:
+        token = server.token
+        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as http:
+            before = http.get("/readyz").json()
+            resp = send_upload(http, token, n, paragraphs)
+            if resp.status_code != 202:
+                raise RuntimeError(f"restart phase: upload answered {resp.status_code}")
+            job_id = resp.json()["job_id"]
+            deadline, job = time.monotonic() + JOB_TIMEOUT_S, {}
+            while time.monotonic() < deadline:
+                job = http.get(f"/api/v1/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}).json()
+                if job["status"] != "queued" and job["embedded"] > 0 or job["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.05)
+        if job.get("status") != "running":
+            raise RuntimeError(f"restart phase: the job was not embedding when it was to be killed: {job}")
+        os.kill(server.pid, signal.SIGKILL)
+        killed_at = dict(embedded=job["embedded"], to_embed=job["to_embed"])
+    left_by_kill = leftovers(data_dir, log_path.parent)
+    with running_server(data_dir, log_path, token=token) as server:
+        ready_s, ready = server.ready_after_s, server.ready
+        with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as http:
+            first = http.post("/api/v1/search", json={"query": "铁岭 2025年城镇清洁取暖率", "top_k": 1})
+            job = wait_job(http, token, job_id)
+            found = http.post("/api/v1/search", json={"query": "城镇清洁取暖率", "cities": [upload_city(n)], "top_k": 1})
+            after = http.get("/readyz").json()
+    return {
+        "paragraphs": paragraphs, "killed_at": killed_at, "ready_after_restart_s": round(ready_s, 2),
+        "served_previous_index": ready.get("corpus_hash") == before.get("corpus_hash")
+        and ready.get("documents") == before.get("documents"),
+        "search_at_once": first.status_code == 200 and bool(first.json().get("results")),
+        "job": {"status": job.get("status"), "resumed": job.get("resumed")},
+        "plan_searchable_after_job": found.status_code == 200 and bool(found.json().get("results")),
+        "documents": {"before": before.get("documents"), "after": after.get("documents")},
+        "temp_files_after_kill": left_by_kill, "temp_files_after_resume": leftovers(data_dir, log_path.parent),
     }
 
 
@@ -289,19 +409,32 @@ def run(config: LoadConfig) -> dict:
             load, load_s = _run_clients(
                 server, config.clients, start + config.seconds, budget=config.clients * int(config.seconds) * 100,
                 seed=config.seed,
-                extra=lambda stats: _uploader(server, stats, config.uploads, start, config.seconds))
+                extra=lambda stats: _uploader(server, stats, config.uploads, config.upload_paragraphs, start,
+                                              config.seconds))
             with httpx.Client(base_url=server.base_url, timeout=30) as http:
                 listed = {d["city"] for d in http.get("/api/v1/documents").json()["documents"]}
-            uploads_visible = all(f"负载测试{n}市" in listed for n in range(config.uploads))
+            uploads_visible = all(upload_city(n) in listed for n in range(config.uploads))
 
             rss_before = rss_bytes(server.pid)
             memory, memory_s = _run_clients(server, config.clients, time.monotonic() + MEMORY_PHASE_CAP_S,
                                             budget=config.requests, seed=config.seed + 1000)
             rss_after = rss_bytes(server.pid)
-        token_in_log = server.token in log_path.read_text(encoding="utf-8", errors="replace")
+        token = server.token
+        restart = restart_after_kill(data_dir, log_path, max(config.upload_paragraphs * 3, 200)) \
+            if config.restart else {}
+        log_text = log_path.read_text(encoding="utf-8", errors="replace")
+        token_in_log = token in log_text  # both servers of the restart phase use the same token
+        tracebacks = log_text.count("Traceback")
 
     mb = 1024 * 1024
     load_summary, memory_summary = summarise(load.samples, load_s), summarise(memory.samples, memory_s)
+    during = during_jobs(load)
+    load_summary["during_upload_jobs"] = {
+        "uploads": config.uploads, "upload_paragraphs": config.upload_paragraphs,
+        "seconds": round(sum(b - a for a, b in _merged(load.jobs_running)), 2),
+        **{k: v for k, v in summarise(during, 1.0).items() if k in ("requests", "errors", "latency_ms")},
+        "search_latency_ms": summarise([s for s in during if "search" in s.endpoint], 1.0)["latency_ms"],
+    }
     memory_summary.update({
         "rss_before_mb": round(rss_before / mb, 1), "rss_after_mb": round(rss_after / mb, 1),
         "rss_growth_mb": round((rss_after - rss_before) / mb, 1),
@@ -315,22 +448,38 @@ def run(config: LoadConfig) -> dict:
         "memory": memory_summary,
         "total": {"requests": load_summary["requests"] + memory_summary["requests"],
                   "errors": load_summary["errors"] + memory_summary["errors"]},
-        "token_in_server_log": token_in_log,
+        "restart_after_kill": restart,
+        "token_in_server_log": bool(token_in_log),
+        "tracebacks_in_server_log": tracebacks,
     }
+
+
+def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.load", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default: %(default)s)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default: %(default)s)")
     parser.add_argument("--seconds", type=float, default=60.0, help="load phase length (default: %(default)s)")
     parser.add_argument("--requests", type=int, default=10_000, help="memory phase requests (default: %(default)s)")
-    parser.add_argument("--uploads", type=int, default=3, help="uploads during the load phase (default: %(default)s)")
+    parser.add_argument("--uploads", type=int, default=2, help="uploads during the load phase (default: %(default)s)")
+    parser.add_argument("--upload-paragraphs", type=int, default=60,
+                        help="paragraphs of each uploaded plan (default: %(default)s)")
+    parser.add_argument("--no-restart", action="store_true", help="skip the kill -9 / restart phase")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: the default one)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results file (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
         result = run(LoadConfig(clients=args.clients, seconds=args.seconds, requests=args.requests,
-                                uploads=args.uploads, data_dir=args.data_dir))
+                                uploads=args.uploads, upload_paragraphs=args.upload_paragraphs,
+                                restart=not args.no_restart, data_dir=args.data_dir))
     except (ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -340,6 +489,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load: {load['requests']} requests, {load['errors']} errors, {load['requests_per_s']} req/s, "
           f"p50/p95/p99 {load['latency_ms'].get('p50')}/{load['latency_ms'].get('p95')}/"
           f"{load['latency_ms'].get('p99')} ms")
+    during = load["during_upload_jobs"]
+    print(f"during {during['uploads']} upload jobs ({during['seconds']} s): {during['requests']} requests, "
+          f"{during['errors']} errors, search p50/p95 {during['search_latency_ms'].get('p50')}/"
+          f"{during['search_latency_ms'].get('p95')} ms")
+    if result["restart_after_kill"]:
+        r = result["restart_after_kill"]
+        print(f"kill -9 during a {r['paragraphs']}-paragraph upload: ready {r['ready_after_restart_s']} s after "
+              f"restart, previous index served: {r['served_previous_index']}, job {r['job']}")
     print(f"memory: {memory['requests']} requests, {memory['errors']} errors, RSS {memory['rss_before_mb']} -> "
           f"{memory['rss_after_mb']} MB ({memory['rss_growth_mb']:+} MB)")
     print(f"written to {args.out}")

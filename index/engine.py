@@ -66,15 +66,19 @@ class SearchIndex:
         embedder: Embedder | None = None,
         build: bool = True,
         progress: bool = False,
+        check_corpus: bool = True,
+        on_progress=None,
     ) -> "SearchIndex":
         """Load the index; with `build`, first build or refresh it if anything changed.
+        With `check_corpus=False` (and no build) the last good index is served even when plans
+        were added or changed since it was built (see `index.store.load_index`).
 
         Without `build`: IndexMissingError / IndexCorruptError / IndexMismatchError."""
         path = resolve_data_dir(data_dir)
         embedder = embedder or make_embedder()
         if build:
-            ensure_index(path, embedder, progress=progress)
-        return cls(path, embedder, load_index(path, embedder))
+            ensure_index(path, embedder, progress=progress, on_progress=on_progress)
+        return cls(path, embedder, load_index(path, embedder, check_corpus=check_corpus or build))
 
     # --- state ---------------------------------------------------------------
 

@@ -27,11 +27,12 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from corpus.catalog import corpus_hash, load_corpus
+from corpus.catalog import PlanProblem, corpus_hash, load_corpus, scan_corpus
 from corpus.model import Chunk, Document, DocumentMeta
 from index.bm25 import SCHEME as BM25_SCHEME
 from index.bm25 import BM25Retriever
@@ -104,6 +105,11 @@ class BuildReport:
     embedded: int  # windows embedded now (not found in the embedding cache)
     chunks: int
     seconds: float
+    problems: tuple[PlanProblem, ...] = ()  # stored plans left out (changed, missing, unreadable)
+
+
+# on_progress(embedded so far, windows to embed) while a build embeds new text
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -141,18 +147,21 @@ def ensure_index(
     rebuild: bool = False,
     progress: bool = False,
     index_type: str | None = None,
+    on_progress: Progress | None = None,
 ) -> BuildReport:
     """Build the index unless the current one is complete and matches corpus, embedder,
     lexicon and format (then nothing is embedded or rewritten). Only windows missing from
     the embedding cache are embedded. `index_type` None keeps the current one; a new index
     takes `POLICYQA_FAISS_INDEX` (flat | hnsw | ivf | auto, default auto: chosen by size from
-    the measured scale curve, see index.sizing.recommend_dense_index)."""
+    the measured scale curve, see index.sizing.recommend_dense_index). Stored plans that fail
+    their checksum are left out of the build and listed in the report's `problems`."""
     from index.embedders import make_embedder
 
     started = time.perf_counter()
     data_dir = resolve_data_dir(data_dir)
     embedder = embedder or make_embedder()
-    documents = load_corpus(data_dir)
+    scan = scan_corpus(data_dir)
+    documents = scan.documents
     root = index_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(root / LOCK):
@@ -166,12 +175,12 @@ def ensure_index(
             except IndexCorruptError as exc:
                 reasons = [f"the current one is unusable ({exc})"]
         if current is not None and not reasons:
-            return BuildReport(False, 0, current.chunks, time.perf_counter() - started)
+            return BuildReport(False, 0, current.chunks, time.perf_counter() - started, scan.problems)
         if progress:
             _say(f"building the index in {root} ({len(documents)} plans): {'; '.join(reasons)}")
         kind = index_type or (current.index_type if current else default_index_type())
-        embedded, n_chunks = _build(root, data_dir, documents, embedder, kind, progress)
-    return BuildReport(True, embedded, n_chunks, time.perf_counter() - started)
+        embedded, n_chunks = _build(root, data_dir, documents, embedder, kind, progress, on_progress)
+    return BuildReport(True, embedded, n_chunks, time.perf_counter() - started, scan.problems)
 
 
 def load_index(
@@ -179,15 +188,18 @@ def load_index(
     embedder: Embedder,
     documents: list[Document] | None = None,
     index_type: str | None = None,
+    check_corpus: bool = True,
 ) -> LoadedIndex:
-    """Load and verify the current index; it must match the corpus and the embedder.
+    """Load and verify the current index; it must match the embedder, lexicon and format and,
+    with `check_corpus`, the corpus. Without it the last good index is served as it is (a
+    restart does not wait for plans added since it was built; the caller refreshes later).
 
     Raises IndexMissingError (none built), IndexCorruptError (a file fails its checksum or
     cannot be parsed) or IndexMismatchError (built for another corpus/embedder/format)."""
     data_dir = resolve_data_dir(data_dir)
     root = index_root(data_dir)
     path, manifest = _read_verified_manifest(root)
-    if documents is None:
+    if documents is None and check_corpus:
         documents = load_corpus(data_dir)
     reasons = _mismatches(manifest, documents, embedder, index_type)
     if reasons:
@@ -198,11 +210,16 @@ def load_index(
     return _load_version(path, manifest, embedder)
 
 
+def current_manifest(data_dir: str | Path | None) -> Manifest:
+    """The verified manifest of the current index (IndexMissingError / IndexCorruptError)."""
+    return _read_verified_manifest(index_root(resolve_data_dir(data_dir)))[1]
+
+
 # --- checks ----------------------------------------------------------------------------
 
 
 def _mismatches(
-    manifest: Manifest, documents: list[Document], embedder: Embedder, index_type: str | None
+    manifest: Manifest, documents: list[Document] | None, embedder: Embedder, index_type: str | None
 ) -> list[str]:
     reasons = []
     if manifest.format_version != FORMAT_VERSION:
@@ -221,7 +238,7 @@ def _mismatches(
                if manifest.versions.get(k) != v}
     if changed:
         reasons.append("library versions changed: " + ", ".join(f"{k} {old} -> {new}" for k, (new, old) in changed.items()))
-    if manifest.corpus_hash != corpus_hash(documents):
+    if documents is not None and manifest.corpus_hash != corpus_hash(documents):
         reasons.append("the corpus changed since it was built")
     return reasons
 
@@ -314,7 +331,7 @@ def default_index_type() -> str:
 
 def _build(
     root: Path, data_dir: Path, documents: list[Document], embedder: Embedder,
-    index_type: str, progress: bool,
+    index_type: str, progress: bool, on_progress: Progress | None = None,
 ) -> tuple[int, int]:
     """Write a complete new version and swap it in. Caller holds the lock. -> (embedded, chunks)"""
     for stale in root.glob(".tmp-*"):  # left by a build that was killed
@@ -334,7 +351,7 @@ def _build(
             for window in chunk_windows(chunk):
                 texts.append(window)
                 owners.append(i)
-        vectors, embedded = _window_vectors(data_dir, embedder, texts, progress)
+        vectors, embedded = _window_vectors(data_dir, embedder, texts, progress, on_progress)
         if index_type == "auto":
             index_type = recommend_dense_index(len(texts)).index_type
         dense = DenseRetriever.from_vectors(chunks, np.array(owners, dtype=np.int64), vectors,
@@ -376,7 +393,7 @@ def _current_name(root: Path) -> str | None:
 
 
 def _window_vectors(
-    data_dir: Path, embedder: Embedder, texts: list[str], progress: bool
+    data_dir: Path, embedder: Embedder, texts: list[str], progress: bool, on_progress: Progress | None = None
 ) -> tuple[np.ndarray, int]:
     """Vectors for every window text, embedding only what the cache lacks."""
     keys = [text_key(t) for t in texts]
@@ -395,6 +412,8 @@ def _window_vectors(
                 vectors = embedder.embed_passages([by_key[k] for k in batch])
                 cache.add(batch, vectors)  # durable per batch: a killed build keeps its work
                 bar.update(len(batch))
+                if on_progress is not None:
+                    on_progress(min(start + len(batch), len(missing)), len(missing))
         cache.compact()
     vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
     return vectors, len(missing)

@@ -72,6 +72,18 @@ class Settings(BaseSettings):
         (), description="comma-separated origins allowed to call the API from a browser",
         json_schema_extra={"shown_default": "empty (closed)"})
     mount_ui: bool = Field(True, description="serve the chat page at `/ui`")
+    # what an upload may become (defaults: corpus.ingest.MAX_PARAGRAPHS, corpus.readers.MAX_DOCX_UNPACKED_BYTES)
+    max_plan_paragraphs: int = Field(
+        5000, ge=1, le=100_000, description="most paragraphs (chunks) one uploaded plan may become")
+    max_docx_unpacked_bytes: int = Field(
+        32 * MIB, ge=MIB, le=1024 * MIB, description="most bytes the parts of an uploaded .docx may unpack to",
+        json_schema_extra={"shown_default": "32 MiB"})
+    # the server's connection limits (assistant.api.connections)
+    request_timeout_s: float = Field(
+        15.0, gt=0, le=300, description="a request's headers and body must arrive within this many seconds (else 408)")
+    keep_alive_s: int = Field(5, ge=1, le=300, description="idle keep-alive connections are closed after this many seconds")
+    max_connections: int = Field(
+        256, ge=8, le=65_536, description="most open connections; one more is answered 503 and closed")
 
     # --- the Milvus backend ------------------------------------------------------------
     milvus_uri: str = Field(

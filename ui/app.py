@@ -26,6 +26,7 @@ from ui.document_view import document_router  # noqa: E402
 from ui.explorer import TAB_ID as EXPLORER_TAB  # noqa: E402
 from ui.explorer import build_explorer_tab, explorer_of  # noqa: E402
 from ui.explorer_view import render_links  # noqa: E402
+from ui.guard import GuardedUi  # noqa: E402
 from ui.render import (  # noqa: E402
     NeighbourLookup,
     render_answer,
@@ -356,3 +357,7 @@ def mount_gradio(app: FastAPI, get_assistant: GetAssistant) -> None:
         head=HEAD,
         footer_links=[],
     )
+    for route in app.routes:  # close what the framework exposes beyond the page (ui.guard)
+        mounted = getattr(route, "app", None)
+        if getattr(route, "path", None) == UI_PATH and mounted is not None and not isinstance(mounted, GuardedUi):
+            setattr(route, "app", GuardedUi(mounted))

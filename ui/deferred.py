@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ui.document_view import document_router
+from ui.guard import GuardedUi
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -58,7 +59,8 @@ def _build_gradio_app(get_assistant: GetAssistant) -> Any:
 
     holder = FastAPI()
     mount_gradio(holder, get_assistant)
-    return next(getattr(route, "app") for route in holder.routes if getattr(route, "path", None) == UI_PATH)
+    mounted = next(getattr(route, "app") for route in holder.routes if getattr(route, "path", None) == UI_PATH)
+    return mounted.app if isinstance(mounted, GuardedUi) else mounted  # re-guarded when served
 
 
 async def _serve_page(deferred: DeferredApp, get_assistant: GetAssistant,
@@ -79,7 +81,7 @@ async def _serve_page(deferred: DeferredApp, get_assistant: GetAssistant,
         blocks = gradio_app.get_blocks()
         blocks.run_startup_events()
         await blocks.run_extra_startup_events()
-        deferred.target = gradio_app
+        deferred.target = GuardedUi(gradio_app)
         log.info("chat page ready at %s", UI_PATH)
         await stop.wait()
 

@@ -18,8 +18,9 @@ from fastapi_offline import FastAPIOffline
 from starlette.types import Scope
 
 from assistant.api import errors
+from assistant.api.hardening import SecurityHeadersMiddleware
 from assistant.api.limits import BodyLimitMiddleware
-from assistant.api.routes import chat, chunks, dify, documents, health, openai_compat, search, targets
+from assistant.api.routes import chat, chunks, dify, documents, health, jobs, openai_compat, search, targets
 from policyqa.settings import Settings
 from assistant.api.state import ApiState
 from assistant.mcp_server import HTTP_PATH, McpHttpEndpoint
@@ -88,8 +89,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.start_loading()
-        async with mcp_http.running():
-            yield
+        try:
+            async with mcp_http.running():
+                yield
+        finally:
+            state.stop()
 
     # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the package, not a CDN.
     app = FastAPIOffline(
@@ -103,7 +107,7 @@ def create_app(
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (search, chat, documents, chunks, targets, dify):
+    for module in (search, chat, documents, jobs, chunks, targets, dify):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
@@ -124,4 +128,5 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every response, errors included
     return app

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from assistant.api.errors import validation_error
+from assistant.api.errors import clip, validation_error
 from policyqa.settings import Settings
 from assistant.api.state import ApiState, NotReadyError, Snapshot
 
@@ -94,7 +94,7 @@ def resolve_cities(
         city = snapshot.resolve_city(name)
         if city is None:
             raise validation_error(
-                (*loc, i) if indexed else loc, f"unknown city {name.strip()!r}; known cities: {', '.join(snapshot.cities)}"
+                (*loc, i) if indexed else loc, f"unknown city {clip(name.strip())!r}; known cities: {clip(', '.join(snapshot.cities), 400)}"
             )
         resolved.append(city)
     return tuple(dict.fromkeys(resolved))

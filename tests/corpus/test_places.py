@@ -41,3 +41,19 @@ def test_detection_in_reading_order_longest_alias_first():
 def test_strip_cities_only_the_named_ones():
     assert strip_cities("铁岭市 清洁取暖率", CITIES) == "清洁取暖率"
     assert strip_cities("铁岭和安阳的目标", CITIES, only=("铁岭市",)) == "和安阳的目标"
+
+
+@pytest.mark.parametrize("name", ["铁岭市", "大兴安岭地区", "Tieling", "Xi'an"[:2] + "an"])
+def test_validate_city_accepts_place_names(name):
+    from corpus.places import validate_city
+
+    assert validate_city(f" {name} ") == name
+
+
+@pytest.mark.parametrize("name", ["年", "市", "万吨", "\x00铁岭", "铁\u200b岭", "", "省市"])
+def test_validate_city_refuses_words_that_would_match_every_question(name):
+    from corpus.errors import IngestError
+    from corpus.places import validate_city
+
+    with pytest.raises(IngestError):
+        validate_city(name)

@@ -39,6 +39,25 @@ def upload(client, data: bytes, city: str, name: str = "plan.txt", headers=None,
                        files={"file": (name, data, "application/octet-stream")}, data={"city": city, **fields})
 
 
+def wait_for_job(client, job_id: str, token: str = ADMIN_TOKEN, timeout: float = 300.0) -> dict:
+    """Poll GET /api/v1/jobs/{job_id} until done or failed (bounded); the last job state."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}).json()
+        if job["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.05)
+
+
+def upload_indexed(client, data: bytes, city: str, name: str = "plan.txt", **fields):
+    """Upload and wait for its job: (response, final job or None for a duplicate/refusal)."""
+    resp = upload(client, data, city, name=name, **fields)
+    job = wait_for_job(client, resp.json()["job_id"]) if resp.status_code == 202 else None
+    return resp, job
+
+
 def index_fingerprint(data_dir: Path) -> dict[str, str]:
     """sha256 of the CURRENT pointer, every file of the version it names, and the documents
     manifest: equal fingerprints mean the persisted index and corpus were not touched."""

@@ -32,7 +32,9 @@ from corpus.ingest import ingest_bytes
 from index.engine import SearchIndex
 from index.store import EMBEDDINGS_DIR
 
-from .helpers import ADMIN_TOKEN, index_fingerprint, make_settings, plan_text, stored_documents, upload
+from .helpers import (
+    ADMIN_TOKEN, index_fingerprint, make_settings, plan_text, stored_documents, upload, upload_indexed, wait_for_job,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -88,6 +90,10 @@ REFUSED = [
     ("pdf-broken", "plan.pdf", b"%PDF-1.7\n" + _garbage(3000), {}, 422, "file:"),
     ("exe", "plan.exe", plan_text("甲市", 70).encode(), {}, 422, "unsupported file type '.exe'"),
     ("no-suffix", "plan", plan_text("甲市", 70).encode(), {}, 422, "unsupported file type '(none)'"),
+    ("city-unit", "plan.txt", plan_text("甲市", 75).encode(), {"city": "年"}, 422, "city: '年' is not a place name"),
+    ("city-nul", "plan.txt", plan_text("甲市", 75).encode(), {"city": "\x00"}, 422, "city: must contain only letters"),
+    ("city-zero-width", "plan.txt", plan_text("甲市", 75).encode(), {"city": "铁\u200b岭"}, 422,
+     "city: must contain only letters; found U+200B"),
     ("bad-date", "plan.txt", plan_text("甲市", 71).encode(), {"date": "2022-02-30"}, 422, "date:"),
     ("blank-city", "plan.txt", plan_text("甲市", 72).encode(), {"city": "   "}, 422, "city:"),
     ("over-size-limit", "plan.txt", (plan_text("甲市", 73).encode() * 200)[:UPLOAD_LIMIT + 1000], {}, 413,
@@ -129,8 +135,8 @@ def test_encodings_are_ingested_and_searchable(server, city, heating, encode):
     text = plan_text(city, heating)
     with pytest.raises(UnicodeEncodeError):
         (text + RARE).encode("gbk")
-    resp = upload(server.client, encode(text), city, name="方案.txt")
-    assert resp.status_code == 201, resp.text
+    resp, job = upload_indexed(server.client, encode(text), city, name="方案.txt")
+    assert resp.status_code == 202 and job["status"] == "done", (resp.text, job)
     doc = server.client.get(f"/api/v1/documents/{resp.json()['doc_id']}").json()
     assert doc["title"] == f"{city}“十四五”节能减排综合工作方案"  # no BOM, no mojibake
     assert all("\ufeff" not in p["text"] and "\ufffd" not in p["text"] for p in doc["paragraphs"])
@@ -146,8 +152,9 @@ def test_gb18030_keeps_characters_outside_gbk(server):
 
 
 def test_file_without_headings_is_ingested_as_one_section(server):
-    resp = upload(server.client, plan_text("戊川市", 84, headings=False).encode(), "戊川市", title="戊川市节能方案")
-    assert resp.status_code == 201, resp.text
+    resp, job = upload_indexed(server.client, plan_text("戊川市", 84, headings=False).encode(), "戊川市",
+                               title="戊川市节能方案")
+    assert resp.status_code == 202 and job["status"] == "done", resp.text
     doc = server.client.get(f"/api/v1/documents/{resp.json()['doc_id']}").json()
     assert doc["title"] == "戊川市节能方案" and len(doc["paragraphs"]) == resp.json()["chunks"] >= 4
     assert {p["section_path"] for p in doc["paragraphs"]} == {""}
@@ -155,11 +162,12 @@ def test_file_without_headings_is_ingested_as_one_section(server):
 
 def test_duplicate_upload_changes_nothing(server):
     data = plan_text("己川市", 85).encode()
-    first = upload(server.client, data, "己川市")
-    assert first.status_code == 201
+    first, job = upload_indexed(server.client, data, "己川市")
+    assert first.status_code == 202 and job["status"] == "done"
     before, served = index_fingerprint(server.data_dir), server.snapshot()
     again = upload(server.client, data, "别的市", name="renamed.txt")
-    assert again.status_code == 200 and again.json() == {**first.json(), "embedded": 0, "duplicate": True}
+    assert again.status_code == 200 and again.json() == {
+        **first.json(), "duplicate": True, "status": "indexed", "job_id": None, "job_url": None}
     builtin = upload(server.client, (PLANS_DIR / "tieling.txt").read_bytes(), "铁岭市")
     assert builtin.status_code == 200 and builtin.json()["doc_id"] == "tieling" and builtin.json()["duplicate"]
     assert index_fingerprint(server.data_dir) == before and server.snapshot() is served
@@ -167,14 +175,18 @@ def test_duplicate_upload_changes_nothing(server):
 
 def test_same_file_twice_at_once_lands_once(server):
     data = plan_text("庚川市", 86).encode()
-    codes: list[int] = []
-    threads = [threading.Thread(target=lambda: codes.append(upload(server.client, data, "庚川市").status_code))
+    answers: list = []
+    threads = [threading.Thread(target=lambda: answers.append(upload(server.client, data, "庚川市")))
                for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(codes) == [200, 201]  # serialised: the second sees the first and is a duplicate
+    # Serialised: the second sees the first's stored plan: the same job (202), or a duplicate
+    # (200) if that job had already finished.
+    jobs = {a.json()["job_id"] for a in answers if a.status_code == 202}
+    assert sorted(a.status_code for a in answers) in ([200, 202], [202, 202]) and len(jobs) == 1
+    assert wait_for_job(server.client, jobs.pop())["status"] == "done"
     docs = [d for d in server.client.get("/api/v1/documents").json()["documents"] if d["city"] == "庚川市"]
     assert len(docs) == 1
 
@@ -184,7 +196,7 @@ def test_same_file_twice_at_once_lands_once(server):
 ])
 def test_uploaded_file_names_never_become_paths(server, name, city, heating):
     resp = upload(server.client, plan_text(city, heating).encode(), city, name=name)
-    assert resp.status_code == 201, resp.text
+    assert resp.status_code == 202, resp.text
     assert f"{resp.json()['doc_id']}.txt" in stored_documents(server.data_dir)
     assert not list(server.data_dir.parent.rglob("evil*")) and not Path("/etc/cron.d/evil.txt").exists()
 

@@ -12,14 +12,19 @@ from eval.load import LoadConfig, main, run
 pytestmark = pytest.mark.slow
 
 
-def test_load_smoke_has_no_errors(search_index):
-    result = run(LoadConfig(clients=3, seconds=5, requests=120, uploads=1, data_dir=search_index.data_dir))
+def test_32_clients_with_two_upload_jobs_have_no_errors(search_index):
+    result = run(LoadConfig(clients=32, seconds=12, requests=200, uploads=2, upload_paragraphs=30, restart=False,
+                            data_dir=search_index.data_dir))
     assert result["total"]["errors"] == 0, result
-    assert result["load"]["requests"] > 1 and result["memory"]["requests"] == 120
-    assert result["load"]["by_endpoint"]["POST /api/v1/documents"] == {
-        "requests": 1, "errors": 0, "latency_ms": result["load"]["by_endpoint"]["POST /api/v1/documents"]["latency_ms"]}
-    assert result["load"]["uploads_visible"]  # the upload landed while queries were served
-    assert not result["token_in_server_log"]
+    assert result["load"]["requests"] > 32 and result["memory"]["requests"] == 200
+    uploads = result["load"]["by_endpoint"]["POST /api/v1/documents"]
+    assert uploads["requests"] == 2 and uploads["errors"] == 0  # 202, then the job done
+    assert result["load"]["uploads_visible"]  # both landed while queries were served
+    during = result["load"]["during_upload_jobs"]
+    assert during["requests"] > 0 and during["errors"] == 0 and during["search_latency_ms"]["p95"] > 0
+    print(f"search during two upload jobs: {during['requests']} requests, p50/p95 "
+          f"{during['search_latency_ms']['p50']}/{during['search_latency_ms']['p95']} ms")
+    assert not result["token_in_server_log"] and result["tracebacks_in_server_log"] == 0
     assert result["memory"]["rss_before_mb"] > 0 and result["memory"]["rss_after_mb"] > 0
 
 
@@ -30,7 +35,7 @@ def test_bad_arguments_exit_2(capsys, tmp_path):
 
 def test_results_file_written(search_index, tmp_path, capsys):
     out = tmp_path / "load.json"
-    code = main(["--clients", "2", "--seconds", "2", "--requests", "20", "--uploads", "0",
+    code = main(["--clients", "2", "--seconds", "2", "--requests", "20", "--uploads", "0", "--no-restart",
                  "--data-dir", str(search_index.data_dir), "--out", str(out)])
     assert code == 0
     saved = json.loads(out.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ tests/ui/test_browser.py::test_markup_in_documents_is_shown_as_text).
 from __future__ import annotations
 
 import hmac
+from pathlib import Path
 import inspect
 import logging
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from assistant.api import deps
 from assistant.api.app import create_app
 from index.engine import SearchIndex
 
-from .helpers import ADMIN_TOKEN, AUTH, make_settings, plan_text, upload
+from .helpers import ADMIN_TOKEN, AUTH, make_settings, plan_text, upload, upload_indexed
 
 pytestmark = pytest.mark.slow
 
@@ -64,11 +65,12 @@ def test_token_is_compared_in_constant_time(writable, monkeypatch):
 def test_the_token_never_reaches_the_logs(writable, caplog):
     caplog.set_level(logging.DEBUG)  # every logger, every level
     wrong = "w" * 40
-    accepted = upload(writable, plan_text("午川市", 79).encode(), "午川市")
+    accepted, job = upload_indexed(writable, plan_text("午川市", 79).encode(), "午川市")
     refused = upload(writable, b"", "午川市", headers={"Authorization": f"Bearer {wrong}"})
     bad_file = upload(writable, b"\x00\x01" * 100, "午川市")
-    assert (accepted.status_code, refused.status_code, bad_file.status_code) == (201, 403, 422)
-    assert any("upload added" in r.getMessage() for r in caplog.records)  # the logs were captured
+    assert (accepted.status_code, job["status"], refused.status_code, bad_file.status_code) == (202, "done", 403, 422)
+    assert any("upload stored" in r.getMessage() for r in caplog.records)  # the logs were captured
+    assert any("indexed 1 upload" in r.getMessage() for r in caplog.records)
     text = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert ADMIN_TOKEN not in text and wrong not in text and "Bearer" not in text
 
@@ -93,8 +95,8 @@ def test_configured_cors_admits_only_its_origin(search_index):
 
 def test_uploaded_markup_is_shown_as_text_on_the_document_page(writable):
     hostile = plan_text("未川市", 80).replace("加强组织领导。", "加强组织领导。<script>alert('x')</script><img src=x onerror=alert(1)>")
-    resp = upload(writable, hostile.encode(), "未川市")
-    assert resp.status_code == 201, resp.text
+    resp, job = upload_indexed(writable, hostile.encode(), "未川市")
+    assert resp.status_code == 202 and job["status"] == "done", resp.text
     page = writable.get(f"/ui-docs/{resp.json()['doc_id']}")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<script>alert(" not in page.text and "<img src=x" not in page.text
@@ -107,3 +109,40 @@ def test_admin_routes_need_the_token_and_reads_do_not(writable):
     assert upload(writable, b"x", "甲市", headers={}).status_code == 401
     assert writable.get("/api/v1/documents").status_code == 200
     assert writable.get("/readyz", headers=AUTH).json()["status"] == "ready"
+
+
+# --- the chat page's framework routes, headers, CORS ------------------------------------------
+
+
+def test_the_chat_pages_upload_route_is_closed(writable, tmp_path):
+    import os
+    import tempfile
+
+    gradio_tmp = Path(os.environ.get("GRADIO_TEMP_DIR", Path(tempfile.gettempdir()) / "gradio"))
+    before = set(gradio_tmp.rglob("*")) if gradio_tmp.exists() else set()
+    for path in ("/ui/gradio_api/upload", "/ui/gradio_api/upload/", "/ui/gradio_api/upload_progress"):
+        resp = writable.post(path, files={"files": ("evil.html", b"<script>alert(1)</script>", "text/html")})
+        assert resp.status_code == 404, (path, resp.status_code, resp.text[:200])
+        assert "/" not in resp.json()["message"]  # no path revealed
+    after = set(gradio_tmp.rglob("*")) if gradio_tmp.exists() else set()
+    assert after == before  # nothing stored
+    assert writable.get("/ui/").status_code == 200  # the page itself still works
+
+
+@pytest.mark.parametrize("path", ["/ui/", "/ui/config", "/api/v1/documents", "/healthz", "/readyz", "/nope",
+                                  "/api/v1/documents/nope", "/ui-docs/tieling"])
+def test_every_route_sends_the_security_headers(writable, path):
+    resp = writable.get(path)
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert resp.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
+    assert resp.headers["referrer-policy"] == "no-referrer"
+    assert "server" not in resp.headers
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:9999", "http://127.0.0.1:7860", "null", EVIL])
+def test_the_chat_page_answers_no_cors(writable, origin):
+    pre = writable.options("/ui/config", headers={"Origin": origin, "Access-Control-Request-Method": "GET"})
+    simple = writable.get("/ui/config", headers={"Origin": origin, "Cookie": "x=1"})
+    for resp in (pre, simple):
+        assert not [h for h in resp.headers if h.lower().startswith("access-control-")], dict(resp.headers)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from assistant.api.deps import SnapshotDep
-from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND
+from assistant.api.errors import clip, COMMON_RESPONSES, NOT_FOUND
 from assistant.api.schemas import ChunkDetail, ChunkOut
 
 router = APIRouter(prefix="/chunks", tags=["documents"])
@@ -27,7 +27,7 @@ def get_chunk(
     except KeyError:
         chunk = None
     if chunk is None:
-        raise HTTPException(404, f"unknown chunk_id {chunk_id!r}")
+        raise HTTPException(404, f"unknown chunk_id {clip(chunk_id)!r}")
     ordered = sorted(index.document_chunks(chunk.doc_id), key=lambda c: c.paragraph)
     at = next(i for i, c in enumerate(ordered) if c.chunk_id == chunk.chunk_id)
     return ChunkDetail(

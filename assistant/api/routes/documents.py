@@ -1,19 +1,18 @@
-"""Documents: list, one with its paragraphs, and upload (bearer token; incremental indexing)."""
+"""Documents: list, one with its paragraphs, and upload (bearer token; indexed as a job)."""
 from __future__ import annotations
 
 import logging
 import re
-import tempfile
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Response, UploadFile
 
 from assistant.api.deps import AdminDep, SettingsDep, SnapshotDep, StateDep
-from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND, validation_error
+from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND, clip, validation_error
 from assistant.api.schemas import ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse, UploadResponse
-from corpus.errors import IngestError
-from index.store import IndexStoreError
+from corpus.errors import CorpusStoreError, IngestError
+from corpus.places import validate_city
 from corpus.readers import SUPPORTED_SUFFIXES
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -21,7 +20,7 @@ log = logging.getLogger("assistant.api")
 
 UPLOAD_RESPONSES = {
     **COMMON_RESPONSES,
-    200: {"model": UploadResponse, "description": "Same content already indexed: nothing changed"},
+    200: {"model": UploadResponse, "description": "Same text already indexed: nothing changed"},
     401: {"model": ErrorResponse, "description": "No bearer token"},
     403: {"model": ErrorResponse, "description": "Wrong token, or ingestion disabled (no POLICYQA_ADMIN_TOKEN)"},
 }
@@ -41,7 +40,7 @@ def list_documents(snapshot: SnapshotDep) -> DocumentList:
 def get_document(snapshot: SnapshotDep, doc_id: Annotated[str, PathParam(examples=["tieling"])]) -> DocumentDetail:
     meta = next((m for m in snapshot.index.documents if m.doc_id == doc_id), None)
     if meta is None:
-        raise HTTPException(404, f"unknown doc_id {doc_id!r}")
+        raise HTTPException(404, f"unknown doc_id {clip(doc_id)!r}")
     chunks = list(snapshot.index.document_chunks(doc_id))
     head = DocumentOut.from_meta(meta, len(chunks))
     return DocumentDetail(**head.model_dump(), paragraphs=[ChunkOut.from_chunk(c) for c in chunks])
@@ -65,7 +64,7 @@ def _safe_name(filename: str | None) -> tuple[str, str]:
     return stem, pure.suffix.lower()
 
 
-@router.post("", response_model=UploadResponse, status_code=201, responses=UPLOAD_RESPONSES,
+@router.post("", response_model=UploadResponse, status_code=202, responses=UPLOAD_RESPONSES,
              summary="Add a plan (admin)")
 def upload_document(
     _: AdminDep,
@@ -81,38 +80,43 @@ def upload_document(
     date: Annotated[str, Form(max_length=10, description="YYYY-MM-DD")] = "",
     issuer: Annotated[str, Form(max_length=100, description="发文机关")] = "",
 ) -> UploadResponse:
-    """Index one more plan without a rebuild: only its paragraphs are embedded.
+    """Validate and store one more plan, then index it in the background (a job).
 
-    Needs `Authorization: Bearer <POLICYQA_ADMIN_TOKEN>`. Returns 201 for a new document and
-    200 with `duplicate: true` when the same bytes were uploaded before (nothing changes).
-    Uploads are serialised; searches keep being answered from the previous index until the
-    new one is swapped in.
+    Needs `Authorization: Bearer <POLICYQA_ADMIN_TOKEN>`. The file is read, checked and stored
+    inside the request (refusals are 4xx at once); indexing it (embedding its paragraphs) runs
+    as a job: the answer is 202 with `job_id`, and `GET /api/v1/jobs/{job_id}` reports progress.
+    Searches keep being answered from the previous index until the new one is swapped in.
+    The same text as an indexed plan (whatever its encoding, BOM or line endings) gives 200
+    with `duplicate: true`, and nothing changes.
     """
     del snapshot  # depended on only so that an upload before the index is loaded gets 503
-    stem, suffix = _safe_name(file.filename)
+    _stem, suffix = _safe_name(file.filename)
     if suffix not in SUPPORTED_SUFFIXES:
-        raise validation_error(("body", "file"), f"unsupported file type {suffix or '(none)'!r}; "
+        raise validation_error(("body", "file"), f"unsupported file type {clip(suffix) or '(none)'!r}; "
                                f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")
-    if not city.strip():
-        raise validation_error(("body", "city"), "must not be empty or only whitespace")
+    try:
+        city = validate_city(city)
+    except IngestError as exc:
+        raise validation_error(("body", "city"), str(exc).removeprefix("city ")) from None
     data = _read_limited(file, settings.max_upload_bytes)
     meta = {"city": city, "province": province, "title": title, "doc_number": doc_number,
             "date": date, "issuer": issuer}
-    with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as tmp:
-        path = Path(tmp) / f"{stem}{suffix}"
-        path.write_bytes(data)
-        try:
-            report = state.add_document(path, **meta)
-        except IngestError as exc:
-            reason = str(exc)
-            field = reason.split(" ", 1)[0]
-            raise validation_error(("body", field if field in _META_FIELDS else "file"), reason) from None
-        except IndexStoreError as exc:  # the persisted index cannot be updated: nothing changed
-            log.error("upload failed: %s", exc)
-            raise HTTPException(503, "the index cannot be updated right now; try again later") from None
-    if report.duplicate:
+    try:
+        outcome = state.submit_upload(data, f"upload{suffix}" if not file.filename else file.filename, **meta)
+    except IngestError as exc:
+        reason = str(exc)
+        field = reason.split(" ", 1)[0]
+        raise validation_error(("body", field if field in _META_FIELDS else "file"), reason) from None
+    except CorpusStoreError as exc:  # the stored corpus is damaged: nothing can be added
+        log.error("upload refused: %s", exc)
+        raise HTTPException(503, f"plans cannot be added right now: {exc}") from None
+    if outcome.job is None:
         response.status_code = 200
-    log.info("upload %s: %s, %d chunks, %d embedded", "duplicate" if report.duplicate else "added",
-             report.doc_id, report.chunks, report.embedded)
-    return UploadResponse(doc_id=report.doc_id, chunks=report.chunks, embedded=report.embedded,
-                          duplicate=report.duplicate)
+        log.info("upload duplicate: %s, %d chunks", outcome.doc_id, outcome.chunks)
+        return UploadResponse(doc_id=outcome.doc_id, chunks=outcome.chunks, duplicate=True, status="indexed",
+                              job_id=None, job_url=None)
+    url = f"/api/v1/jobs/{outcome.job.job_id}"
+    response.headers["Location"] = url
+    log.info("upload stored: %s, %d chunks, job %s", outcome.doc_id, outcome.chunks, outcome.job.job_id)
+    return UploadResponse(doc_id=outcome.doc_id, chunks=outcome.chunks, duplicate=False, status="queued",
+                          job_id=outcome.job.job_id, job_url=url)

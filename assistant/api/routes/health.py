@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 
 from assistant.api.deps import StateDep
 from assistant.api.errors import error_body
-from assistant.api.schemas import ErrorResponse, Health, Ready
+from assistant.api.schemas import ErrorResponse, Health, Ready, UnavailablePlan
 from assistant.api.state import NotReadyError
 
 router = APIRouter(tags=["health"])
@@ -25,8 +25,12 @@ def readyz(state: StateDep) -> Ready | JSONResponse:
     except NotReadyError as exc:
         return JSONResponse(error_body(f"not ready: {exc}"), status_code=503, headers={"Retry-After": "5"})
     manifest = snap.index.manifest
+    unavailable = [UnavailablePlan(doc_id=p.doc_id, file=p.file, reason=state._public(p.reason))
+                   for p in snap.problems]
     return Ready(
-        status="ready",
+        status="degraded" if unavailable else "ready",
+        indexing=state.building,
+        unavailable=unavailable,
         corpus_hash=manifest.corpus_hash,
         index_version=str(manifest.format_version),
         built_at=manifest.built_at,

@@ -17,6 +17,20 @@ from policyqa.settings import Settings
 ADMIN_TOKEN = "test-admin-token-0123456789"
 DIFY_KEY = "test-dify-api-key-0123456789"
 
+JOB_TIMEOUT_S = 300.0
+
+
+def wait_for_job(client: TestClient, job_id: str, token: str = ADMIN_TOKEN, timeout: float = JOB_TIMEOUT_S) -> dict:
+    """Poll GET /api/v1/jobs/{job_id} until the job is done or failed (bounded); its last state."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}).json()
+        if job["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.05)
+
 
 def make_settings(**overrides) -> Settings:
     """Settings independent of the developer's POLICYQA_* environment."""

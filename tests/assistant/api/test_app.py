@@ -50,7 +50,7 @@ def test_openapi_documents_examples_errors_and_auth():
     examples = schema["components"]["schemas"]["SearchRequest"]["examples"]
     assert examples[0]["query"] == "铁岭 2025年城镇清洁取暖率"
     upload = paths["/api/v1/documents"]["post"]
-    assert {"201", "200", "401", "403", "413", "422"} <= set(upload["responses"])
+    assert {"202", "200", "401", "403", "413", "422"} <= set(upload["responses"])
     assert upload["security"] == [{"HTTPBearer": []}]
 
 

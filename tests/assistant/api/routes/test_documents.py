@@ -10,7 +10,7 @@ from assistant.api.app import create_app
 from index.dense import chunk_windows
 from index.engine import SearchIndex
 
-from ..conftest import ADMIN_TOKEN, make_settings
+from ..conftest import ADMIN_TOKEN, make_settings, wait_for_job
 
 pytestmark = pytest.mark.slow
 
@@ -154,9 +154,12 @@ def test_gbk_upload_becomes_searchable_and_embeds_only_its_chunks(fresh_data_dir
         served = app.state.api.current()
         data = plan_text("云溪市", 88).encode("gbk")
         resp = upload(client, data, "云溪市", name="云溪市方案.txt", province="某某省", date="2022-06-30")
-        assert resp.status_code == 201, resp.text
+        assert resp.status_code == 202, resp.text
         report = resp.json()
-        assert report["duplicate"] is False and report["chunks"] > 5
+        assert report["duplicate"] is False and report["chunks"] > 5 and report["status"] == "queued"
+        assert resp.headers["location"] == report["job_url"] == f"/api/v1/jobs/{report['job_id']}"
+        job = wait_for_job(client, report["job_id"])
+        assert job["status"] == "done" and job["doc_id"] == report["doc_id"], job
         # Copy-on-write: the snapshot served before the upload was never modified.
         assert app.state.api.current() is not served
         assert len(served.index.chunks) == len(search_index.chunks) and "云溪市" not in served.cities
@@ -165,7 +168,7 @@ def test_gbk_upload_becomes_searchable_and_embeds_only_its_chunks(fresh_data_dir
         new_chunks = live.document_chunks(report["doc_id"])
         new_windows = {w for c in new_chunks for w in chunk_windows(c)}
         assert set(embedder.passages) == new_windows  # nothing of the five built-in plans
-        assert report["embedded"] == len(embedder.passages) == live.manifest.windows - windows_before
+        assert job["embedded"] == job["to_embed"] == len(embedder.passages) == live.manifest.windows - windows_before
 
         hit = client.post("/api/v1/search", json={"query": "云溪 2025年城镇清洁取暖率"}).json()["results"][0]
         assert "城镇清洁取暖率达到88%以上" in hit["text"] and hit["city"] == "云溪市"
@@ -177,7 +180,7 @@ def test_gbk_upload_becomes_searchable_and_embeds_only_its_chunks(fresh_data_dir
         embedder.passages.clear()
         again = upload(client, data, "云溪市", name="copy.txt")
         assert again.status_code == 200
-        assert again.json() == {**report, "embedded": 0, "duplicate": True}
+        assert again.json() == {**report, "duplicate": True, "status": "indexed", "job_id": None, "job_url": None}
         assert embedder.passages == []
 
 
@@ -187,14 +190,17 @@ def test_concurrent_uploads_both_land(fresh_data_dir, search_index):
     results: dict[str, int] = {}
     with TestClient(app) as client:
         def send(city: str, heating: int) -> None:
-            results[city] = upload(client, plan_text(city, heating).encode("gbk"), city).status_code
+            resp = upload(client, plan_text(city, heating).encode("gbk"), city)
+            results[city] = resp.status_code
+            if resp.status_code == 202:
+                results[city] = wait_for_job(client, resp.json()["job_id"])["status"]
 
         threads = [threading.Thread(target=send, args=(city, h)) for city, h in (("甲川市", 81), ("乙川市", 82))]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        assert results == {"甲川市": 201, "乙川市": 201}
+        assert results == {"甲川市": "done", "乙川市": "done"}
         cities = {d["city"] for d in client.get("/api/v1/documents").json()["documents"]}
         assert {"甲川市", "乙川市"} <= cities
         for city, heating in (("甲川市", 81), ("乙川市", 82)):
