@@ -53,7 +53,7 @@ screenshot: index
 	$(BIN)/python -m ui.screenshot --out docs/screenshot.png --explorer-out docs/explorer.png
 
 indicators: install
-	$(BIN)/python -m eval.indicators
+	$(BIN)/python -m eval.indicator_sample
 
 clean:
 	rm -rf .data .test-data

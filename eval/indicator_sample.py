@@ -1,4 +1,4 @@
-"""`python -m eval.indicators`: precision of the indicator grouping on the hand-checked sample.
+"""`python -m eval.indicator_sample`: precision of the indicator grouping on the hand-checked sample.
 
 The sample (`eval/indicator_sample.tsv`) gives, for each target, the canonical indicator it
 belongs to as judged by reading its clause. Each sampled name is grouped by the explorer's
@@ -107,7 +107,7 @@ def _markdown(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval.indicators", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m eval.indicator_sample", description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=Path, default=SAMPLE)
     parser.add_argument("--out", type=Path, default=RESULTS / "indicators.json")
     args = parser.parse_args(argv)
