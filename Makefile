@@ -8,7 +8,7 @@ PORT   ?= 8000
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run index test test-fast eval bench bench-scale load screenshot clean
+.PHONY: install run index test test-fast eval bench bench-scale load screenshot indicators clean
 
 install: $(STAMP)
 
@@ -50,7 +50,10 @@ load: index
 	$(BIN)/python -m eval.load
 
 screenshot: index
-	$(BIN)/python -m ui.screenshot --out docs/screenshot.png
+	$(BIN)/python -m ui.screenshot --out docs/screenshot.png --explorer-out docs/explorer.png
+
+indicators: install
+	$(BIN)/python -m eval.indicator_sample
 
 clean:
 	rm -rf .data .test-data

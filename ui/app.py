@@ -23,6 +23,9 @@ from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from index.types import MODES, SearchBackend  # noqa: E402
 from policyqa.settings import load_settings  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
+from ui.explorer import TAB_ID as EXPLORER_TAB  # noqa: E402
+from ui.explorer import build_explorer_tab, explorer_of  # noqa: E402
+from ui.explorer_view import render_links  # noqa: E402
 from ui.guard import GuardedUi  # noqa: E402
 from ui.render import (  # noqa: E402
     NeighbourLookup,
@@ -202,12 +205,25 @@ def finish_turn(
         return chat, asked
     try:
         answer, asked_as = _ask(assistant, question, tuple(asked), tuple(cities or ()), mode)
-        html = render_answer(answer, _neighbour_lookup(_index_of(assistant)), max_sources=int(n_sources))
+        html = render_answer(answer, _neighbour_lookup(_index_of(assistant)), max_sources=int(n_sources),
+                             links=_explorer_links(get_assistant, answer))
     except Exception:
         log.exception("answering failed for %r", question)
         html, asked_as = render_error(), question
     chat[-1] = {"role": "assistant", "content": html}
     return chat, [*asked, asked_as]
+
+
+def _explorer_links(get_assistant: GetAssistant, answer: Answer) -> str:
+    """Links to the 指标对比 tab for the indicators (with figures) the question names."""
+    if answer.kind in ("empty", "not_found"):
+        return ""
+    try:
+        found = explorer_of(get_assistant).mentioned(answer.resolved_query or answer.question)
+    except Exception as exc:  # the explorer is an extra: never lose the answer over it
+        log.warning("no explorer links: %s: %s", type(exc).__name__, exc)
+        return ""
+    return render_links([ind.name for ind in found])
 
 
 def answer_turn(
@@ -232,18 +248,20 @@ def build_blocks(
     get_assistant: GetAssistant,
     documents: Sequence[DocumentMeta] | None = None,
 ) -> gr.Blocks:
-    """The chat page. `documents` seeds the city filter; it is refreshed on every page load."""
+    """The chat page (tabs 智能问答 and 指标对比). `documents` seeds the city filters; they are
+    refreshed on every page load."""
 
-    def on_load(selected: list[str] | None) -> Any:
-        """Fresh city list: documents may have been added since the page was built."""
+    def on_load(selected: list[str] | None, compared: list[str] | None) -> Any:
+        """Fresh city lists: documents may have been added since the page was built."""
         try:
             assistant = get_assistant()
             docs = _index_of(assistant).documents
         except Exception:  # index not ready yet: keep what we have
-            return gr.update()
+            return gr.update(), gr.update()
         choices = city_choices(docs)
         valid = {value for _, value in choices}
-        return gr.update(choices=choices, value=[c for c in (selected or []) if c in valid])
+        return tuple(gr.update(choices=choices, value=[c for c in (chosen or []) if c in valid])
+                     for chosen in (selected, compared))
 
     def clear() -> tuple[list[Any], list[str], str]:
         return [], [], ""
@@ -252,51 +270,55 @@ def build_blocks(
         gr.HTML(HEADER_HTML, elem_id="pqa-header-block")
         asked = gr.State([])  # earlier user questions, fed to Assistant.answer as history
         pending = gr.State("")  # the question between start_turn and finish_turn
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=1, min_width=250, elem_id="pqa-side"):
-                city_filter = gr.Dropdown(
-                    choices=city_choices(documents or ()),
-                    value=[],
-                    multiselect=True,
-                    label="城市筛选",
-                    info="不选则检索全部城市",
-                    elem_id="pqa-cities",
-                )
-                n_sources = gr.Slider(
-                    1, MAX_SOURCES, value=DEFAULT_SOURCES, step=1, label="来源数量", elem_id="pqa-sources"
-                )
-                with gr.Accordion("高级设置", open=False):
-                    mode = gr.Radio(choices=MODE_CHOICES, value="hybrid", label="检索方式", elem_id="pqa-mode")
-                clear_btn = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
-                gr.HTML(
-                    '<div class="pqa-tips">提示：可直接追问，如“那安阳呢？”；'
-                    "答案中的数字均摘自原文，请以“查看原文”为准。</div>"
-                )
-            with gr.Column(scale=4, min_width=480):
-                chatbot = gr.Chatbot(
-                    elem_id="pqa-chat",
-                    label="对话",
-                    show_label=False,
-                    height=620,
-                    autoscroll=False,  # SCROLL_TO_LAST_QUESTION shows each answer from its start
-                    render_markdown=False,  # document text is escaped HTML; markdown must not re-interpret it
-                    sanitize_html=True,
-                    feedback_options=None,
-                    buttons=[],
-                    placeholder='<div class="pqa-placeholder">请在下方输入问题，或点击示例问题。</div>',
-                )
-                with gr.Row(elem_id="pqa-input-row"):
-                    box = gr.Textbox(
-                        placeholder="请输入问题，例如：铁岭 2025年城镇清洁取暖率",
-                        show_label=False,
-                        lines=1,
-                        max_lines=4,
-                        scale=6,
-                        elem_id="pqa-input",
-                        autofocus=True,
-                    )
-                    send = gr.Button("发送", variant="primary", scale=1, min_width=90, elem_id="pqa-send")
-                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题（点击填入）")
+        with gr.Tabs(elem_id="pqa-tabs") as tabs:
+            with gr.Tab("智能问答", id="chat", elem_id="pqa-tab-chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=250, elem_id="pqa-side"):
+                        city_filter = gr.Dropdown(
+                            choices=city_choices(documents or ()),
+                            value=[],
+                            multiselect=True,
+                            label="城市筛选",
+                            info="不选则检索全部城市",
+                            elem_id="pqa-cities",
+                        )
+                        n_sources = gr.Slider(
+                            1, MAX_SOURCES, value=DEFAULT_SOURCES, step=1, label="来源数量", elem_id="pqa-sources"
+                        )
+                        with gr.Accordion("高级设置", open=False):
+                            mode = gr.Radio(choices=MODE_CHOICES, value="hybrid", label="检索方式", elem_id="pqa-mode")
+                        clear_btn = gr.Button("清空对话", variant="secondary", elem_id="pqa-clear")
+                        gr.HTML(
+                            '<div class="pqa-tips">提示：可直接追问，如“那安阳呢？”；'
+                            "答案中的数字均摘自原文，请以“查看原文”为准。</div>"
+                        )
+                    with gr.Column(scale=4, min_width=480):
+                        chatbot = gr.Chatbot(
+                            elem_id="pqa-chat",
+                            label="对话",
+                            show_label=False,
+                            height=620,
+                            autoscroll=False,  # SCROLL_TO_LAST_QUESTION shows each answer from its start
+                            render_markdown=False,  # document text is escaped HTML; markdown must not re-interpret it
+                            sanitize_html=True,
+                            feedback_options=None,
+                            buttons=[],
+                            placeholder='<div class="pqa-placeholder">请在下方输入问题，或点击示例问题。</div>',
+                        )
+                        with gr.Row(elem_id="pqa-input-row"):
+                            box = gr.Textbox(
+                                placeholder="请输入问题，例如：铁岭 2025年城镇清洁取暖率",
+                                show_label=False,
+                                lines=1,
+                                max_lines=4,
+                                scale=6,
+                                elem_id="pqa-input",
+                                autofocus=True,
+                            )
+                            send = gr.Button("发送", variant="primary", scale=1, min_width=90, elem_id="pqa-send")
+                        gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题（点击填入）")
+            with gr.Tab("指标对比", id=EXPLORER_TAB, elem_id="pqa-tab-explorer"):
+                explorer = build_explorer_tab(get_assistant, city_choices(documents or ()))
 
         # Two steps so the question and the "searching" note show before retrieval starts;
         # the chat's autoscroll is off and each step scrolls the new question to the top.
@@ -311,7 +333,8 @@ def build_blocks(
             )
         clear_btn.click(clear, None, [chatbot, asked, box], queue=False)
         chatbot.clear(clear, None, [chatbot, asked, box], queue=False)  # the chat's own trash icon
-        blocks.load(on_load, [city_filter], [city_filter], queue=False)
+        blocks.load(on_load, [city_filter, explorer["cities"]], [city_filter, explorer["cities"]], queue=False)
+        blocks.load(explorer["on_load"], None, [tabs, explorer["query"], explorer["picker"]], queue=False)
     return blocks
 
 

@@ -1,7 +1,9 @@
 """`GET /ui-docs/{doc_id}`: a whole plan as one HTML page, one anchor per paragraph.
 
 Source cards link to `/ui-docs/<doc_id>#p-<paragraph>`; the browser scrolls to the
-anchor and the CSS `:target` rule highlights it, so the page needs no script.
+anchor and the CSS `:target` rule highlights it, so the page needs no script. The targets
+explorer links to `/ui-docs/<doc_id>?p=<paragraph>&clause=<clause>#p-<paragraph>`: the clause
+is marked (`<mark class="clause">`) inside that paragraph (`clause_url`).
 """
 from __future__ import annotations
 
@@ -9,17 +11,52 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Annotated, Protocol
 
-from fastapi import APIRouter
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from corpus.model import Chunk, DocumentMeta
+from corpus.text import align, compact, matching
 from ui.render import DOC_ROUTE, esc
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Document ids are short ascii slugs (corpus.model.DocumentMeta.doc_id).
 _DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+MAX_CLAUSE_CHARS = 400  # a clause is a part of one sentence; longer is not a clause
+
+
+def clause_url(chunk: Chunk, clause: str) -> str:
+    """Link to the document viewer at the chunk's paragraph with `clause` marked in it."""
+    query = urlencode({"p": chunk.paragraph, "clause": clause[:MAX_CLAUSE_CHARS]})
+    return f"{DOC_ROUTE}/{quote(chunk.doc_id, safe='')}?{query}#p-{chunk.paragraph}"
+
+
+def locate(text: str, fragment: str) -> tuple[int, int] | None:
+    """The span of display `text` that `fragment` (display or matching text, with or without
+    whitespace) stands for; None when it does not occur."""
+    def find(source: str, wanted: str, origin: list[int]) -> tuple[int, int] | None:
+        kept = [(ch, origin[i]) for i, ch in enumerate(source) if not ch.isspace()]
+        at = "".join(ch for ch, _ in kept).find(wanted) if wanted else -1
+        return (kept[at][1], kept[at + len(wanted) - 1][1] + 1) if at >= 0 else None
+
+    span = find(text, compact(fragment), list(range(len(text))))
+    if span is None:  # written in another script or width than the plan: compare matching text
+        aligned = align(text)
+        span = find(aligned.text, matching(fragment).replace(" ", "").replace("\t", ""), list(aligned.origin))
+    return span
+
+
+def _marked(text: str, span: tuple[int, int] | None) -> str:
+    def lines(part: str) -> str:
+        return "<br>".join(esc(line) for line in part.split("\n"))
+
+    if span is None:
+        return lines(text)
+    lo, hi = span
+    return f'{lines(text[:lo])}<mark class="clause" id="clause">{lines(text[lo:hi])}</mark>{lines(text[hi:])}'
 
 
 class DocumentSource(Protocol):
@@ -36,9 +73,9 @@ def _css() -> str:
     return (STATIC_DIR / "document.css").read_text(encoding="utf-8")
 
 
-def _paragraph(chunk: Chunk) -> str:
+def _paragraph(chunk: Chunk, clause: str = "") -> str:
     anchor = f"p-{chunk.paragraph}"
-    text = "<br>".join(esc(line) for line in chunk.text.splitlines())
+    text = _marked(chunk.text, locate(chunk.text, clause) if clause else None)
     number = f'<a class="pno" href="#{anchor}" title="第{chunk.paragraph}段">{chunk.paragraph}</a>'
     if chunk.kind == "heading":
         level = min(len(chunk.section), 4) + 1 if chunk.section else 2
@@ -47,11 +84,13 @@ def _paragraph(chunk: Chunk) -> str:
     return f'<p id="{anchor}" class="para {esc(chunk.kind)}">{number}{label}{text}</p>'
 
 
-def render_document(meta: DocumentMeta, chunks: Iterable[Chunk]) -> str:
-    """The full HTML page of one plan."""
+def render_document(meta: DocumentMeta, chunks: Iterable[Chunk], paragraph: int | None = None,
+                    clause: str = "") -> str:
+    """The full HTML page of one plan; `clause` is marked in paragraph number `paragraph`."""
     facts = [meta.city, meta.issuer, meta.doc_number, meta.date]
     facts_html = " · ".join(esc(f) for f in facts if f)
-    body = "\n".join(_paragraph(c) for c in sorted(chunks, key=lambda c: c.paragraph))
+    body = "\n".join(_paragraph(c, clause if c.paragraph == paragraph else "")
+                     for c in sorted(chunks, key=lambda c: c.paragraph))
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -86,7 +125,11 @@ def document_router(get_source: Callable[[], DocumentSource]) -> APIRouter:
     router = APIRouter(tags=["ui"])
 
     @router.get(DOC_ROUTE + "/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def view_document(doc_id: str) -> HTMLResponse:
+    def view_document(
+        doc_id: str,
+        p: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+        clause: Annotated[str, Query(max_length=MAX_CLAUSE_CHARS)] = "",
+    ) -> HTMLResponse:
         if not _DOC_ID.fullmatch(doc_id):
             return _not_found(doc_id)
         try:
@@ -96,6 +139,6 @@ def document_router(get_source: Callable[[], DocumentSource]) -> APIRouter:
         meta = next((d for d in source.documents if d.doc_id == doc_id), None)
         if meta is None:
             return _not_found(doc_id)
-        return HTMLResponse(render_document(meta, source.document_chunks(doc_id)))
+        return HTMLResponse(render_document(meta, source.document_chunks(doc_id), p, clause))
 
     return router

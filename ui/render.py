@@ -149,8 +149,10 @@ def render_answer(
     answer: Answer,
     neighbours: NeighbourLookup | None = None,
     max_sources: int | None = None,
+    links: str = "",
 ) -> str:
-    """The whole assistant message: answer text, comparison table, source cards."""
+    """The whole assistant message: answer text, comparison table, `links` (HTML built by this
+    package, e.g. to the explorer), source cards."""
     if answer.kind in ("empty", "not_found") and not answer.citations:
         return render_notice(answer.kind, answer.text)
     citations = answer.citations[:max_sources] if max_sources else answer.citations
@@ -158,6 +160,7 @@ def render_answer(
     if answer.resolved_query and answer.resolved_query != answer.question:
         parts.append(f'<div class="pqa-resolved">按“{esc(answer.resolved_query)}”理解此追问</div>')
     parts.append(render_table(answer.table))
+    parts.append(links)
     if citations:
         cards = "".join(render_card(c, neighbours) for c in citations)
         parts.append(f'<div class="pqa-sources"><div class="pqa-sources-title">来源</div>{cards}</div>')

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.highlight import best_sentence
+from assistant.indicators import Indicator
 from assistant.model import Answer, Citation, TableRow
 from assistant.targets import Target
 from corpus.model import Chunk, DocumentMeta
@@ -279,32 +280,63 @@ class ChunkDetail(BaseModel):
 
 class TargetOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "city": "铁岭市", "indicator": "城镇清洁取暖率", "value": "70%", "unit": "%", "qualifier": "以上",
-        "year": 2025, "baseline": "", "sentence": "……城镇清洁取暖率达到70%以上。",
+        "city": "铁岭市", "indicator": "城镇清洁取暖率", "canonical_indicator": "清洁取暖率", "domain": "建筑",
+        "value": "70%", "unit": "%", "qualifier": "以上", "year": 2025, "baseline": "", "area": "",
+        "sentence": "……城镇清洁取暖率达到70%以上。", "clause": "城镇清洁取暖率达到70%以上",
         "chunk_id": EXAMPLE_CHUNK["chunk_id"], "doc_id": "tieling", "citation": EXAMPLE_CHUNK["citation"],
     }]})
 
     city: str
-    indicator: str = Field(description="The subject of the clause, e.g. 城镇清洁取暖率.")
+    indicator: str = Field(description="The subject of the clause as the plan names it, e.g. 城镇清洁取暖率.")
+    canonical_indicator: str = Field(
+        description="The indicator it is grouped under across plans (synonyms merged), e.g. 清洁取暖率.")
+    domain: str = Field(description="能耗, 污染物, 建筑, 交通, 农业农村, 公共机构, 水, 工业, 固废 or 其他.")
     value: str = Field(description="As written, e.g. 70% or 0.7862万吨.")
     unit: str
     qualifier: str = Field(description="以上 / 以下 / 左右 / 不超过 / 力争 …, space separated.")
     year: int | None
     baseline: str = Field(description="e.g. 比2020年; empty when the figure is absolute.")
+    area: str = Field("", description="County or district the figure is set for; empty for the whole city.")
     sentence: str = Field(description="The verbatim source sentence.")
+    clause: str = Field("", description="The clause stating the figure (whitespace removed).")
     chunk_id: str
     doc_id: str
     citation: str
 
     @classmethod
-    def from_target(cls, t: Target, chunk: Chunk | None) -> TargetOut:
-        return cls(city=t.city, indicator=t.indicator, value=t.value, unit=t.unit, qualifier=t.qualifier,
-                   year=t.year, baseline=t.baseline, sentence=t.sentence, chunk_id=t.chunk_id,
+    def from_target(cls, t: Target, chunk: Chunk | None, canonical: str = "", domain: str = "") -> TargetOut:
+        return cls(city=t.city, indicator=t.indicator, canonical_indicator=canonical or t.indicator,
+                   domain=domain, value=t.value, unit=t.unit, qualifier=t.qualifier, year=t.year,
+                   baseline=t.baseline, area=t.area, sentence=t.sentence, clause=t.clause, chunk_id=t.chunk_id,
                    doc_id=chunk.doc_id if chunk else "", citation=chunk.citation if chunk else "")
 
 
 class TargetList(BaseModel):
     targets: list[TargetOut]
+
+
+class IndicatorOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "indicator": "单位地区生产总值能耗", "domain": "能耗",
+        "terms": ["单位地区生产总值能耗", "单位GDP能耗", "能耗强度"],
+        "names": ["单位地区生产总值能耗", "单位生产总值能源消耗"], "targets": 15, "cities": 5,
+    }]})
+
+    indicator: str = Field(description="Canonical name; pass it as `indicator=` to /api/v1/targets.")
+    domain: str
+    terms: list[str] = Field(description="Synonyms of the lexicon merged into it (empty when none).")
+    names: list[str] = Field(description="The names the plans use for it, as written.")
+    targets: int = Field(description="Figures stated for it (a figure printed twice counts once).")
+    cities: int = Field(description="Cities whose plan states a figure for it.")
+
+    @classmethod
+    def from_indicator(cls, ind: Indicator, targets: int, cities: int) -> IndicatorOut:
+        return cls(indicator=ind.name, domain=ind.domain, terms=list(ind.terms), names=list(ind.names),
+                   targets=targets, cities=cities)
+
+
+class IndicatorList(BaseModel):
+    indicators: list[IndicatorOut]
 
 
 class UploadResponse(BaseModel):

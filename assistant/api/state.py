@@ -22,6 +22,7 @@ from corpus.places import resolve_city
 from policyqa.settings import Settings
 
 if TYPE_CHECKING:  # imported lazily at run time: faiss and the embedder load only when serving
+    from assistant.explorer import Explorer
     from assistant.service import Assistant
     from assistant.targets import Target
     from index.engine import SearchIndex
@@ -44,6 +45,13 @@ class Snapshot:
     @cached_property
     def targets(self) -> tuple[Target, ...]:
         return tuple(self.assistant.targets)  # extracted by the assistant when it loaded
+
+    @cached_property
+    def explorer(self) -> Explorer:
+        """Canonical indicators and cross-city views over `targets` (assistant.explorer)."""
+        from assistant.explorer import explorer_for
+
+        return explorer_for(self.assistant)
 
     @cached_property
     def chunk_counts(self) -> dict[str, int]:

@@ -1,0 +1,143 @@
+"""End to end: the 指标对比 tab in headless system Chromium against a real uvicorn server on
+the real index. Waits on conditions (Playwright `expect`), never on sleeps."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from ui.screenshot import ask, open_explorer  # noqa: E402
+from ui.serve import CHROMIUM, build_app, launch_chromium, running_server  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TIMEOUT_MS = 60_000  # a shared 2-core machine: generous, and only ever waited on conditions
+# Read from the plans (corpus/plans/*.txt): each city's 单位地区生产总值能耗 target for 2025.
+ENERGY_INTENSITY = {"安顺市": "13%", "三门峡市": "16%", "铁岭市": "14.5%", "安阳市": "18%", "定州市": "17.5%"}
+TIELING_CLAUSE = "单位地区生产总值能耗比2020年下降14.5%"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; install it with scripts/install-chromium.sh")
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(search_index) -> Iterator[str]:
+    with running_server(build_app(search_index)) as url:
+        yield url
+
+
+def _outside(base: str, page: Any) -> list[str]:
+    leaving: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else leaving.append(r.url))
+    return leaving
+
+
+def test_pick_by_synonym_compare_open_clause_and_export(browser, base_url, tmp_path: Path):
+    expect.set_options(timeout=TIMEOUT_MS)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    leaving = _outside(base_url, page)
+    page.goto(f"{base_url}/ui/")
+
+    view = open_explorer(page, "单位GDP能耗", "单位地区生产总值能耗")
+
+    rows = view.locator("#pqa-ind-rows tbody tr")
+    expect(rows).to_have_count(len(ENERGY_INTENSITY))
+    for city, value in ENERGY_INTENSITY.items():
+        expect(view.locator(f'#pqa-ind-rows tr[data-city="{city}"] td.pqa-val')).to_have_text(value)
+    expect(view.locator('#pqa-ind-rows tr[data-city="安顺市"] td.pqa-striving')).to_have_text("14.5%")
+    chart = view.locator("img.pqa-ind-chart")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 300")
+    for city in ENERGY_INTENSITY:
+        assert city in (chart.get_attribute("alt") or "")
+    # 安阳's county targets are listed apart, with the reason.
+    expect(view.locator('#pqa-ind-apart tr[data-city="安阳市"]').first).to_contain_text("分解到")
+
+    # 铁岭's cell opens the plan with its clause marked.
+    cell = view.locator('#pqa-ind-rows tr[data-city="铁岭市"] td.pqa-val a')
+    with context.expect_page() as opened:
+        cell.click()
+    doc = opened.value
+    doc.wait_for_load_state()
+    mark = doc.locator("mark.clause")
+    expect(mark).to_have_count(1)
+    expect(mark).to_contain_text(TIELING_CLAUSE)
+    expect(mark).to_be_in_viewport()
+    expect(doc.locator("h1")).to_contain_text("铁岭市")
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    doc.close()
+
+    # CSV export: one comparable row per city with its figure and citation; the rest apart.
+    button = page.locator("#pqa-ind-csv")
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        button.click()
+    path = tmp_path / "export.csv"
+    download.value.save_as(path)
+    table = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    comparable = {r["城市"]: r for r in table if r["类别"] == "可比"}
+    assert {city: r["目标值"] for city, r in comparable.items()} == ENERGY_INTENSITY
+    assert all(r["统一指标"] == "单位地区生产总值能耗" for r in table)
+    assert all(r["出处"].startswith(f"《{city}") for city, r in comparable.items())
+    assert TIELING_CLAUSE in comparable["铁岭市"]["原文条款"]
+    assert comparable["安顺市"]["力争目标"] == "14.5%" and comparable["安顺市"]["力争目标出处"]
+    apart = [r for r in table if r["类别"] == "不可比"]
+    assert apart and all(r["说明"] and r["出处"] for r in apart)
+
+    # Excel and PNG downloads are offered for the same view.
+    for selector in ("#pqa-ind-xlsx", "#pqa-ind-png"):
+        expect(page.locator(selector)).to_be_enabled()
+    assert dialogs == [] and leaving == []
+    context.close()
+
+
+def test_city_filter_and_missing_cities(browser, base_url):
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base_url}/ui/")
+    view = open_explorer(page, "清洁取暖", "清洁取暖率")
+    expect(view.locator('#pqa-ind-rows tr[data-city="铁岭市"] td.pqa-val')).to_have_text("70%")
+    # Plans without a figure are listed, with their closest clause and a link to it.
+    missing = view.locator("#pqa-ind-missing li")
+    expect(missing.first).to_contain_text("未提出具体数值")
+    expect(missing.first.locator("a.pqa-open")).to_have_attribute("href", re.compile("clause="))
+    page.locator("#pqa-ind-cities input").click()
+    page.get_by_role("option", name="铁岭市（辽宁省）").click()
+    page.keyboard.press("Escape")
+    expect(view.locator("#pqa-ind-missing li")).to_have_count(0)
+    expect(view.locator("#pqa-ind-rows tbody tr")).to_have_count(1)
+    page.close()
+
+
+def test_answer_links_to_the_explorer(browser, base_url):
+    expect.set_options(timeout=TIMEOUT_MS)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{base_url}/ui/")
+    reply = ask(page, "安阳市单位GDP能耗下降目标是多少？")
+    link = reply.locator("a.pqa-explore-link", has_text="单位地区生产总值能耗")
+    expect(link).to_be_visible()
+    with context.expect_page() as opened:
+        link.click()
+    explorer = opened.value
+    expect(explorer.get_by_role("tab", name="指标对比")).to_have_attribute("aria-selected", "true")
+    expect(explorer.locator('#pqa-ind-rows tr[data-city="安阳市"] td.pqa-val')).to_have_text("18%")
+    context.close()

@@ -1,0 +1,156 @@
+"""What the explorer exports: the selected view as rows with the citation of each cell (CSV,
+Excel via openpyxl) and its bar chart as PNG (matplotlib, rendered on the server: no script, no CDN).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.explorer import SENSES, Figure, View
+from corpus.model import Chunk
+
+ChunkOf = Callable[[str], "Chunk | None"]
+
+# Column headers of the export, in order (what an official reads in the spreadsheet).
+COLUMNS = ("类别", "城市", "区县", "统一指标", "领域", "原文指标", "目标值", "单位", "限定", "目标年份", "基期",
+           "含义", "力争目标", "说明", "原文条款", "出处", "力争目标出处", "段落编号")
+COMPARABLE, APART, MISSING = "可比", "不可比", "未提出具体数值"
+# CJK fonts matplotlib may find on an official's machine or a server; the first one present wins.
+CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei",
+             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "DejaVu Sans"]
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    values: dict[str, str]
+
+
+def _citation(chunk_of: ChunkOf, chunk_id: str) -> tuple[str, str]:
+    chunk = chunk_of(chunk_id) if chunk_id else None
+    return (chunk.citation, chunk.chunk_id) if chunk else ("", chunk_id)
+
+
+def _figure_row(kind: str, view: View, f: Figure, chunk_of: ChunkOf, note: str = "",
+                striving: Figure | None = None) -> dict[str, str]:
+    citation, chunk_id = _citation(chunk_of, f.chunk_id)
+    return {
+        "类别": kind, "城市": f.city, "区县": f.area, "统一指标": view.indicator.name, "领域": view.indicator.domain,
+        "原文指标": f.name, "目标值": f.value, "单位": f.unit, "限定": f.qualifier,
+        "目标年份": str(f.year or ""), "基期": f.baseline, "含义": SENSES.get(f.sense, ""),
+        "力争目标": striving.value if striving else "", "说明": note, "原文条款": f.clause, "出处": citation,
+        "力争目标出处": _citation(chunk_of, striving.chunk_id)[0] if striving else "", "段落编号": chunk_id,
+    }
+
+
+def export_rows(view: View, chunk_of: ChunkOf) -> list[dict[str, str]]:
+    """Comparable rows, then figures listed apart, then cities without a figure."""
+    rows = [_figure_row(COMPARABLE, view, r.figure, chunk_of, striving=r.striving) for r in view.rows]
+    rows += [_figure_row(APART, view, a.figure, chunk_of, note=a.reason) for a in view.apart]
+    for m in view.missing:
+        rows.append({
+            **dict.fromkeys(COLUMNS, ""), "类别": MISSING, "城市": m.city, "统一指标": view.indicator.name,
+            "领域": view.indicator.domain, "说明": "方案未提出该指标的具体数值；原文条款为最接近的条款",
+            "原文条款": m.sentence, "出处": m.chunk.citation if m.chunk else "",
+            "段落编号": m.chunk.chunk_id if m.chunk else "",
+        })
+    return rows
+
+
+def to_csv(rows: list[dict[str, str]]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[dict[str, str]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "指标对比"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(list(COLUMNS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row.get(c, "") for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"  # plain text: a clause starting with "=" must never become a formula
+    widths = {"原文条款": 60, "出处": 44, "力争目标出处": 30, "说明": 30, "原文指标": 28, "统一指标": 22}
+    for i, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(2, i).column_letter].width = widths.get(name, 12)
+    for row_cells in sheet.iter_rows(min_row=3):
+        for cell in row_cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _csv_cell(value: str) -> str:
+    """Text a spreadsheet would run as a formula ("=…", "+…", "@…", "-" not before a digit) is
+    prefixed with an apostrophe, which spreadsheets show as text."""
+    risky = value[:1] in ("=", "+", "@") or (value[:1] == "-" and not value[1:2].isdigit())
+    return "'" + value if risky else value
+
+
+@lru_cache(maxsize=1)
+def _matplotlib():  # noqa: ANN202 - matplotlib is typed loosely; imported once, lazily
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, rcParams
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # a missing font is not news
+    present = {f.name for f in font_manager.fontManager.ttflist}
+    rcParams["font.sans-serif"] = [f for f in CJK_FONTS if f in present] + ["DejaVu Sans"]
+    rcParams["font.family"] = "sans-serif"
+    rcParams["axes.unicode_minus"] = False
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    return MplFigure, FigureCanvasAgg
+
+
+def chart_png(view: View, dpi: int = 110) -> bytes | None:
+    """Bar chart of the comparable figures (one bar per city, 力争 targets as markers);
+    None when fewer than one figure has a number."""
+    rows = [r for r in view.rows if r.figure.number is not None]
+    if not rows:
+        return None
+    MplFigure, FigureCanvasAgg = _matplotlib()
+    fig = MplFigure(figsize=(max(5.0, 1.3 * len(rows) + 2.5), 3.8), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    labels = [r.figure.city for r in rows]
+    values = [r.figure.number or 0.0 for r in rows]
+    bars = ax.bar(labels, values, color="#c0392b", width=0.6)
+    ax.bar_label(bars, labels=[r.figure.shown for r in rows], padding=2, fontsize=9)
+    striving = [(i, r.striving.number) for i, r in enumerate(rows) if r.striving and r.striving.number is not None]
+    if striving:
+        ax.scatter([i for i, _ in striving], [v for _, v in striving], marker="_", s=900, linewidths=2.5,
+                   color="#1f4e79", zorder=3, label="力争目标")
+        for i, v in striving:
+            ax.annotate(f"力争{v:g}{view.unit}", (i, v), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=8, color="#1f4e79")
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
+    top = max(values + [v for _, v in striving])
+    ax.set_ylim(0, top * 1.25 if top > 0 else 1)
+    unit = f"（{view.unit}）" if view.unit else ""
+    ax.set_ylabel(f"{view.sense_label}{unit}")
+    ax.set_title(f"{view.indicator.name}：{view.sense_label}{unit}", fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
