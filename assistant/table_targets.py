@@ -124,3 +124,23 @@ def column_fit(target: Target, q: "Question") -> float:
     if changing != bool(_ASKS_CHANGE.search(text)):
         return -0.2
     return 0.0
+
+
+def headline_targets(targets: Sequence[Target]) -> list[Target]:
+    """`targets` with, for each table row, only what the plan sets: its target value, or its
+    change where the row has no target value (a 下降率 given as [4%]); a row's 2020年实际值 and
+    the change next to a target value are dropped (for views that show one figure per city
+    and indicator, such as the targets explorer)."""
+    has_target = {(t.chunk_id, t.indicator) for t in targets
+                  if t.column and not is_actual(t) and not _changing(t)}
+    out = []
+    for t in targets:
+        if t.column and not t.area:
+            if is_actual(t) or (_changing(t) and (t.chunk_id, t.indicator) in has_target):
+                continue
+        out.append(t)
+    return out
+
+
+def _changing(target: Target) -> bool:
+    return bool(re.search(r"变化|幅度", matching(target.column)))

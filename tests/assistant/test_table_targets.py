@@ -67,3 +67,13 @@ def test_extract_targets_calls_the_table_module():
     assert any(t.column == "2025年目标值" and t.value == "104千克标准煤/吨" for t in found)
     # The two numbers of a row are never read as one ("108104") by the clause grammar.
     assert not any(t.value.startswith(("108104", "300297")) for t in found)
+
+
+def test_headline_targets_keep_what_the_plan_sets(anyang_targets):
+    from assistant.table_targets import headline_targets
+
+    kept = {(t.indicator, t.value) for t in headline_targets(anyang_targets)}
+    assert ("水泥熟料综合能耗", "104千克标准煤/吨") in kept
+    assert not {("水泥熟料综合能耗", "108千克标准煤/吨"), ("水泥熟料综合能耗", "-4千克标准煤/吨")} & kept
+    assert ("铁路单位运输工作量综合能耗下降率", "4.5%") in kept  # a rate given only as its change
+    assert ("殷都区挥发性有机物重点工程减排量", "759.04吨") in kept  # county tables untouched
