@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.model import Answer, Citation, Question
-from corpus.model import Chunk, DocRef, DocumentMeta
-from corpus.text import compact
+from corpus.model import Chunk, DocRef, DocumentMeta, MetaSource
+from corpus.text import compact, matching
 
 Field = str  # "doc_number" | "date" | "issuer" | "title" | "implements" | "meeting"
 
@@ -121,12 +121,19 @@ def _implements_line(meta: DocumentMeta, plan: str, q: Question,
     shown = "、".join(_ref(r) for r in refs)
     markers: list[int] = []
     for r in refs:
-        source = meta.source("implements", r.number or r.title)
+        source = _ref_source(meta, r)
         if source is not None:
             markers.extend(n for n in cite(meta, source.line) if n not in markers)
     missing = [r for r in refs if not r.number]
     tail = "；正文未写明其文号" if missing and len(missing) == len(refs) and "文号" in asked else ""
     return _Line(f"{plan}依据{shown}{tail}。", tuple(markers))
+
+
+def _ref_source(meta: DocumentMeta, ref: DocRef) -> MetaSource | None:
+    """The line an implemented document was read from (compared on matching text: a given
+    Simplified 文号 finds the line of a Traditional-script plan)."""
+    key = compact(matching(ref.number or ref.title))
+    return next((s for s in meta.sources if s.field == "implements" and compact(matching(s.value)) == key), None)
 
 
 def _ref(ref: DocRef) -> str:

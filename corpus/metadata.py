@@ -224,6 +224,7 @@ def merge(meta: DocumentMeta, read: ReadMetadata) -> DocumentMeta:
 def _same(meta: DocumentMeta, source: MetaSource) -> bool:
     """A given value that the text states too keeps its line (it can still be cited)."""
     value = getattr(meta, source.field)
+    key = compact(matching(source.value))
     if source.field == "implements":
-        return any(source.value in (r.number, r.title) for r in value)
-    return compact(matching(str(value))) == compact(matching(source.value))
+        return any(key in (compact(matching(r.number)), compact(matching(r.title))) for r in value)
+    return compact(matching(str(value))) == key

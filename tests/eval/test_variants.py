@@ -106,4 +106,5 @@ def test_traditional_answers_quote_the_text_as_written(search_index):
     assert answer.kind == "figure" and "104千克標準煤/噸" in answer.text  # the Traditional row's unit
     assert answer.citations[0].chunk.text == "水泥熟料綜合能耗\t千克標準煤/噸\t108\t104\t-4"
     metadata = Assistant(index).answer("安阳的方案落实的是哪个文件")
-    assert "豫政〔2022〕29號" in metadata.text and "落實《河南省人民政府" in metadata.citations[0].highlight
+    assert "豫政〔2022〕29号" in metadata.text  # the manifest's value, given, wins over the text...
+    assert "（豫政〔2022〕29號）" in metadata.citations[0].highlight  # ...and cites the line as written
