@@ -70,7 +70,11 @@ def metadata_answer(
     citations: list[Citation] = []
 
     def cite(meta: DocumentMeta, line: str) -> tuple[int, ...]:
-        chunk = next((c for c in chunks_of(meta.doc_id) if line and line in c.text), None)
+        # The line itself (a paragraph of its own), else the plan's paragraph holding it; a news
+        # lead that happens to contain the words ("…安顺市人民政府关于印发…") is no source.
+        holding = [c for c in chunks_of(meta.doc_id) if line and line in c.text]
+        chunk = next((c for c in holding if c.text.strip() == line), None) or \
+            next((c for c in holding if c.kind != "lead"), None)
         if chunk is None:
             return ()
         for c in citations:
