@@ -85,8 +85,11 @@ def responsibility_clause(text: str) -> str | None:
 
 
 def figures_supported(answer: Answer) -> bool:
-    """Every number in the answer text occurs in one of its cited sentences or table rows."""
-    cited = " ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table])
+    """Every number in the answer text occurs in one of its cited sentences or table rows (a
+    cited table row counts with its header context: "2025年目标值104" quotes the row's 104 under
+    its header's 2025年, `Chunk.context`)."""
+    cited = " ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table]
+                     + [c.chunk.context for c in answer.citations if "\t" in c.chunk.text])
     have = set(_NUMBER.findall(fold(cited)))
     return all(n in have for n in _NUMBER.findall(fold(answer.text)))
 

@@ -300,7 +300,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     for chunk in index.chunks:
         counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
     for meta in index.documents:
-        extra = " ".join(x for x in (meta.doc_number, meta.date) if x)
+        implements = "、".join(r.number or f"《{r.title}》" for r in meta.implements)
+        extra = " ".join(x for x in (meta.issuer, meta.doc_number, meta.date,
+                                     f"依据 {implements}" if implements else "",
+                                     f"经{meta.meeting}审议" if meta.meeting else "") if x)
         print(f"{meta.doc_id}\t{meta.city}\t《{meta.title}》\t{counts.get(meta.doc_id, 0)} 段\t{extra}")
     return 0
 

@@ -59,4 +59,8 @@ def target_match(target: Target, q: Question, section: str = "") -> float:
     year = q.analysis.year
     if year and target.year and score:
         score += 0.2 if target.year == year else -0.3
+    if target.column and score:
+        from assistant.table_targets import column_fit
+
+        score += column_fit(target, q)  # a table's 2020年实际值 is not what "要降到多少" asks
     return score

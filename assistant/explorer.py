@@ -288,7 +288,10 @@ def explorer_for(assistant: object) -> Explorer:
         except KeyError:
             return None
 
-    explorer = Explorer(assistant.targets, cities, chunk_of, assistant_closest(assistant))  # type: ignore[attr-defined]
+    from assistant.table_targets import headline_targets  # a table row's 2020 actual is no figure to compare
+
+    targets = headline_targets(assistant.targets)  # type: ignore[attr-defined]
+    explorer = Explorer(targets, cities, chunk_of, assistant_closest(assistant))
     _CACHE.clear()  # one live assistant at a time (the API swaps snapshots)
     _CACHE[id(assistant)] = (assistant, index.chunks, explorer)
     return explorer

@@ -13,6 +13,7 @@ AnswerKind = Literal[
     "comparison",  # figures across cities, with a table
     "measure",  # what the plan will do about X
     "responsibility",  # which departments are in charge
+    "metadata",  # the plan's 文号, date, issuer, title, implemented documents or approving meeting
     "not_found",  # nothing relevant: say so rather than show weak matches
     "empty",  # empty or unusable question
 ]

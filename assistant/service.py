@@ -14,6 +14,8 @@ from dataclasses import replace
 
 from assistant.answer import compose
 from assistant.conversation import resolve
+from assistant.leads import note_leads, own_hits
+from assistant.metadata import metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import rerankers_for
 from assistant.targets import Target, extract_targets
@@ -34,6 +36,8 @@ class Assistant:
         self.index = index
         self._chunks_seen: tuple[Chunk, ...] | None = None
         self._targets_by_chunk: dict[str, list[Target]] = {}
+        self._silent_for: tuple[Chunk, ...] | None = None  # chunks `_silent` was counted over
+        self._silent = 0
         self._refresh_targets()
 
     # --- targets -------------------------------------------------------------
@@ -69,7 +73,15 @@ class Assistant:
         query = Query(text=core, lexical=" ".join((core, *q.analysis.expansions)))
         rerankers = rerankers_for(q, self.index.chunks, self._targets_by_chunk)
         pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers)
-        return pipeline.search(query, top_k, filters)
+        # Leads with no clause of their own are dropped: ask for that many more.
+        return own_hits(pipeline.search(query, top_k + self._silent_leads(), filters))[:top_k]
+
+    def _silent_leads(self) -> int:
+        chunks = self.index.chunks
+        if self._silent_for is not chunks:
+            self._silent_for = chunks
+            self._silent = sum(1 for c in chunks if c.kind == "lead" and not c.sentences)
+        return self._silent
 
     def _question(self, query: str, history: Sequence[object]) -> Question:
         resolved, analysis = resolve(query, history, self.index.documents)
@@ -107,8 +119,19 @@ class Assistant:
             raise ValueError("empty query")
         q = self._question(query, history)
         hits = self._search(q, top_k, cities, mode) if top_k > 0 else []
+        hits = self._metadata_first(q, hits, cities, top_k)
         return SearchOutcome(query=query, resolved_query=q.resolved, analysis=q.analysis,
                              hits=tuple(hits))
+
+    def _metadata_first(self, q: Question, hits: list[Hit], cities: Sequence[str], top_k: int) -> list[Hit]:
+        """For a metadata question (文号, 印发日期 …), the lines its answer cites come first:
+        search serves what the answer quotes (assistant.metadata)."""
+        about = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        if about is None or not about.citations or top_k <= 0:
+            return hits
+        cited = [Hit(chunk=c.chunk, score=1.0, source="assistant") for c in about.citations]
+        ids = {h.chunk.chunk_id for h in cited}
+        return (cited + [h for h in hits if h.chunk.chunk_id not in ids])[:top_k]
 
     # --- answer --------------------------------------------------------------
 
@@ -127,11 +150,14 @@ class Assistant:
             empty = QueryAnalysis(text="")
             return compose(Question(question or "", "", empty, ""), (), {})
         q = self._question(question, history)
+        about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
+            return about_document
         hits = self._search(q, ANSWER_DEPTH, cities, mode)
-        return compose(
+        return note_leads(compose(
             q,
             hits,
             self._targets_by_chunk,
             all_cities=self.cities,
             following=lambda chunk: self.index.neighbours(chunk.chunk_id, before=0, after=1),
-        )
+        ))

@@ -10,6 +10,7 @@ Clause shapes handled:
      "全市单位地区生产总值能耗比2020年下降14.5%"
   A* "化学需氧量、氨氮…重点工程减排量分别达到0.7862万吨、0.009万吨…"  (one target per item)
   B  COUNT-VERB NUMBER UNIT [object]      "创建20家绿色工厂（园区）"
+Table rows are read by `assistant.table_targets` (one target per value cell, with its column).
 """
 from __future__ import annotations
 
@@ -94,10 +95,11 @@ class Target:
     clause: str  # the clause stating the figure, whitespace removed
     period: str = ""  # the time phrase as written in the sentence ("到2025年"), "" when inherited
     area: str = ""  # a county or district the target is set for (annex tables); "" = the city
+    column: str = ""  # table targets: the meaning of the value's column ("2025年目标值", "2020年实际值")
 
     @property
     def number(self) -> float:
-        return float(re.match(r"\d+(?:\.\d+)?", self.value).group())  # type: ignore[union-attr]
+        return float(re.match(r"[-+]?\d+(?:\.\d+)?", self.value).group())  # type: ignore[union-attr]
 
 
 def _compact(text: str) -> str:
@@ -249,61 +251,18 @@ def _paragraph_year(chunk: Chunk) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_CELL_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_TABLE_UNIT = re.compile(r"^[（(]单位[:：]\s*(?P<unit>[^）)]+)[）)]$")
-
-
-@dataclass
-class _Table:
-    """The header (and unit) of the table being read, one row per chunk."""
-
-    doc_id: str = ""
-    header: tuple[str, ...] = ()
-    unit: str = ""
-
-
-def _table_targets(chunk: Chunk, table: _Table) -> list[Target]:
-    """Targets of one table row, using the header row above it (annex tables)."""
-    text = chunk.text.strip()
-    if table.doc_id != chunk.doc_id:
-        table.doc_id, table.header, table.unit = chunk.doc_id, (), ""
-    unit_m = _TABLE_UNIT.match(_compact(text))
-    if unit_m:
-        table.unit = unit_m.group("unit")
-        return []
-    if "\t" not in text:
-        return []
-    cells = tuple(c.strip() for c in text.split("\t"))
-    if not any(_CELL_NUMBER.match(_compact(c)) for c in cells[1:]):
-        table.header = cells  # a header row: labels only
-        return []
-    if len(cells) != len(table.header) or not all(_CELL_NUMBER.match(_compact(c)) for c in cells[1:]):
-        return []
-    caption = chunk.section[-1] if chunk.section else ""
-    head = _SERIES_HEAD.search(re.sub(r"(?:指标|目标|计划|任务)+$", "", caption))
-    suffix = head.group() if head else ""
-    year = 2025 if _PERIOD_PHRASE.search(caption) else None
-    out = []
-    for column, cell in zip(table.header[1:], cells[1:]):
-        value = _compact(cell)
-        out.append(Target(
-            city=chunk.city, indicator=f"{cells[0]}{column}{suffix}", value=value + table.unit,
-            unit=table.unit, qualifier="", year=year, baseline="", verb="", chunk_id=chunk.chunk_id,
-            sentence=text, clause=f"{cells[0]}{column}{suffix}：{value}{table.unit}", area=cells[0],
-        ))
-    return out
-
-
 def extract_targets(chunks: Iterable[Chunk]) -> list[Target]:
-    """Every quantitative target stated in the plans' own text (lead text is skipped)."""
+    """Every quantitative target stated in the plans: clauses of paragraphs, table rows (one
+    target per value cell: assistant.table_targets) and news leads, where a lead target that
+    repeats one of the plan's own (same value, same indicator) yields to it (corpus.leads)."""
+    from assistant.table_targets import table_targets
+
+    chunks = list(chunks)
+    rows = table_targets(chunks)
     targets: list[Target] = []
-    table = _Table()
     for chunk in chunks:
-        if chunk.kind == "lead":
-            continue
-        rows = _table_targets(chunk, table)
-        if rows:
-            targets.extend(rows)
+        if chunk.chunk_id in rows:
+            targets.extend(rows[chunk.chunk_id])
             continue
         if not re.search(r"\d", chunk.match_text or chunk.text):
             continue
@@ -315,7 +274,34 @@ def extract_targets(chunks: Iterable[Chunk]) -> list[Target]:
             # A run of target sentences shares its year ("到2025年，…达到70%以上。…低于10%。");
             # a sentence without targets ends the run.
             year = found[-1].year if found else opening
-    return targets
+    return _leads_yield(targets, {c.chunk_id: c for c in chunks})
+
+
+def _leads_yield(targets: list[Target], chunks: Mapping[str, Chunk]) -> list[Target]:
+    """Targets read from a news lead, without those that restate the plan's own text: the same
+    value for the same indicator as a target of the plan, or a clause that one of the plan's
+    sentences repeats (near-duplicate on matching text, corpus.leads). The plan's clause is the
+    one to cite; a figure only a lead states is kept."""
+    from corpus.leads import BodyIndex
+
+    lead_docs = {chunks[t.chunk_id].doc_id for t in targets if chunks[t.chunk_id].kind == "lead"}
+    if not lead_docs:
+        return targets
+    own: dict[str, list[Target]] = {}
+    for t in targets:
+        if chunks[t.chunk_id].kind != "lead":
+            own.setdefault(chunks[t.chunk_id].doc_id, []).append(t)
+    bodies = {doc: BodyIndex(s for c in chunks.values() if c.doc_id == doc and c.kind != "lead"
+                             for s in c.sentences) for doc in lead_docs}
+
+    def repeated(t: Target) -> bool:
+        doc = chunks[t.chunk_id].doc_id
+        key = fold(t.indicator)
+        same = any(o.value == t.value and (key in fold(o.indicator) or fold(o.indicator) in key)
+                   for o in own.get(doc, ()))
+        return same or bodies[doc].repeats(t.clause)
+
+    return [t for t in targets if chunks[t.chunk_id].kind != "lead" or not repeated(t)]
 
 
 def targets_table(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +22,6 @@ from corpus.readers import read_plan_bytes
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
 MANIFEST = "manifest.json"
 DOCUMENTS_DIR = "documents"
-_META_FIELDS = tuple(f.name for f in fields(DocumentMeta))
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,8 @@ def read_manifest(path: Path) -> list[DocumentMeta]:
         return []
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
-        return [DocumentMeta(**{k: str(row.get(k, "")) for k in _META_FIELDS}) for row in rows]
-    except (OSError, ValueError, TypeError, AttributeError) as err:
+        return [DocumentMeta.from_row(row) for row in rows]
+    except (OSError, ValueError, TypeError, AttributeError, KeyError) as err:
         name = f"{path.parent.name}/{path.name}"
         raise CorpusStoreError(f"{name} is unreadable ({type(err).__name__}); restore it from a "
                                f"backup or remove it to start an empty list of added plans") from None

@@ -1,11 +1,18 @@
-"""Plan text -> Document: one Chunk per paragraph, with section, offsets and sentences."""
+"""Plan text -> Document: one Chunk per paragraph, with section, offsets and sentences.
+
+A table row is one chunk too: its display text is the row as written, its `context` the row
+read with its header (corpus.tables); a news lead's `context` keeps only the clauses the
+plan does not repeat (corpus.leads). Metadata the text states fills the fields the manifest
+or `add` left empty (corpus.metadata).
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from corpus import clean, structure
+from corpus import clean, leads, metadata, structure, tables
 from corpus.text import matching
-from corpus.model import Chunk, Document, DocumentMeta, make_chunk_id
+from corpus.model import Chunk, ChunkKind, Document, DocumentMeta, make_chunk_id
 
 _SENTENCE_RE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)〕】》\]]*)?|[。！？；!?;]+[”’」』）)〕】》\]]*")
 _STANDALONE_ROLES = frozenset({"title", "heading", "caption", "table"})
@@ -79,13 +86,49 @@ def _raw_offsets(raw: str, para: clean.Paragraph) -> list[int]:
     return offsets
 
 
+def _raw_line(raw: str, line: clean.Line) -> str:
+    """The whole source line of `line`, leading and trailing tabs included (empty cells):
+    from the line break before its first character to the one after its last."""
+    lo = line.start
+    while lo > 0 and not clean.LINE_SEP_RE.match(raw, lo - 1):
+        lo -= 1
+    after = clean.LINE_SEP_RE.search(raw, line.end)
+    return raw[lo : after.start() if after else len(raw)]
+
+
+def table_cells(raw_text: str, paras: Sequence[clean.Paragraph]) -> list[list[str] | None]:
+    """The cells of every paragraph that is one table row (None for other paragraphs)."""
+    return [tables.split_cells(_raw_line(raw_text, p.lines[0])) if p.tabular and len(p.lines) == 1 else None
+            for p in paras]
+
+
 def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
     """Parse decoded plan text into a Document; `start`/`end` index into `raw_text`."""
+    raw_text = tables.tabify(raw_text)  # same length: offsets into the decoded text hold
     paras = paragraphs(raw_text)
-    infos = structure.annotate([p.text for p in paras], [p.tabular for p in paras])
+    texts = [p.text for p in paras]
+    infos = structure.annotate(texts, [p.tabular for p in paras])
+    cells = table_cells(raw_text, paras)
+    rows = tables.read_rows(texts, cells)
+    is_lead = [info.kind == "lead" for info in infos]
+    lead_own = leads.lead_readings(texts, is_lead, [split_sentences(t) for t in texts])
+    meta = metadata.merge(meta, metadata.read_metadata(texts, is_lead))
     seen: dict[str, int] = {}
     chunks: list[Chunk] = []
     for ordinal, (para, info) in enumerate(zip(paras, infos, strict=True), start=1):
+        i = ordinal - 1
+        kind: ChunkKind = info.kind
+        context = lead_own[i].context if i in lead_own else ""
+        if i in rows and kind != "lead":
+            row = rows[i]
+            if row.role in ("header", "label"):
+                kind = "heading"  # a table's header or section label names columns, answers nothing
+            else:
+                context = matching(row.context)
+        # A table row shows every cell, empty ones included ("\t\t\t目标值\t变化幅度/变化率"),
+        # so its columns stay aligned; its matching text (and id) is that of the line as read.
+        row_cells = cells[i]
+        text = "\t".join(row_cells) if row_cells is not None else para.text
         norm = matching(para.text)
         base_id = make_chunk_id(meta.doc_id, norm)
         seen[base_id] = seen.get(base_id, 0) + 1
@@ -101,12 +144,13 @@ def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
                 section_path=info.section_path,
                 paragraph=ordinal,
                 section_paragraph=info.section_paragraph,
-                text=para.text,
+                text=text,
                 match_text=norm,
                 start=para.start,
                 end=para.end,
-                sentences=split_sentences(para.text),
-                kind=info.kind,
+                sentences=lead_own[i].sentences if i in lead_own else split_sentences(text),
+                kind=kind,
+                context=context,
             )
         )
     return Document(meta=meta, chunks=tuple(chunks))

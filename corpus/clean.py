@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from corpus.text import ARTIFACT_RE, is_noise, matching, separates_words, strip_noise
 # Zero-width characters, BOMs and lone surrogates (which no valid decoding yields) are noise.
 _WS_RUN_RE = re.compile(r"\s+")
-_LINE_SEP_RE = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
+LINE_SEP_RE = _LINE_SEP_RE = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 
 SENTENCE_END = "。！？；：!?;:"
 CLOSERS = "”’」』）)〕】》]"

@@ -110,9 +110,10 @@ def ingest_bytes(
         doc_id=doc_id, city=city, province=province, title=title, issuer=issuer.strip(),
         doc_number=doc_number.strip(), date=date, source_file=f"{doc_id}{suffix}", content_hash=sha,
     )
-    document = parse_plan(text, meta)
+    document = parse_plan(text, meta)  # fills what the text states and was not given (corpus.metadata)
     if not document.chunks:
         raise IngestError("document has no text paragraphs")
+    meta = document.meta
     fingerprint = catalog.text_hash(document)
 
     folder = Path(data_dir) / catalog.DOCUMENTS_DIR

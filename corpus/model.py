@@ -6,15 +6,36 @@ One frozen `Chunk` per source paragraph; code that needs a changed copy uses
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 ChunkKind = Literal["body", "heading", "lead"]
 
 
 @dataclass(frozen=True)
+class DocRef:
+    """A higher-level document a plan implements, as the plan cites it:
+    《辽宁省人民政府关于印发辽宁省“十四五”节能减排综合工作方案的通知》（辽政发〔2022〕16号）."""
+
+    title: str  # without book-title marks; "" when only the number is cited
+    number: str  # 文号 as written, e.g. "辽政发〔2022〕16号"; "" when only the title is cited
+
+
+@dataclass(frozen=True)
+class MetaSource:
+    """Where a metadata value was read: the display line (or sentence) of the plan that states
+    it, a verbatim substring of one chunk's text (corpus.metadata)."""
+
+    field: str  # "title" | "issuer" | "doc_number" | "date" | "implements" | "meeting"
+    value: str  # the value read (for "implements": the DocRef's number, else its title)
+    line: str  # verbatim display text it was read from
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
-    """Metadata of one plan, read from the manifest or given on `add`."""
+    """Metadata of one plan: given in the manifest or on `add` (those win), else read from the
+    plan's text on ingestion (corpus.metadata; `sources` says which line each came from)."""
 
     doc_id: str  # short ascii slug, e.g. "tieling-2022-jnjp"
     city: str  # "铁岭市"
@@ -25,6 +46,35 @@ class DocumentMeta:
     date: str = ""  # ISO date "2022-12-23"; "" when not given
     source_file: str = ""  # file name inside the corpus/data dir (never an absolute path)
     content_hash: str = ""  # sha256 of the source bytes
+    implements: tuple[DocRef, ...] = ()  # higher-level documents it implements (依据/落实)
+    meeting: str = ""  # the meeting that approved it, e.g. "市政府第10次常务会议"; "" when not stated
+    sources: tuple[MetaSource, ...] = ()  # the lines values were read from (not for given values)
+
+    def source(self, name: str, value: str = "") -> MetaSource | None:
+        """The line the value of field `name` (or, for implements, the DocRef numbered or titled
+        `value`) was read from; None when it was given, not read."""
+        return next((s for s in self.sources if s.field == name and (not value or s.value == value)), None)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "DocumentMeta":
+        """From a manifest / documents.json row (JSON: nested records are dicts, tuples lists);
+        unknown keys are ignored, missing ones take their defaults."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in row or row[f.name] is None:
+                continue
+            raw = row[f.name]
+            if f.name == "implements":
+                values[f.name] = tuple(DocRef(title=str(r.get("title", "")), number=str(r.get("number", "")))
+                                       for r in raw)
+            elif f.name == "sources":
+                values[f.name] = tuple(MetaSource(field=str(r["field"]), value=str(r.get("value", "")),
+                                                  line=str(r["line"])) for r in raw)
+            else:
+                values[f.name] = str(raw)
+        for required in ("doc_id", "city", "province", "title"):
+            values.setdefault(required, "")
+        return cls(**values)
 
     @property
     def city_short(self) -> str:
@@ -53,6 +103,17 @@ class Chunk:
     end: int
     sentences: tuple[str, ...]  # display sentences of `text`, for highlighting
     kind: ChunkKind = "body"  # "lead" = news-style text that is not the plan's own
+    # Matching text the matchers (BM25, dense, targets) read in place of `match_text`, when set:
+    # for a table row, the row read with its header context ("水泥熟料综合能耗(千克标准煤/吨):
+    # 2020年实际值108,2025年目标值104,2025年变化幅度-4", corpus.tables); for a news lead, only
+    # its clauses that the plan's own text does not repeat (corpus.leads). "" for a paragraph.
+    # `match_text` (and so the chunk id) is always matching(text).
+    context: str = ""
+
+    @property
+    def search_text(self) -> str:
+        """What matchers read: `context` when set, else `match_text`."""
+        return self.context or self.match_text
 
     @property
     def citation(self) -> str:

@@ -1,4 +1,17 @@
-"""Source files -> text: plain text in UTF-8 / GBK / GB18030 (with or without BOM), .docx, .pdf.
+"""Source files -> text: plain text in UTF-8 / GBK / GB18030 / BIG5 (with or without BOM),
+.docx, .pdf with a text layer.
+
+Every reader returns one line per paragraph and one line per table row, its cells separated by
+tabs, one tab per grid column (corpus.tables reads the rows):
+- .txt: UTF-8 (BOM optional) or UTF-16 with BOM; otherwise charset-normalizer chooses between
+  GB18030 (a GBK superset) and BIG5 (read as cp950, its Windows superset).
+- .docx (python-docx): body paragraphs and tables in document order; a merged cell is given
+  once, in its first grid column (horizontal spans, vertical merges), the rest left empty.
+- .pdf (pdfplumber, on pdfminer.six): tables found from their ruling lines, each row's cells
+  tab-separated (spanned cells empty); the text around them re-assembled into paragraphs from
+  the layout (a line that runs to the right margin continues on the next line, unless that
+  one is indented or a wider gap separates them); bare page numbers dropped. A PDF without a
+  text layer (a scan) is refused with that reason: OCR is not done here.
 
 Anything that is not readable text is refused with an `IngestError` carrying a one-line reason.
 """
@@ -6,9 +19,11 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from corpus.errors import IngestError
 
@@ -36,10 +51,25 @@ def decode_bytes(data: bytes) -> str:
         return _checked(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    text = data.decode("gb18030", errors="replace")
+    text = data.decode(chinese_encoding(data), errors="replace")
     if text.count("\ufffd") > MAX_BAD_SHARE * len(text):
-        raise IngestError("file is not readable text (neither UTF-8 nor GBK/GB18030)")
+        raise IngestError("file is not readable text (neither UTF-8 nor GBK/GB18030 nor BIG5)")
     return _checked(text)
+
+
+def chinese_encoding(data: bytes) -> str:
+    """"gb18030" or "cp950" (BIG5) for bytes that are not UTF-8: charset-normalizer's choice
+    between the two (by how Chinese the decoded text reads); GB18030 when it cannot tell."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536], cp_isolation=["gb18030", "big5", "cp950"]).best()
+    if best is not None and best.encoding in ("big5", "cp950"):
+        try:
+            data.decode("cp950")
+            return "cp950"
+        except UnicodeDecodeError:
+            pass
+    return "gb18030"
 
 
 def _strict(data: bytes, encoding: str) -> str:
@@ -105,7 +135,7 @@ def check_docx_size(data: bytes, max_unpacked: int = MAX_DOCX_UNPACKED_BYTES) ->
 
 
 def _docx_text(data: bytes) -> str:
-    """Body paragraphs and table rows (cells tab-separated) in document order."""
+    """Body paragraphs and table rows (cells tab-separated, merged cells once) in order."""
     import docx  # python-docx; imported lazily, only uploads of .docx need it
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -120,26 +150,127 @@ def _docx_text(data: bytes) -> str:
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(element, document).text)
+            lines.append(_one_line(Paragraph(element, document).text))
         elif tag == "tbl":
-            for row in Table(element, document).rows:
-                lines.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
+            lines.extend(_docx_rows(Table(element, document)))
     text = "\n".join(lines)
     if not text.strip():
         raise IngestError("document has no text")
     return text
 
 
+def _docx_rows(table: Any) -> list[str]:
+    """One line per table row: one tab-separated cell per grid column; a cell spanning
+    columns (gridSpan) or continuing a vertical merge (vMerge) is written once, in the first
+    column / row it covers, and left empty elsewhere."""
+    from docx.table import _Cell
+
+    rows = []
+    for tr in table._tbl.tr_lst:
+        cells: list[str] = [""] * int(getattr(tr, "grid_before", 0) or 0)
+        for tc in tr.tc_lst:
+            span = int(tc.grid_span or 1)
+            text = "" if tc.vMerge == "continue" else _one_line(_Cell(tc, table).text)
+            cells.extend([text] + [""] * (span - 1))
+        rows.append("\t".join(cells))
+    return rows
+
+
+def _one_line(text: str) -> str:
+    """A paragraph or cell as one line: line breaks inside it joined (a space only between
+    two Latin words), tabs (which would read as column breaks) made spaces."""
+    from corpus.clean import join_display
+
+    out = ""
+    for part in text.replace("\t", " ").splitlines():
+        out = join_display(out, part.strip()) if out else part.strip()
+    return out
+
+
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    """Paragraphs and table rows of a PDF with a text layer (see the module docstring)."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as err:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_pdf_page_items(page) for page in pdf.pages]
+            images = sum(len(page.images) for page in pdf.pages)
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, OSError, AssertionError) as err:
         raise IngestError("not a valid PDF file") from err
-    text = "\n".join(pages)
-    if not text.strip():
-        raise IngestError("PDF has no text layer (scanned image?)")
-    return _checked(text)
+    except Exception as err:  # pdfminer raises assorted errors on malformed files
+        raise IngestError("not a valid PDF file") from err
+    if not any(items for items, _ in pages):
+        reason = "scanned image?" if images else "no characters on any page"
+        raise IngestError(f"PDF has no text layer ({reason}); OCR is not supported: add a PDF with "
+                          "text, a .docx or a .txt")
+    return _checked("\n".join(_pdf_paragraphs(pages)))
+
+
+_PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–\s]*$")
+
+
+def _pdf_page_items(page: Any) -> tuple[list[dict[str, Any]], float]:
+    """(items, right margin) of one page: text lines outside tables and table rows, top to
+    bottom; a table row item has "row" (its cells), a line "text", "x0", "x1", "top", "bottom"."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    items: list[dict[str, Any]] = []
+    for line in text_page.extract_text_lines(return_chars=False):
+        if line["text"].strip() and not _PAGE_NUMBER_RE.match(line["text"]):
+            items.append(dict(line))
+    for table in tables:
+        rows = [["" if cell is None else _one_line(cell) for cell in row] for row in table.extract()]
+        for k, row in enumerate(rows):
+            if any(row):
+                items.append({"row": row, "top": table.bbox[1] + k * 1e-3})
+    items.sort(key=lambda item: item["top"])
+    right = max((item["x1"] for item in items if "text" in item), default=0.0)
+    return items, right
+
+
+def _pdf_paragraphs(pages: list[tuple[list[dict[str, Any]], float]]) -> list[str]:
+    """Text lines re-assembled into paragraphs (one output line each), table rows as is."""
+    from corpus.clean import join_display
+
+    out: list[str] = []
+    prev: dict[str, Any] | None = None  # the last text line of the paragraph being built
+    # The right margin of the text: the widest line of the document (a page of short lines,
+    # e.g. an annex caption, has no line that runs to the margin).
+    right = max((r for _, r in pages), default=0.0)
+    for items, _ in pages:
+        lines = [i for i in items if "text" in i]
+        heights = sorted(i["bottom"] - i["top"] for i in lines) or [10.0]
+        size = heights[len(heights) // 2]
+        gaps = sorted(b["top"] - a["bottom"] for a, b in zip(lines, lines[1:]) if b["top"] > a["bottom"])
+        usual_gap = gaps[len(gaps) // 2] if gaps else size * 0.5
+        left = min((i["x0"] for i in lines), default=0.0)
+        first_on_page = True
+        for item in items:
+            if "row" in item:
+                out.append("\t".join(item["row"]))
+                prev = None
+                continue
+            text = item["text"].strip()
+            if prev is not None:
+                full = prev["x1"] >= right - 2 * size
+                indented = item["x0"] > left + 0.8 * size
+                gap = 0.0 if first_on_page else item["top"] - prev["bottom"]
+                if full and not indented and gap <= usual_gap + 0.4 * size:
+                    out[-1] = join_display(out[-1], text)
+                    prev = item
+                    first_on_page = False
+                    continue
+            out.append(text)
+            prev = item
+            first_on_page = False
+    return out

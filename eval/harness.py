@@ -9,6 +9,7 @@ from eval.metrics import score_questions
 from eval.questions import DEFAULT_QUESTIONS, Question
 from eval.report import REPO_DIR, build_results, index_settings
 from eval.runner import DEFAULT_MODES, EvalContext, ModeRun, run_mode
+from eval.variants import group_by_variant, variant_index
 
 
 
@@ -17,6 +18,18 @@ def _forget_query_vectors(ctx: EvalContext) -> None:
     clear = getattr(getattr(index, "embedder", None), "clear_query_cache", None)
     if clear is not None:
         clear()
+
+
+def _variant_context(ctx: EvalContext, key: tuple[str, str] | None, cache: dict[object, EvalContext]) -> EvalContext:
+    """The context a group of questions is run in: `ctx`, or for a corpus variant an in-memory
+    index over the built-in plans with one transformed (eval.variants), built once per run."""
+    if key is None:
+        return ctx
+    if key not in cache:
+        base = ctx.index
+        cache[key] = EvalContext.with_index(variant_index(key[0], key[1], base.embedder, base.data_dir),
+                                            data_dir=ctx.data_dir)
+    return cache[key]
 
 
 def evaluate(
@@ -30,10 +43,16 @@ def evaluate(
 ) -> dict[str, Any]:
     """Run `modes` over `questions` and return the results record (see eval.report)."""
     ctx = ctx or EvalContext()
+    groups = group_by_variant(questions)  # `traditional` questions: their plan in Traditional script
+    contexts: dict[object, EvalContext] = {}
     runs: list[ModeRun] = []
     for mode in modes:
         _forget_query_vectors(ctx)  # each mode pays for its own query embeddings
-        runs.append(run_mode(mode, questions, ctx, top_k, progress))
+        parts = [run_mode(mode, qs, _variant_context(ctx, key, contexts), top_k, progress) for key, qs in groups]
+        skipped = next((p.skipped for p in parts if p.skipped), "")
+        by_id = {r.qid: r for p in parts for r in p.results}
+        runs.append(ModeRun(mode, skipped=skipped) if skipped else
+                    ModeRun(mode, tuple(by_id[q.id] for q in questions)))
     scores = {}
     for run in runs:
         if not run.skipped:

@@ -22,9 +22,14 @@ QuestionType = Literal[
     "followup",  # elliptical question; `history` holds the earlier user turns
     "absent",  # the plan gives no figure; gold is the closest clause
     "cross_city",  # a figure compared across cities; one gold per city
+    "traditional",  # asked of the corpus in which its city's plan is in Traditional script (eval.variants)
+    "lead",  # what a plan's news lead (导语) states; the plan's own text should answer
+    "table",  # a value of an annex table row (with its column: 2020 actual, 2025 target, change)
+    "metadata",  # the plan's 文号, date, issuer or the documents it implements
 ]
 QUESTION_TYPES: tuple[str, ...] = (
     "numeric", "measure", "responsibility", "paraphrase", "followup", "absent", "cross_city",
+    "traditional", "lead", "table", "metadata",
 )
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
 GOLD_MIN_CHARS, GOLD_MAX_CHARS = 10, 40

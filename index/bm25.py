@@ -19,9 +19,12 @@ passage ("max-passage", Callan, SIGIR 1994; Dai & Callan, SIGIR 2019). A chunk's
 retrieval score is a convex combination of its paragraph and best-passage scores, each
 divided by its maximum over the candidate chunks:
     (1 - PASSAGE_WEIGHT) * para / max(para) + PASSAGE_WEIGHT * passage / max(passage).
-Table rows ("殷都区\t1446.23\t…") are only numbers and a name, so their index text is
-prefixed with the table's caption (section headings), and their passage with the header
-row too (see `passage_texts`).
+Every chunk is indexed by `Chunk.search_text`: its matching text, or for a table row the
+row read with its header context (corpus.tables: "水泥熟料综合能耗(千克标准煤/吨):2020年实际值108,
+2025年目标值104,…"), for a news lead only its clauses the plan does not repeat (corpus.leads).
+A table row's index text is also prefixed with the table's caption (section headings); a row
+without a context (a table the reader could not make sense of) gets its header row in its
+passage (see `passage_texts`). A lead's score is multiplied by index.types.LEAD_WEIGHT.
 """
 from __future__ import annotations
 
@@ -35,12 +38,12 @@ import numpy as np
 
 from corpus.model import Chunk
 from index.tokenizer import Tokenizer, get_tokenizer
-from index.types import Filters, Hit
+from index.types import Filters, Hit, chunk_weight
 
 K1 = 1.5  # rank-bm25 defaults
 B = 0.75
 PASSAGE_WEIGHT = 0.6  # weight of the best-passage score against the paragraph score
-SCHEME = "v3-matching-paragraph+clauses-tablecaption"  # what is indexed; an index with another is rebuilt on load
+SCHEME = "v4-searchtext-paragraph+clauses-tablecaption-leadweight"  # what is indexed; an index with another is rebuilt on load
 _PARAMS_FILE = "retriever.json"
 _PASSAGES_DIR = "passages"
 _STARTS_FILE = "starts.npy"
@@ -72,6 +75,7 @@ class BM25Retriever:
             _passages = (self._index([self.tokenizer.tokenize(u) for u in units]), starts)
         self._model = _model
         self._passage_model, self._starts = _passages
+        self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32, count=len(self.chunks))
 
     def _index(self, corpus_tokens: list[list[str]]) -> bm25s.BM25:
         model = bm25s.BM25(k1=self.k1, b=self.b, method="atire", idf_method="robertson")
@@ -125,7 +129,7 @@ class BM25Retriever:
     ) -> list[Hit]:
         """Best-first hits with a positive score among the chunks `filters` accepts."""
         mask = filter_mask(self.chunks, filters or Filters())
-        scores = self.combined_scores(tokens, mask)
+        scores = self.combined_scores(tokens, mask) * self._weights
         scores = np.where(mask & (scores > 0), scores, -np.inf)
         return _top_hits(self.chunks, scores, top_k, self.source)
 
@@ -164,10 +168,11 @@ class BM25Retriever:
 
 
 def index_text(chunk: Chunk) -> str:
-    """What BM25 indexes for a chunk: its matching text (NFKC digits, no inner whitespace);
-    a table row (tab-separated cells, often only a name and numbers) is prefixed with its
-    table's caption, the chunk's innermost headings ("附件3 …减排量指标计划")."""
-    text = chunk.match_text or chunk.text
+    """What BM25 indexes for a chunk: its search text (matching text; a table row's header
+    context; a lead's own clauses); a table row (tab-separated cells, often only a name and
+    numbers) is prefixed with its table's caption, the chunk's innermost headings
+    ("附件3 …减排量指标计划")."""
+    text = chunk.search_text or chunk.text
     if "\t" in chunk.text and chunk.section:
         return f"{' '.join(chunk.section[-2:])} {text}"
     return text
@@ -181,8 +186,8 @@ def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
     header: int | None = None
     for i, chunk in enumerate(chunks):
         text = index_text(chunk)
-        if "\t" not in chunk.text:
-            header = None
+        if "\t" not in chunk.text or chunk.context:
+            header = None  # a row with a context already carries its header
         else:
             prev = chunks[i - 1] if i else None
             same_table = (prev is not None and header is not None and prev.doc_id == chunk.doc_id

@@ -20,12 +20,12 @@ from corpus.model import Chunk
 from corpus.text import matching
 from index.bm25 import filter_mask
 from index.embedders import Embedder
-from index.types import Filters, Hit
+from index.types import Filters, Hit, chunk_weight
 
 IndexType = Literal["flat", "hnsw", "ivf"]
 INDEX_TYPES: tuple[str, ...] = ("flat", "hnsw", "ivf")
 WINDOW_CHARS = 300
-WINDOW_SCHEME = "v2-300-city-section-matching-spaced"  # in the manifest: a change forces re-embedding
+WINDOW_SCHEME = "v3-300-city-section-searchtext-spaced"  # in the manifest: a change forces re-embedding
 _CLAUSE_RE = re.compile(r"[^，、：,:]+[，、：,:]?")
 
 
@@ -38,8 +38,12 @@ def window_prefix(chunk: Chunk) -> str:
 
 def chunk_windows(chunk: Chunk, max_chars: int = WINDOW_CHARS) -> list[str]:
     """The texts embedded for `chunk` (matching text: a plan in Traditional script embeds like
-    its Simplified twin): prefix + up to `max_chars` of whole sentences each."""
-    sentences = [matching(s) for s in (chunk.sentences or (chunk.text,))]
+    its Simplified twin; a table row's header context, a lead's own clauses: `Chunk.context`):
+    prefix + up to `max_chars` of whole sentences each."""
+    if chunk.context:
+        sentences = [chunk.context]
+    else:
+        sentences = [matching(s) for s in (chunk.sentences or (chunk.text,))]
     pieces: list[str] = []
     for sentence in filter(None, sentences):
         pieces.extend(_split_long(sentence, max_chars))
@@ -127,6 +131,8 @@ class DenseRetriever:
         self.index = index
         self.embedder = embedder
         self.index_type = index_type
+        self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32,
+                                    count=len(self.chunks))
 
     @classmethod
     def from_vectors(
@@ -161,8 +167,9 @@ class DenseRetriever:
                 if wid < 0:
                     continue
                 owner = int(self.window_owner[wid])
+                score = float(score) * float(self._weights[owner])  # a lead counts less
                 if mask[owner] and score > best.get(owner, -np.inf):
-                    best[owner] = float(score)
+                    best[owner] = score
             if len(best) >= top_k or k >= total:
                 break
             k = min(total, k * 4)

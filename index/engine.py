@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from corpus.model import Chunk, DocumentMeta
+from corpus.model import Chunk, Document, DocumentMeta
 from corpus.places import detect_cities, strip_cities
 from corpus.text import matching
 from index.bm25 import BM25Retriever
@@ -79,6 +79,16 @@ class SearchIndex:
         if build:
             ensure_index(path, embedder, progress=progress, on_progress=on_progress)
         return cls(path, embedder, load_index(path, embedder, check_corpus=check_corpus or build))
+
+    @classmethod
+    def in_memory(cls, documents: Sequence[Document], embedder: Embedder, cache_dir: str | os.PathLike[str]) -> "SearchIndex":
+        """An index over exactly `documents`, built in memory (index.store.memory_index);
+        vectors come from (and new ones go to) the embedding cache of the data dir `cache_dir`.
+        It serves search and answers; `add_document` / `refresh` would read `cache_dir`'s own
+        corpus instead, so it is for fixed corpora (transformed plans in tests and the eval)."""
+        from index.store import memory_index
+
+        return cls(Path(cache_dir), embedder, memory_index(list(documents), embedder, Path(cache_dir)))
 
     # --- state ---------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from corpus.model import Chunk
 from corpus.text import fold, matching
 from index.bm25 import index_text
 from index.hybrid import DEPTH, for_mode
-from index.types import MODES, Filters, Hit
+from index.types import MODES, Filters, Hit, chunk_weight
 
 SCHEMA_VERSION = 3  # 3: folded matching text (corpus.text.fold) in the BM25 field
 DEFAULT_COLLECTION = "policyqa_chunks"
@@ -360,10 +360,12 @@ class MilvusRetriever:
             return [Hit(h.chunk, h.score, "milvus-hybrid") for h in pipeline.retrieve(query, top_k, filters)]
         native = "hybrid-ranker" if self.mode == "hybrid" else self.mode
         chunks = coll.chunks
-        return [
-            Hit(chunk=chunks[i], score=score, source=f"milvus-{self.mode}")
+        hits = [
+            Hit(chunk=chunks[i], score=score * chunk_weight(chunks[i]), source=f"milvus-{self.mode}")
             for i, score in coll.search(query, native, top_k, filters)
         ]
+        # A lead counts at LEAD_WEIGHT, as in the local retrievers (applied to Milvus's top_k).
+        return sorted(hits, key=lambda h: -h.score)
 
 
 def _embedder_id(embedder: Any) -> str:

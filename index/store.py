@@ -210,6 +210,30 @@ def load_index(
     return _load_version(path, manifest, embedder)
 
 
+def memory_index(documents: list[Document], embedder: Embedder, cache_dir: str | Path) -> LoadedIndex:
+    """An index over exactly `documents` (no built-in plans unless given), held in memory:
+    nothing is written but new vectors to the embedding cache of `cache_dir` (a data dir), so a
+    plan whose windows were embedded before (its Traditional twin, the same text as .docx or
+    .pdf) costs no embedding. For transformed corpora in tests and the eval (eval.variants)."""
+    chunks = tuple(c for d in documents for c in d.chunks)
+    bm25 = BM25Retriever(chunks, get_tokenizer())
+    texts, owners = [], []
+    for i, chunk in enumerate(chunks):
+        for window in chunk_windows(chunk):
+            texts.append(window)
+            owners.append(i)
+    vectors, _ = _window_vectors(Path(cache_dir), embedder, texts, progress=False)
+    dense = DenseRetriever.from_vectors(chunks, np.array(owners, dtype=np.int64), vectors, embedder, "flat")
+    manifest = Manifest(
+        format_version=FORMAT_VERSION, corpus_hash=corpus_hash(documents), embedder_id=embedder.id,
+        embedder_dim=int(vectors.shape[1]) if len(texts) else embedder.dim, lexicon_hash=lexicon_hash(),
+        window_scheme=WINDOW_SCHEME, index_type="flat", versions=library_versions(),
+        documents=len(documents), chunks=len(chunks), windows=len(texts),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": bm25.k1, "b": bm25.b, "scheme": BM25_SCHEME},
+    )
+    return LoadedIndex(Path(cache_dir), manifest, tuple(d.meta for d in documents), chunks, bm25, dense)
+
+
 def current_manifest(data_dir: str | Path | None) -> Manifest:
     """The verified manifest of the current index (IndexMissingError / IndexCorruptError)."""
     return _read_verified_manifest(index_root(resolve_data_dir(data_dir)))[1]
@@ -292,7 +316,7 @@ def _read_verified_manifest(root: Path) -> tuple[Path, Manifest]:
 def _load_version(path: Path, manifest: Manifest, embedder: Embedder) -> LoadedIndex:
     try:
         documents = tuple(
-            DocumentMeta(**row) for row in json.loads((path / "documents.json").read_text("utf-8"))
+            DocumentMeta.from_row(row) for row in json.loads((path / "documents.json").read_text("utf-8"))
         )
         chunks = tuple(_chunk_from_row(json.loads(line)) for line in
                        (path / "chunks.jsonl").read_text("utf-8").splitlines() if line.strip())

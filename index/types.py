@@ -6,6 +6,11 @@ from typing import Literal, Protocol, get_args
 
 from corpus.model import Chunk, DocumentMeta
 
+# A news lead (Chunk.kind == "lead": a news site's text around a reposted plan) is retrieved
+# at this weight: every retriever multiplies a lead chunk's score by it, so the plan's own
+# clause outranks a lead that repeats it, and a figure stated only in a lead is still found.
+LEAD_WEIGHT = 0.6
+
 # The retrieval modes, defined once: every layer (CLI, API, chat page, eval, Milvus) uses these.
 Mode = Literal["bm25", "dense", "hybrid"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -17,7 +22,7 @@ class Filters:
 
     cities: tuple[str, ...] = ()  # full names as in DocumentMeta.city ("铁岭市")
     doc_ids: tuple[str, ...] = ()
-    include_lead: bool = False  # news-style lead text is not the plan's own text
+    include_lead: bool = True  # False: only the plan's own text (no news-style lead)
 
     def accepts(self, chunk: Chunk) -> bool:
         if self.cities and chunk.city not in self.cities:
@@ -25,6 +30,11 @@ class Filters:
         if self.doc_ids and chunk.doc_id not in self.doc_ids:
             return False
         return self.include_lead or chunk.kind != "lead"
+
+
+def chunk_weight(chunk: Chunk) -> float:
+    """The factor a retriever applies to the chunk's score (LEAD_WEIGHT for a lead, else 1)."""
+    return LEAD_WEIGHT if chunk.kind == "lead" else 1.0
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from assistant.targets import Target
 from corpus.model import Chunk, DocumentMeta
 from index.types import Hit, Mode
 
-Kind = Literal["figure", "absent", "comparison", "measure", "responsibility", "not_found", "empty"]
+Kind = Literal["figure", "absent", "comparison", "measure", "responsibility", "metadata", "not_found", "empty"]
 MAX_TOP_K = 50
 MAX_CITIES = 20
 
@@ -203,14 +203,30 @@ class ChatResponse(BaseModel):
 # --- documents and chunks -------------------------------------------------------------
 
 
+class DocRefOut(BaseModel):
+    title: str = Field(description="Title of the implemented document, without 《》; may be empty.")
+    number: str = Field(description="Its 文号, e.g. 辽政发〔2022〕16号; empty when the plan cites none.")
+
+
+class MetaSourceOut(BaseModel):
+    field: str = Field(description="title | issuer | doc_number | date | implements | meeting")
+    value: str
+    line: str = Field(description="The line of the plan the value was read from, verbatim.")
+
+
 class DocumentOut(BaseModel):
     doc_id: str
     city: str
     province: str
     title: str
-    issuer: str
-    doc_number: str
-    date: str
+    issuer: str = Field(description="发文机关, e.g. 安顺市人民政府; empty when not stated.")
+    doc_number: str = Field(description="文号, e.g. 安府发〔2022〕17号; empty when not stated.")
+    date: str = Field(description="Signature date, YYYY-MM-DD; empty when not stated.")
+    implements: list[DocRefOut] = Field(default_factory=list,
+                                        description="Higher-level documents the plan implements (依据/落实).")
+    meeting: str = Field("", description="The meeting that approved it, e.g. 市政府第10次常务会议.")
+    sources: list[MetaSourceOut] = Field(default_factory=list,
+                                         description="For values read from the text: the line each came from.")
     source_file: str
     content_hash: str
     chunks: int = Field(description="Number of paragraphs indexed.")
@@ -219,6 +235,9 @@ class DocumentOut(BaseModel):
     def from_meta(cls, meta: DocumentMeta, chunks: int) -> DocumentOut:
         return cls(doc_id=meta.doc_id, city=meta.city, province=meta.province, title=meta.title,
                    issuer=meta.issuer, doc_number=meta.doc_number, date=meta.date,
+                   implements=[DocRefOut(title=r.title, number=r.number) for r in meta.implements],
+                   meeting=meta.meeting,
+                   sources=[MetaSourceOut(field=s.field, value=s.value, line=s.line) for s in meta.sources],
                    source_file=meta.source_file, content_hash=meta.content_hash, chunks=chunks)
 
 

@@ -145,6 +145,9 @@ def test_list_shows_the_five_built_in_plans(run):
     assert code == 0
     for city in ("安顺市", "三门峡市", "铁岭市", "安阳市", "定州市"):
         assert city in out
+    anshun = next(line for line in out.splitlines() if line.startswith("anshun"))
+    assert "安顺市人民政府 安府发〔2022〕17号 2022-12-23" in anshun  # metadata read from the text
+    assert "依据 辽政发〔2022〕16号" in next(line for line in out.splitlines() if line.startswith("tieling"))
 
 
 def test_chat_batch_writes_answers_with_citations(run, tmp_path: Path):

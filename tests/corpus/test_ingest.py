@@ -114,3 +114,24 @@ def test_docx_upload(tmp_path, make_docx):
     result = ingest_file(path, tmp_path / "data", city="某县")
     assert result.document.meta.title == "某县“十四五”节能减排实施方案"
     assert [c.section_path for c in result.document.chunks] == ["", "一、", "一、"]
+
+
+def test_add_reads_metadata_from_the_text_and_flags_override(tmp_path):
+    from corpus.catalog import added_documents
+
+    src = tmp_path / "plan.txt"
+    src.write_text("某市人民政府关于印发某市“十四五”节能减排综合工作方案的通知\n某政发〔2023〕8号\n"
+                   "各县（区）人民政府：\n现将《某市“十四五”节能减排综合工作方案》印发给你们，请认真贯彻执行。\n"
+                   "某市人民政府\n2023年5月6日\n某市“十四五”节能减排综合工作方案\n"
+                   "为贯彻落实《某省人民政府关于印发某省“十四五”节能减排综合工作方案的通知》（某政〔2022〕3号）精神，结合我市实际，制定本方案。\n"
+                   "一、主要目标\n到2025年，全市单位生产总值能耗下降14%。\n", encoding="utf-8")
+    data_dir = tmp_path / "data"
+    read = ingest_file(src, data_dir, city="某市").document.meta
+    assert (read.issuer, read.doc_number, read.date) == ("某市人民政府", "某政发〔2023〕8号", "2023-05-06")
+    assert [r.number for r in read.implements] == ["某政〔2022〕3号"]
+    assert read.source("doc_number").line == "某政发〔2023〕8号"
+    assert added_documents(data_dir)[0].meta == read  # stored in the manifest as read
+    src.write_text(src.read_text(encoding="utf-8") + "三、保障措施\n", encoding="utf-8")
+    given = ingest_file(src, data_dir, city="某市", doc_number="某政发〔2023〕9号", date="2023-05-07").document.meta
+    assert (given.doc_number, given.date) == ("某政发〔2023〕9号", "2023-05-07")  # the flags win
+    assert given.source("doc_number") is None and given.issuer == "某市人民政府"

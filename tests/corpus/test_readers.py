@@ -73,3 +73,62 @@ def test_bad_containers_and_types(tmp_path):
         read_plan_bytes(b"hello", ".exe")
     with pytest.raises(IngestError, match="cannot read file"):
         read_plan_text(tmp_path / "missing.txt")
+
+
+def test_big5_is_told_from_gb18030():
+    import opencc
+
+    traditional = opencc.OpenCC("s2tw").convert(PLAN)  # Taiwan forms: every character is in Big5
+    assert decode_bytes(traditional.encode("big5")) == traditional
+    assert decode_bytes(traditional.encode("cp950")) == traditional
+    assert decode_bytes(PLAN.encode("gb18030")) == PLAN  # and GBK text is still read as GBK
+
+
+def test_docx_merged_cells_are_given_once(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("附件2")
+    table = document.add_table(rows=4, cols=5)
+    for (r, c), value in {(0, 0): "指标", (0, 1): "单位", (0, 2): "2020年实际值", (0, 3): "2025年指标",
+                          (1, 3): "目标值", (1, 4): "变化幅度/变化率", (2, 0): "工业", (3, 0): "水泥熟料综合能耗",
+                          (3, 1): "千克标准煤/吨", (3, 2): "108", (3, 3): "104", (3, 4): "-4"}.items():
+        table.cell(r, c).text = value
+    table.cell(0, 3).merge(table.cell(0, 4))  # 2025年指标 spans 目标值 and 变化幅度/变化率
+    for c in range(3):
+        table.cell(0, c).merge(table.cell(1, c))  # 指标 / 单位 / 2020年实际值 span both header rows
+    table.cell(2, 0).merge(table.cell(2, 4))  # the section label spans the row
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    assert read_plan_text(path).splitlines() == [
+        "附件2", "指标\t单位\t2020年实际值\t2025年指标\t", "\t\t\t目标值\t变化幅度/变化率", "工业\t\t\t\t",
+        "水泥熟料综合能耗\t千克标准煤/吨\t108\t104\t-4"]
+
+
+def test_pdf_paragraphs_and_tables(plans):
+    from tests.formats import to_pdf
+
+    document = plans["anyang"][1]
+    text = read_plan_bytes(to_pdf(document), ".pdf")
+    lines = text.splitlines()
+    assert "水泥熟料综合能耗\t千克标准煤/吨\t108\t104\t-4" in lines  # cells never merge ("108104")
+    assert "\t\t\t目标值\t变化幅度/变化率" in lines and "能源\t\t\t\t" in lines  # spans given once
+    long = max((c for c in document.chunks if c.kind == "body"), key=lambda c: len(c.text))
+    assert long.text in lines  # a paragraph wrapped over many PDF lines is one paragraph again
+
+
+def test_scanned_pdf_is_refused_with_the_reason():
+    import io
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("L", (200, 100), color=128).save(image, format="PNG")
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawImage(ImageReader(io.BytesIO(image.getvalue())), 50, 500, width=400, height=200)
+    page.save()
+    with pytest.raises(IngestError, match=r"no text layer \(scanned image\?\); OCR is not supported"):
+        read_plan_bytes(buffer.getvalue(), ".pdf")

@@ -81,7 +81,7 @@ def test_questions_do_not_paste_long_source_spans(questions, chunks):
 
 
 def test_file_lines_carry_exactly_the_documented_fields():
-    allowed = {"id", "city", "type", "question", "history", "gold", "answer", "note"}
+    allowed = {"id", "city", "type", "question", "history", "gold", "answer", "note", "expect"}
     for line in DEFAULT_QUESTIONS.read_text(encoding="utf-8").splitlines():
         assert set(json.loads(line)) <= allowed
 

@@ -60,9 +60,24 @@ def test_filters_mask_cities_docs_and_lead(retriever):
     assert hits and {h.chunk.city for h in hits} == {"安阳市"}
     hits = retriever.retrieve("节能减排", top_k=300, filters=Filters(doc_ids=("tieling", "dingzhou")))
     assert {h.chunk.doc_id for h in hits} == {"tieling", "dingzhou"}
-    assert all(h.chunk.kind != "lead" for h in retriever.retrieve("节能减排", top_k=300))
-    with_lead = retriever.retrieve("节能减排", top_k=300, filters=Filters(include_lead=True))
+    own = retriever.retrieve("节能减排", top_k=300, filters=Filters(include_lead=False))
+    assert own and all(h.chunk.kind != "lead" for h in own)
+    with_lead = retriever.retrieve("节能减排", top_k=300)  # leads are retrieved by default...
     assert any(h.chunk.kind == "lead" for h in with_lead)
+
+
+def test_a_lead_scores_at_the_lead_weight(chunks):
+    # ...at LEAD_WEIGHT: the same text as a lead scores LEAD_WEIGHT times the plan's own paragraph.
+    from dataclasses import replace
+
+    from index.types import LEAD_WEIGHT
+
+    body = next(c for c in chunks if c.kind == "body" and "清洁取暖" in c.text)
+    lead = replace(body, chunk_id="lead-copy", kind="lead")
+    others = [c for c in chunks if "清洁取暖" not in c.text][:20]  # idf needs other chunks
+    hits = BM25Retriever([body, lead, *others]).retrieve("清洁取暖", top_k=2)
+    assert [h.chunk.chunk_id for h in hits] == [body.chunk_id, "lead-copy"]
+    assert abs(hits[1].score - LEAD_WEIGHT * hits[0].score) < 1e-6
 
 
 def test_save_load_round_trip(tmp_path, chunks, retriever):
@@ -87,16 +102,18 @@ def test_table_rows_carry_caption_and_header(chunks):
     assert rows, "the corpus has annex tables"
     for i, chunk in rows:
         caption = " ".join(chunk.section[-2:])
-        assert index_text(chunk) == f"{caption} {chunk.match_text or chunk.text}"
-        assert texts[i].startswith(caption) and texts[i].endswith(chunk.match_text or chunk.text)
-    # A row after the first of its table also carries the header row (the first row).
-    i, row = next((i, c) for i, c in rows if i and "\t" in chunks[i - 1].text
-                  and chunks[i - 1].section == c.section)
-    j = i
-    while j and "\t" in chunks[j - 1].text and chunks[j - 1].section == row.section:
-        j -= 1
-    assert index_text(chunks[j]) in texts[i]
-    assert all(texts[k] == (c.match_text or c.text) for k, c in enumerate(chunks) if "\t" not in c.text)
+        assert index_text(chunk) == f"{caption} {chunk.search_text}"
+        assert texts[i].startswith(caption) and texts[i].endswith(chunk.search_text)
+    # A data row is read with its header (corpus.tables): its context names the columns.
+    cement = next(c for _, c in rows if c.text.startswith("水泥熟料综合能耗"))
+    assert "2020年实际值108" in cement.search_text and "2025年目标值104" in cement.search_text
+    # A row without a context (none in the built-in plans) would carry the table's first row.
+    from dataclasses import replace
+
+    bare = [replace(c, context="") for _, c in rows[:3]]
+    bare_texts = passage_texts(bare)
+    assert index_text(bare[0]) in bare_texts[1]
+    assert all(texts[k] == c.search_text for k, c in enumerate(chunks) if "\t" not in c.text)
 
 
 def test_passage_units_cover_every_text_in_order():
@@ -122,7 +139,7 @@ def test_answering_clause_outranks_a_paragraph_repeating_the_terms():
     # The diluted case: one clause answers, the other paragraph repeats the common terms.
     from dataclasses import replace
 
-    base = replace(load_corpus(None)[0].chunks[0], kind="body")
+    base = replace(load_corpus(None)[0].chunks[0], kind="body", context="")
     long_text = "挥发性有机物综合整治，挥发性有机物源头替代，园区挥发性有机物治理，园区污染治理。"
     answer_text = "，".join(["加强统计能力建设", "健全能源计量体系", "完善在线监测系统", "开展节能诊断服务",
                              "培育专业人才队伍", "推进涉挥发性有机物工业园区建设绿岛项目",

@@ -48,14 +48,14 @@ def test_city_filter_is_applied_by_milvus(collection, mode):
     assert hits and {h.chunk.city for h in hits} == {"安阳市"}
 
 
-def test_lead_text_is_excluded_unless_asked(collection, search_index):
+def test_lead_text_is_retrieved_unless_excluded(collection, search_index):
     if not any(c.kind == "lead" for c in search_index.chunks):
         pytest.skip("corpus has no lead text")
     retriever = MilvusRetriever(collection, "bm25")
-    query = next(c for c in search_index.chunks if c.kind == "lead").text[:40]
-    assert all(h.chunk.kind != "lead" for h in retriever.retrieve(query, top_k=20))
-    with_lead = retriever.retrieve(query, top_k=20, filters=Filters(include_lead=True))
-    assert any(h.chunk.kind == "lead" for h in with_lead)
+    query = next(c for c in search_index.chunks if c.kind == "lead" and c.context).context[:40]
+    own = retriever.retrieve(query, top_k=20, filters=Filters(include_lead=False))
+    assert all(h.chunk.kind != "lead" for h in own)
+    assert any(h.chunk.kind == "lead" for h in retriever.retrieve(query, top_k=20))  # at LEAD_WEIGHT
 
 
 def test_unchanged_corpus_is_not_rebuilt(collection, search_index):
@@ -68,7 +68,8 @@ def test_unchanged_corpus_is_not_rebuilt(collection, search_index):
 
 
 def test_filter_expression_matches_filters_semantics():
-    assert filter_expression(None) == 'kind != "lead"'
+    assert filter_expression(None) == ""  # leads are retrieved (at LEAD_WEIGHT) unless excluded
+    assert filter_expression(Filters(include_lead=False)) == 'kind != "lead"'
     expr = filter_expression(Filters(cities=("铁岭市", "安阳市"), doc_ids=("x",), include_lead=True))
     assert expr == 'city in ["铁岭市", "安阳市"] and doc_id in ["x"]'
 

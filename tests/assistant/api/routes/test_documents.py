@@ -25,6 +25,12 @@ def test_list_documents(client):
     anshun = next(d for d in docs if d["doc_id"] == "anshun")
     assert anshun["doc_number"] == "安府发〔2022〕17号" and anshun["province"] == "贵州省"
     assert all(d["chunks"] > 10 for d in docs)
+    # Metadata read from the text, each value with the line it came from.
+    tieling = next(d for d in docs if d["doc_id"] == "tieling")
+    assert tieling["implements"][0]["number"] == "辽政发〔2022〕16号"
+    line = next(s["line"] for s in tieling["sources"] if s["field"] == "implements")
+    assert "（辽政发〔2022〕16号）" in line
+    assert {s["field"]: s["line"] for s in anshun["sources"]}["date"] == "2022年12月23日"
 
 
 def test_document_with_its_paragraphs_in_order(client):
