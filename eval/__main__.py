@@ -4,6 +4,7 @@
                      [--top-k 10] [--data-dir DIR] [--plugin MODULE]
   python -m eval compare OLD.json NEW.json
   python -m eval baseline --from eval/results/NAME.json [--out eval/baseline.json]
+  python -m eval split        assign questions added since the split was frozen (eval/split.py)
 
 Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
 """
@@ -35,7 +36,24 @@ def _parser() -> argparse.ArgumentParser:
     base = sub.add_parser("baseline", help="record the gated modes' Recall@5 and Hit@1 from a results file")
     base.add_argument("--from", dest="source", type=Path, required=True)
     base.add_argument("--out", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
+    sub.add_parser("split", help="assign questions added since the frozen split (eval/split.json)")
     return parser
+
+
+def _split() -> int:
+    from eval.questions import QuestionSetError, load_questions
+    from eval.split import SplitError, extend, load_split
+
+    try:
+        questions = load_questions()
+        added = extend(questions)
+        split = load_split()
+    except (QuestionSetError, SplitError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    test = len(split.select(questions, "test"))
+    print(f"added {len(added)} questions; test split {test} of {len(questions)}")
+    return 0
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -79,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "run":
         return _run(args, parser)
+    if args.command == "split":
+        return _split()
     from eval.report import load_results
 
     if args.command == "compare":
