@@ -146,6 +146,26 @@ class MilvusBackend:
             store.first_seen[p.text_hash] = 0.0
         return backend.refreshed() or backend
 
+    @classmethod
+    def mirror(cls, search_index: Any, settings: MilvusSettings) -> MilvusBackend:
+        """A backend over a store holding exactly `search_index`'s plans (the eval's `milvus`
+        mode: the same corpus as the local modes, corpus variants included). The collection is
+        named after the corpus (`corpus_key`), so a variant never mixes with the built-in corpus;
+        vectors come from the index's embedding cache (nothing is re-embedded)."""
+        import dataclasses
+
+        settings = dataclasses.replace(settings, collection=f"{settings.collection}_{corpus_key(search_index.chunks)}")
+        store = SharedStore(settings, search_index.embedder.dim)
+        backend = cls(store, search_index.embedder, Path(search_index.data_dir), (), {})
+        for position, meta in enumerate(search_index.documents):
+            backend.put(Document(meta, search_index.document_chunks(meta.doc_id)), position)
+        stored = store.plans()
+        if stored and store.grace_s:
+            time.sleep(store.grace_s)
+        for p in stored:
+            store.first_seen[p.text_hash] = 0.0
+        return backend.refreshed() or backend
+
     def refreshed(self) -> MilvusBackend | None:
         """A backend over the store's current plans; None when they are the ones served.
 
@@ -175,8 +195,9 @@ class MilvusBackend:
         return any(h not in served for h in self.store.first_seen)
 
     # -- writes --------------------------------------------------------------------------
-    def put(self, document: Document, position: int | None = None) -> AddOutcome:
-        """Store one parsed plan (its windows embedded here); a plan already stored is a duplicate."""
+    def put(self, document: Document, position: int | None = None, embedder: Embedder | None = None) -> AddOutcome:
+        """Store one parsed plan (its windows embedded with `embedder`, default the serving one,
+        through the data dir's embedding cache); a plan already stored is a duplicate."""
         from corpus.catalog import text_hash
 
         th = text_hash(document)
@@ -184,7 +205,7 @@ class MilvusBackend:
         with self._add_lock:
             if self.store.has_plan(th):
                 return AddOutcome(document.meta.doc_id, len(chunks), 0, True)
-            owner, vectors, embedded = window_vectors(chunks, self.embedder, self.data_dir)
+            owner, vectors, embedded = window_vectors(chunks, embedder or self.embedder, self.data_dir)
             pos = time.time_ns() if position is None else position
             added = self.store.add_plan(th, document.meta, chunks, owner, vectors, pos, _embedder_id(self.embedder))
         return AddOutcome(document.meta.doc_id, len(chunks), embedded, not added)
@@ -232,6 +253,18 @@ class MilvusBackend:
 
     def close(self) -> None:
         self.store.close()
+
+
+def corpus_key(chunks: Sequence[Chunk]) -> str:
+    """Short hash of what a store of these chunks holds (ids, display and matching text)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for c in chunks:
+        for part in (c.chunk_id, c.text, c.search_text, c.kind):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x1f")
+    return h.hexdigest()[:12]
 
 
 def window_vectors(chunks: Sequence[Chunk], embedder: Embedder, data_dir: Path | str) -> tuple[np.ndarray, np.ndarray, int]:
