@@ -126,11 +126,7 @@ class MilvusBackend:
         settings = settings or MilvusSettings.from_env(path)
         store = SharedStore(settings, embedder.dim)
         caps = store.capabilities
-        log.info("milvus backend: %s, collection %s; BM25 path: client (bm25s over the stored chunk texts, "
-                 "paragraph + best clause)%s; dense: server search, chunks scored by their best window",
-                 caps.describe(), settings.collection,
-                 "; the server's BM25 function is not used (it has no clause-level evidence)" if caps.bm25_function
-                 else "; the server has no BM25 function")
+        log.info("%s", describe_paths(store))
         backend = cls(store, embedder, path, (), {})
         if seed:
             from corpus.catalog import builtin_documents
@@ -253,6 +249,16 @@ class MilvusBackend:
 
     def close(self) -> None:
         self.store.close()
+
+
+def describe_paths(store: SharedStore) -> str:
+    """One line for the log: the server's capabilities and the retrieval path each part takes."""
+    caps = store.capabilities
+    why = ("the server's BM25 function is not used: it has no clause-level evidence" if caps.bm25_function
+           else "the server has no BM25 function")
+    return (f"milvus backend: {caps.describe()}, collection {store.settings.collection}; BM25 path: client "
+            f"(bm25s over the stored chunk texts, paragraph + best clause; {why}); dense path: server search "
+            f"({store.settings.dense_index}), a chunk scored by its best window")
 
 
 def corpus_key(chunks: Sequence[Chunk]) -> str:

@@ -182,9 +182,10 @@ class ApiState:
             clean_temp_files(self.data_dir)
             self.jobs.clean()
             if self.backend == "milvus":
-                from index.milvus_backend import MilvusBackend
+                from index.milvus_backend import MilvusBackend, describe_paths
 
                 backend = MilvusBackend.open(self.data_dir)
+                log.info("%s", describe_paths(backend.store))
                 self._refreshed_at = time.monotonic()
                 self.publish(backend)
                 log.info("serving the shared store: %d documents, %d chunks", len(backend.documents),
