@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from eval.replicas import (FLAGSHIP, answer_text, documents, kill_under_load, milvus_server, plan_bytes,
@@ -64,6 +65,10 @@ def test_upload_through_one_replica_is_found_through_the_other(pair):
     assert delay < 30  # REFRESH_S + GRACE_S + the read, with room for a loaded machine
     assert "57%" in answer_text(b, "复制测试市2025年城镇清洁取暖率是多少？")
     assert any(d["city"] == "复制测试市" for d in documents(b))
+    with httpx.Client(base_url=b.base_url, timeout=60) as http:  # the targets table reads the shared store
+        targets = http.get("/api/v1/targets", params={"city": "复制测试市"}).json()["targets"]
+        assert any(t["value"] == "57%" and "清洁取暖率" in t["indicator"] for t in targets), targets
+        assert http.get("/ui/").status_code == 200  # the chat page is served by the replica
     # the same bytes through B: B already serves it from the shared store
     again = upload(b, plan_bytes("复制测试市", 7), "复制测试市")
     assert again.status_code == 200 and again.json()["duplicate"] is True
