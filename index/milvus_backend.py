@@ -78,7 +78,11 @@ class MilvusDenseRetriever:
         k = min(self.total_windows, max(64, top_k * 8))
         while True:
             best: dict[int, float] = {}
-            rows = self.store.search_dense(vector, k, filters)
+            try:
+                rows = self.store.search_dense(vector, k, filters)
+            except Exception as exc:  # noqa: BLE001 - Milvus unreachable: rank without dense evidence
+                log.warning("dense search failed, ranking without it: %s: %s", type(exc).__name__, str(exc)[:200])
+                return []
             for chunk_id, score in rows:
                 i = self._position.get(chunk_id)  # rows of a plan not (yet) served are skipped
                 if i is None:

@@ -46,6 +46,7 @@ log = logging.getLogger("index.milvus")
 SCHEMA_VERSION = 1
 CONSISTENCY = "Strong"  # refresh reads
 SEARCH_CONSISTENCY = "Bounded"  # searches (see the module docstring)
+SEARCH_TIMEOUT_S = 5.0  # a search of an unreachable server fails after this long
 GRACE_S = 5.0  # Milvus's default common.gracefulTime: the staleness bound of a Bounded read
 WINDOWS_SUFFIX = "_windows"
 DOCS_SUFFIX = "_docs"
@@ -214,7 +215,7 @@ class SharedStore:
             self.windows_name, data=[list(map(float, vector))], anns_field="dense", limit=min(limit, QUERY_LIMIT),
             filter=filter_expression(filters), output_fields=["chunk_id"],
             search_params={"metric_type": "IP", "params": _dense_search_params(self.settings.dense_index)},
-            consistency_level=SEARCH_CONSISTENCY,
+            consistency_level=SEARCH_CONSISTENCY, timeout=SEARCH_TIMEOUT_S,
         )
         return [(h["entity"]["chunk_id"], float(h["distance"])) for h in res[0]]
 
