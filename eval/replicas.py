@@ -230,24 +230,30 @@ def kill_under_load(victim: RunningServer, survivor: RunningServer, clients: int
     victim_stats, survivor_stats = PhaseStats(), PhaseStats()
     start = time.monotonic()
     until = start + seconds
-    threads = [threading.Thread(target=_client_loop, args=(s.base_url, stats, seed + i, until, 10**6))
-               for s, stats in ((victim, victim_stats), (survivor, survivor_stats)) for i in range(clients)]
+    kill_at = start + seconds / 3
+    # the victim's clients stop just after the kill (a client of a dead replica would spin on
+    # refused connections); the survivor's run to the end
+    threads = [threading.Thread(target=_client_loop, args=(s.base_url, stats, seed + i, end, 10**6))
+               for s, stats, end in ((victim, victim_stats, kill_at + 0.5), (survivor, survivor_stats, until))
+               for i in range(clients)]
     for t in threads:
         t.start()
-    time.sleep(seconds / 3)
+    time.sleep(max(0.0, kill_at - time.monotonic()))
     killed_at = time.monotonic()
     os.kill(victim.pid, signal.SIGKILL)
     for t in threads:
         t.join()
     elapsed = time.monotonic() - start
     after = [s for s in survivor_stats.samples if s.started >= killed_at]
+    before = [s for s in victim_stats.samples if s.started < killed_at]
     return {
         "clients_per_replica": clients,
         "seconds": seconds,
         "killed_after_s": round(killed_at - start, 2),
         "survivor": summarise(survivor_stats.samples, elapsed),
         "survivor_after_kill": {"requests": len(after), "errors": sum(not s.ok for s in after)},
-        "victim": {"requests": len(victim_stats.samples), "errors": sum(not s.ok for s in victim_stats.samples)},
+        "victim_before_kill": {"requests": len(before), "errors": sum(not s.ok for s in before)},
+        "victim_cut_by_kill": sum(not s.ok for s in victim_stats.samples if s not in before),
     }
 
 

@@ -112,3 +112,17 @@ def test_killing_one_replica_under_load_leaves_the_other_serving(pair):
     assert result["survivor"]["requests"] > 0 and result["survivor_after_kill"]["requests"] > 0
     assert result["survivor"]["errors"] == 0, result["survivor"]
     assert FLAGSHIP[1] in answer_text(b, FLAGSHIP[0])
+
+
+def test_losing_milvus_leaves_the_replica_answering_from_what_it_holds(milvus, pair):
+    """Runs after the kill test (B is the replica left). Milvus gone: the dense ranker is left
+    out (logged), BM25 and the rerankers still answer from the chunks B holds."""
+    import os
+    import signal
+
+    b = pair[1]
+    os.killpg(milvus.pid, signal.SIGKILL)
+    time.sleep(1)
+    assert FLAGSHIP[1] in answer_text(b, FLAGSHIP[0])
+    assert "城镇清洁取暖率达到70%以上" in search_hits(b, FLAGSHIP[0], top_k=3)[0]["text"]
+    assert "dense search failed" in b.log_path.read_text(encoding="utf-8", errors="replace")
