@@ -182,9 +182,10 @@ class ApiState:
             clean_temp_files(self.data_dir)
             self.jobs.clean()
             if self.backend == "milvus":
-                from index.milvus_backend import MilvusBackend, describe_paths
+                from index.backends import open_backend
+                from index.milvus_backend import describe_paths
 
-                backend = MilvusBackend.open(self.data_dir)
+                backend = open_backend(self.data_dir, kind="milvus")
                 log.info("%s", describe_paths(backend.store))
                 self._refreshed_at = time.monotonic()
                 self.publish(backend)
