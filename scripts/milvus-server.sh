@@ -32,8 +32,10 @@ case "${1:-}" in
         port="${3:?usage: $0 run DATA_DIR PORT}"
         install
         mkdir -p "$data_dir"
-        # etcd / rocksmq / internal ports are picked free by the launcher; the proxy (the client
-        # port) is the one asked for. The launcher exits with the server.
+        # The proxy (the client port) is the one asked for; the launcher picks the other ports
+        # free, except the embedded etcd's peer port 2380 (so one such server a machine). The
+        # launcher has no bind-address option: the server listens on every interface, the
+        # project's clients use 127.0.0.1 only. Stop it with SIGINT/SIGTERM to its process group.
         exec "$VENV/bin/milvus-server" --data "$data_dir" --proxy-port "$port"
         ;;
     *)
