@@ -8,7 +8,7 @@ PORT   ?= 8000
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run index test test-fast eval bench bench-scale load screenshot indicators clean
+.PHONY: install run index test test-fast eval eval-milvus bench bench-scale load replicas milvus-server screenshot indicators clean
 
 install: $(STAMP)
 
@@ -27,7 +27,7 @@ index: install
 run: index
 	$(BIN)/python -m assistant serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install milvus-server
 	bash scripts/install-chromium.sh
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
@@ -39,6 +39,18 @@ test-fast: install
 eval: index
 	$(BIN)/python -m eval run --name latest --plugin eval.bench_milvus \
 		--modes bm25,dense,hybrid,assistant,milvus-bm25,milvus-dense,milvus-hybrid
+
+# the real Milvus standalone server (registry package `milvus`) in its own venv, .milvus-venv
+milvus-server:
+	bash scripts/milvus-server.sh install
+
+# `milvus` serving mode next to local hybrid: a real Milvus server, then milvus-lite
+eval-milvus: index milvus-server
+	$(BIN)/python -m eval.bench_milvus
+
+# two replicas on one Milvus server: upload through one, found through the other; kill one under load
+replicas: index milvus-server
+	$(BIN)/python -m eval.replicas
 
 bench: index
 	$(BIN)/python -m eval.bench

