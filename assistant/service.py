@@ -9,7 +9,7 @@ answer = search -> extractive composition with citations (`assistant.answer`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from assistant.answer import compose
@@ -22,7 +22,7 @@ from assistant.targets import Target, extract_targets
 from assistant.understanding import city_names, topic_of
 from corpus.model import Chunk
 from corpus.places import resolve_city, strip_cities
-from corpus.text import matching
+from corpus.text import fold, matching
 from index.clause_vectors import ClauseVectors
 from index.hybrid import DEFAULT_SETTINGS, Query, RetrievalSettings, check_mode, for_mode
 from index.types import Filters, Hit, SearchBackend
@@ -49,6 +49,7 @@ class Assistant:
         self.index = index
         self.settings = settings or DEFAULT_SETTINGS
         self._clauses = _clause_reranker(index, self.settings)
+        self._known_words: tuple[object, frozenset[str]] | None = None
         self._chunks_seen: tuple[Chunk, ...] | None = None
         self._targets_by_chunk: dict[str, list[Target]] = {}
         self._silent_for: tuple[Chunk, ...] | None = None  # chunks `_silent` was counted over
@@ -98,8 +99,22 @@ class Assistant:
             self._silent = sum(1 for c in chunks if c.kind == "lead" and not c.sentences)
         return self._silent
 
+    def _known(self) -> Callable[[str], bool] | None:
+        """Words known to the corpus (BM25's vocabulary) or the lexicon, for follow-ups; None
+        (the conversation's default) when the backend's BM25 exposes no vocabulary."""
+        vocabulary = getattr(self.index.bm25, "vocabulary", None)
+        if not callable(vocabulary):
+            return None
+        words = vocabulary()
+        if self._known_words is None or self._known_words[0] is not words:
+            from index.lexicon import synonym_groups, user_words
+
+            lexicon = {fold(t) for g in synonym_groups() for t in g} | {fold(w) for w in user_words()}
+            self._known_words = (words, frozenset(words) | lexicon)
+        return self._known_words[1].__contains__
+
     def _question(self, query: str, history: Sequence[object]) -> Question:
-        resolved, analysis = resolve(query, history, self.index.documents)
+        resolved, analysis = resolve(query, history, self.index.documents, self._known())
         topic = topic_of(matching(resolved), self.index.documents)
         return Question(text=query, resolved=resolved, analysis=analysis, topic=topic)
 

@@ -76,12 +76,19 @@ class BM25Retriever:
         self._model = _model
         self._passage_model, self._starts = _passages
         self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32, count=len(self.chunks))
+        self._vocabulary: frozenset[str] | None = None
 
     def _index(self, corpus_tokens: list[list[str]]) -> bm25s.BM25:
         model = bm25s.BM25(k1=self.k1, b=self.b, method="atire", idf_method="robertson")
         if corpus_tokens:
             model.index(corpus_tokens, show_progress=False)
         return model
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every term of the indexed chunks (what "known to the corpus" means)."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(getattr(self._model, "vocab_dict", {}) or ())
+        return self._vocabulary
 
     # --- scoring -------------------------------------------------------------
 
