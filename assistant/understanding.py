@@ -77,6 +77,19 @@ def group_of(term: str) -> tuple[str, ...]:
     return (term,)
 
 
+@lru_cache(maxsize=1)
+def _not_expanded() -> frozenset[str]:
+    from index.lexicon import not_expanded
+
+    return frozenset(t.lower() for t in not_expanded())
+
+
+def _ambiguous(term: str) -> bool:
+    """A term marked "~" in the lexicon: never an expansion, and expands to nothing (its
+    relation to the group's other terms is not one of equivalence)."""
+    return term.lower() in _not_expanded()
+
+
 def indicator_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """Non-overlapping (start, end, group) matches of synonym terms, longest first, in reading order."""
     low = text.lower()
@@ -140,9 +153,10 @@ def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnal
     matches = indicator_matches(text)
     indicators = tuple(dict.fromkeys(group[0] for _, _, group in matches))
     present = text.lower()
-    expansions = tuple(
-        dict.fromkeys(t for _, _, group in matches for t in group if t.lower() not in present)
-    )
+    expansions = tuple(dict.fromkeys(
+        t for start, end, group in matches if not _ambiguous(text[start:end])
+        for t in group if t.lower() not in present and not _ambiguous(t)
+    ))
     return QueryAnalysis(
         text=text,
         cities=cities,
