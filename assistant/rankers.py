@@ -11,7 +11,8 @@ rankings in the one hybrid retriever (`index.hybrid.HybridRetriever`), each at t
   does read; kept in first-stage order it only loses ground to better evidence.
 - `SentenceReranker` (other questions): the candidates re-ordered by their best single
   sentence's share of the question's topic (the answer to a measure question is one
-  sentence, which paragraph-level scores dilute).
+  sentence, which paragraph-level scores dilute), synonyms read as their canonical name on
+  both sides (a sentence written with the plan's abbreviation is not demoted).
 - `ClauseReranker` (every question, when the backend has an embedder): the first
   `clause_depth` candidates re-ordered by their best clause's dense similarity to the
   question (index.clause_vectors): semantic evidence at the granularity of the answer,
@@ -27,9 +28,9 @@ from dataclasses import dataclass
 from assistant.evidence import MATCH_THRESHOLD, coverage, target_match
 from assistant.model import Question
 from assistant.targets import Target
-from assistant.understanding import group_of
+from assistant.understanding import canonical_terms, group_of
 from corpus.model import Chunk
-from corpus.text import fold
+from corpus.text import fold, matching
 from index.clause_vectors import ClauseVectors
 from index.embedders import Embedder
 from index.hybrid import DEFAULT_SETTINGS, Query, Reranker, RetrievalSettings, Weighted
@@ -83,10 +84,12 @@ class SentenceReranker:
     name: str = "sentences"
 
     def rerank(self, query: Query, candidates: Sequence[Hit], filters: Filters, depth: int) -> list[Hit]:
-        topic = self.question.topic
+        # Synonyms count as the same words (canonical names on both sides): a sentence that
+        # writes "PM2.5和O3" covers a question about "细颗粒物和臭氧".
+        topic = canonical_terms(matching(self.question.topic))
 
         def best(hit: Hit) -> float:
-            return max((coverage(topic, s) for s in hit.chunk.sentences), default=0.0)
+            return max((coverage(topic, canonical_terms(matching(s))) for s in hit.chunk.sentences), default=0.0)
 
         scored = sorted(((best(h), i, h) for i, h in enumerate(candidates)), key=lambda item: (-item[0], item[1]))
         return [Hit(chunk=h.chunk, score=s, source=self.name) for s, _, h in scored]

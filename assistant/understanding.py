@@ -90,12 +90,29 @@ def _ambiguous(term: str) -> bool:
     return term.lower() in _not_expanded()
 
 
+@lru_cache(maxsize=1)
+def _terms_longest_first() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted(((t.lower(), g) for g in synonym_groups() for t in g), key=lambda tg: -len(tg[0])))
+
+
+def canonical_terms(text: str) -> str:
+    """`text` with every unambiguous synonym term replaced by its group's canonical name
+    ("PM2.5和O3协同治理" -> "细颗粒物和臭氧协同治理"), so that wording overlap between a
+    question and a sentence counts synonyms as the same words. Terms marked "~" stay."""
+    out, pos = [], 0
+    for start, end, group in indicator_matches(text):
+        if _ambiguous(text[start:end]) or _ambiguous(group[0]):
+            continue
+        out += [text[pos:start], group[0]]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
 def indicator_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """Non-overlapping (start, end, group) matches of synonym terms, longest first, in reading order."""
     low = text.lower()
     found: list[tuple[int, int, tuple[str, ...]]] = []
-    terms = sorted(((t.lower(), g) for g in synonym_groups() for t in g), key=lambda tg: -len(tg[0]))
-    for term, group in terms:
+    for term, group in _terms_longest_first():
         start = low.find(term)
         while start >= 0:
             end = start + len(term)
