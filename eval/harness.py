@@ -48,6 +48,25 @@ def _runs_with(mode: str, questions: Sequence[Question], ctx: EvalContext, conte
     return out
 
 
+EXPANSION_MODES = ("bm25", "hybrid")
+EXPANSION_WEIGHTS = (0.0, 1.0)
+
+
+def expansion_effect(
+    mode: str, questions: Sequence[Question], split: Split, ctx: EvalContext,
+    contexts: dict[object, EvalContext], top_k: int = 10,
+) -> dict[str, Any]:
+    """The synonym expansions' effect on the test split, per type: the mode with expansion
+    weight 0 (none), the default (chosen on train) and 1 (as strong as the question's words)."""
+    test = split.select(questions, "test")
+    out: dict[str, Any] = {}
+    for weight in sorted({*EXPANSION_WEIGHTS, DEFAULT_SETTINGS.expansion_weight}):
+        runs = _runs_with(mode, test, ctx, contexts, DEFAULT_SETTINGS.replace(expansion_weight=weight), top_k)
+        scores = score_questions(test, {q.id: runs[q.id].chunks for q in test}, {q.id: runs[q.id].gold_ranks for q in test})
+        out[f"{weight:g}"] = _summary(scores)
+    return out
+
+
 def leave_one_city_out(
     mode: str,
     questions: Sequence[Question],
@@ -138,6 +157,10 @@ def evaluate(
         for mode, mode_scores in scores.items():
             results["metrics"][mode]["test"] = _summary([s for s in mode_scores if sides[s.qid] == "test"])
         if loco:
+            results["expansion"] = {
+                mode: expansion_effect(mode, questions, split, ctx, contexts, top_k)
+                for mode in scores if mode in EXPANSION_MODES
+            }
             results["loco"] = {
                 mode: leave_one_city_out(mode, questions, split, ctx, contexts, top_k, progress)
                 for mode in scores if tunable(mode)

@@ -344,8 +344,30 @@ def readme_section(results: Mapping[str, Any]) -> str:
             trows.append([t, str(n), *(_fmt(by_mode[m]["by_type"][t]["Hit@1"]) if t in by_mode[m]["by_type"] else ""
                                        for m in by_mode)])
         lines += _md_table(["type", "n", *by_mode], trows) + [""]
+    lines += _expansion_lines(results)
     lines.append(README_END)
     return "\n".join(lines)
+
+
+def _expansion_lines(results: Mapping[str, Any]) -> list[str]:
+    """Hit@1 per type on the test split by synonym expansion weight (0 = none)."""
+    expansion = results.get("expansion") or {}
+    if not expansion:
+        return []
+    default = results["settings"].get("retrieval", {}).get("expansion_weight")
+    lines = [f"Synonym expansion, test split, Hit@1 per type by expansion weight (default {default}):", ""]
+    header = ["type", "n"]
+    columns = []
+    for mode, by_weight in expansion.items():
+        for weight in by_weight:
+            header.append(f"{mode} w={weight}")
+            columns.append(by_weight[weight])
+    types = [t for t in QUESTION_TYPES if any(t in c["by_type"] for c in columns)]
+    rows = [["all", str(int(columns[0]["overall"]["n"])), *(_fmt(c["overall"]["Hit@1"]) for c in columns)]]
+    for t in types:
+        n = next((int(c["by_type"][t]["n"]) for c in columns if t in c["by_type"]), 0)
+        rows.append([t, str(n), *(_fmt(c["by_type"][t]["Hit@1"]) if t in c["by_type"] else "" for c in columns)])
+    return lines + _md_table(header, rows) + [""]
 
 
 def update_readme(results: Mapping[str, Any], path: Path) -> bool:

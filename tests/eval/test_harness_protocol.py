@@ -58,3 +58,14 @@ def test_reports_show_the_three_views(results):
     assert "## Full set, test split, leave-one-city-out" in md and "LOCO folds" in md
     section = readme_section(results)
     assert section.startswith("<!-- retrieval-accuracy:start") and "Hit@1 per type, LOCO" in section
+
+
+def test_expansion_effect_is_measured_on_the_test_split(results, sample):
+    from index.hybrid import DEFAULT_SETTINGS
+
+    split = load_split()
+    by_weight = results["expansion"]["bm25"]
+    assert set(by_weight) == {"0", "1", f"{DEFAULT_SETTINGS.expansion_weight:g}"}
+    test_n = sum(1 for q in sample if split.side(q.id) == "test")
+    assert all(v["overall"]["n"] == test_n for v in by_weight.values())
+    assert "Synonym expansion, test split" in readme_section(results)
