@@ -37,8 +37,9 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 eval: index
-	$(BIN)/python -m eval run --name latest --plugin eval.bench_milvus \
-		--modes bm25,dense,hybrid,assistant,milvus-bm25,milvus-dense,milvus-hybrid
+	$(BIN)/python -m eval run --name latest \
+		--modes plain-bm25,plain-dense,plain-hybrid,bm25,dense,hybrid
+	$(BIN)/python -m eval readme --from eval/results/latest.json
 
 # the real Milvus standalone server (registry package `milvus`) in its own venv, .milvus-venv
 milvus-server:

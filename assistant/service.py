@@ -9,7 +9,7 @@ answer = search -> extractive composition with citations (`assistant.answer`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from assistant.answer import compose
@@ -17,23 +17,39 @@ from assistant.conversation import resolve
 from assistant.leads import note_leads, own_hits
 from assistant.metadata import metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
-from assistant.rankers import rerankers_for
+from assistant.rankers import ClauseReranker, rerankers_for
 from assistant.targets import Target, extract_targets
 from assistant.understanding import city_names, topic_of
 from corpus.model import Chunk
 from corpus.places import resolve_city, strip_cities
-from corpus.text import matching
-from index.hybrid import Query, check_mode, for_mode
+from corpus.text import fold, matching
+from index.clause_vectors import ClauseVectors
+from index.hybrid import DEFAULT_SETTINGS, Query, RetrievalSettings, check_mode, for_mode
 from index.types import Filters, Hit, SearchBackend
 
 ANSWER_DEPTH = 20  # hits an answer may draw on (figures can sit below the first page)
 
 
+def _clause_reranker(index: SearchBackend, settings: RetrievalSettings) -> ClauseReranker | None:
+    """The clause reranker over the backend's embedder (None when it has none, e.g. a
+    backend that embeds remotely); clause vectors are cached in its data directory."""
+    embedder = getattr(index, "embedder", None) or getattr(index.dense, "embedder", None)
+    if embedder is None or not hasattr(embedder, "embed_passages"):
+        return None
+    vectors = getattr(index, "clause_vectors", None)
+    if not isinstance(vectors, ClauseVectors):
+        vectors = ClauseVectors(embedder, getattr(index, "data_dir", None))
+    return ClauseReranker(embedder, vectors, settings.clause_depth)
+
+
 class Assistant:
     """Question answering over a `SearchBackend` (the local `index.engine.SearchIndex`)."""
 
-    def __init__(self, index: SearchBackend) -> None:
+    def __init__(self, index: SearchBackend, settings: RetrievalSettings | None = None) -> None:
         self.index = index
+        self.settings = settings or DEFAULT_SETTINGS
+        self._clauses = _clause_reranker(index, self.settings)
+        self._known_words: tuple[object, frozenset[str]] | None = None
         self._chunks_seen: tuple[Chunk, ...] | None = None
         self._targets_by_chunk: dict[str, list[Target]] = {}
         self._silent_for: tuple[Chunk, ...] | None = None  # chunks `_silent` was counted over
@@ -70,9 +86,9 @@ class Assistant:
     def _rank(self, q: Question, filters: Filters, mode: str, top_k: int) -> list[Hit]:
         resolved = matching(q.resolved)
         core = strip_cities(resolved, self.cities) or resolved
-        query = Query(text=core, lexical=" ".join((core, *q.analysis.expansions)))
-        rerankers = rerankers_for(q, self.index.chunks, self._targets_by_chunk)
-        pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers)
+        query = Query(text=core, expansions=q.analysis.expansions)
+        rerankers = rerankers_for(q, self.index.chunks, self._targets_by_chunk, self.settings, self._clauses)
+        pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers, settings=self.settings)
         # Leads with no clause of their own are dropped: ask for that many more.
         return own_hits(pipeline.search(query, top_k + self._silent_leads(), filters))[:top_k]
 
@@ -83,8 +99,22 @@ class Assistant:
             self._silent = sum(1 for c in chunks if c.kind == "lead" and not c.sentences)
         return self._silent
 
+    def _known(self) -> Callable[[str], bool] | None:
+        """Words known to the corpus (BM25's vocabulary) or the lexicon, for follow-ups; None
+        (the conversation's default) when the backend's BM25 exposes no vocabulary."""
+        vocabulary = getattr(self.index.bm25, "vocabulary", None)
+        if not callable(vocabulary):
+            return None
+        words = vocabulary()
+        if self._known_words is None or self._known_words[0] is not words:
+            from index.lexicon import synonym_groups, user_words
+
+            lexicon = {fold(t) for g in synonym_groups() for t in g} | {fold(w) for w in user_words()}
+            self._known_words = (words, frozenset(words) | lexicon)
+        return self._known_words[1].__contains__
+
     def _question(self, query: str, history: Sequence[object]) -> Question:
-        resolved, analysis = resolve(query, history, self.index.documents)
+        resolved, analysis = resolve(query, history, self.index.documents, self._known())
         topic = topic_of(matching(resolved), self.index.documents)
         return Question(text=query, resolved=resolved, analysis=analysis, topic=topic)
 

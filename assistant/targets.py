@@ -10,6 +10,8 @@ Clause shapes handled:
      "全市单位地区生产总值能耗比2020年下降14.5%"
   A* "化学需氧量、氨氮…重点工程减排量分别达到0.7862万吨、0.009万吨…"  (one target per item)
   B  COUNT-VERB NUMBER UNIT [object]      "创建20家绿色工厂（园区）"
+  C  [indicator] NUMBER UNIT (the figure ends the clause)
+  F  [力争]?[完成|实现]? NUMBER UNIT 的? [object] (the figure before what it qualifies)
 Table rows are read by `assistant.table_targets` (one target per value cell, with its column).
 """
 from __future__ import annotations
@@ -67,10 +69,12 @@ _NOT_A_SUBJECT = re.compile(r"对|对于|将|把|凡|除")
 _FORM_C = re.compile(
     rf"^(?P<pre>\D{{2,30}}?)\[?(?P<num>{NUMBER})\s*(?P<unit>{UNIT})\]?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?[。]?$"
 )
-# D: "力争完成14.5%的能耗强度降低激励目标": the figure qualifies the object that follows.
-_FORM_D = re.compile(rf"(?P<striving>力争|确保)?(?:完成|实现)(?P<num>{NUMBER})(?P<unit>%)的(?P<obj>[^，；。、]+)")
-# E: "80%县级以上机关达到节约型机关创建要求": the figure opens the clause.
-_FORM_E = re.compile(rf"^(?P<num>{NUMBER})(?P<unit>%)(?P<obj>\D{{4,40}}?)[。]?$")
+# F: the figure comes before what it qualifies, with no verb in front of it ("完成X%的…目标",
+# "X%…机关达到…要求"): the words after the figure name the target. One rule for the
+# number-before-noun order, whatever the words.
+_FORM_F = re.compile(
+    rf"^(?P<striving>力争|确保|争取)?(?P<verb>完成|实现)?(?P<num>{NUMBER})(?P<unit>%|‰|个百分点)的?(?P<obj>[^\d，；。、]{{4,40}}?)[。]?$"
+)
 _SERIES_ITEM = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?")
 _SERIES_HEAD = re.compile(
     r"(重点工程减排量|减排量|排放总量|排放量|无害化处置率|综合利用率|利用率|处置率|处理率|治理率|"
@@ -190,15 +194,10 @@ def _clause_targets(clause: str) -> list[dict]:
             found.append(dict(indicator=indicator, value=m.group("num") + m.group("unit"), unit=m.group("unit"),
                               verb="", qualifier=_qualifier(m.group("suffix")), baseline=""))
     if not found:
-        m = _FORM_D.search(clause)
+        m = _FORM_F.match(clause)
         if m:
-            found.append(dict(indicator=m.group("obj"), value=m.group("num") + m.group("unit"), unit="%",
-                              verb="完成", qualifier=_qualifier(m.group("striving")), baseline=""))
-    if not found:
-        m = _FORM_E.match(clause)
-        if m:
-            found.append(dict(indicator=m.group("obj"), value=m.group("num") + "%", unit="%",
-                              verb="", qualifier="", baseline=""))
+            found.append(dict(indicator=m.group("obj"), value=m.group("num") + m.group("unit"), unit=m.group("unit"),
+                              verb=m.group("verb") or "", qualifier=_qualifier(m.group("striving")), baseline=""))
     if not found:
         m = _FORM_B.search(clause)
         if m and not re.search(r"20\d{2}$", m.group("num")):

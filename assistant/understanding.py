@@ -34,7 +34,7 @@ _COMPARE = re.compile(r"比较|对比|相比|哪个城市|哪个市|哪些城市
 # Function words removed when reading the topic of a question (what it is about).
 _TOPIC_NOISE = re.compile(
     r"请问|请|那么|那|还有|另外|以及|和|与|、|这项|这些|这个|该项|上述|此项|主要(?=由|是|有)|量化|具体|"
-    r"到底|究竟|具体|分别|各自|"
+    r"到底|究竟|具体|分别|各自|力争|争取|确保|"
     r"(?:要|需要|应|应该|将|计划|预计|能|可以)?(?:达到|提高到|提升到|降到|下降到|控制在|下降|降低|提高|提升|减少|增长|到)?"
     r"(?:多少|几何|几|什么水平|多大|多高)|"
     r"的?(?:目标值|指标值|目标|指标|数值|要求|规划|安排)(?:是|为)?|"
@@ -77,12 +77,42 @@ def group_of(term: str) -> tuple[str, ...]:
     return (term,)
 
 
+@lru_cache(maxsize=1)
+def _not_expanded() -> frozenset[str]:
+    from index.lexicon import not_expanded
+
+    return frozenset(t.lower() for t in not_expanded())
+
+
+def _ambiguous(term: str) -> bool:
+    """A term marked "~" in the lexicon: never an expansion, and expands to nothing (its
+    relation to the group's other terms is not one of equivalence)."""
+    return term.lower() in _not_expanded()
+
+
+@lru_cache(maxsize=1)
+def _terms_longest_first() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted(((t.lower(), g) for g in synonym_groups() for t in g), key=lambda tg: -len(tg[0])))
+
+
+def canonical_terms(text: str) -> str:
+    """`text` with every unambiguous synonym term replaced by its group's canonical name
+    ("PM2.5和O3协同治理" -> "细颗粒物和臭氧协同治理"), so that wording overlap between a
+    question and a sentence counts synonyms as the same words. Terms marked "~" stay."""
+    out, pos = [], 0
+    for start, end, group in indicator_matches(text):
+        if _ambiguous(text[start:end]) or _ambiguous(group[0]):
+            continue
+        out += [text[pos:start], group[0]]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
 def indicator_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """Non-overlapping (start, end, group) matches of synonym terms, longest first, in reading order."""
     low = text.lower()
     found: list[tuple[int, int, tuple[str, ...]]] = []
-    terms = sorted(((t.lower(), g) for g in synonym_groups() for t in g), key=lambda tg: -len(tg[0]))
-    for term, group in terms:
+    for term, group in _terms_longest_first():
         start = low.find(term)
         while start >= 0:
             end = start + len(term)
@@ -140,9 +170,10 @@ def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnal
     matches = indicator_matches(text)
     indicators = tuple(dict.fromkeys(group[0] for _, _, group in matches))
     present = text.lower()
-    expansions = tuple(
-        dict.fromkeys(t for _, _, group in matches for t in group if t.lower() not in present)
-    )
+    expansions = tuple(dict.fromkeys(
+        t for start, end, group in matches if not _ambiguous(text[start:end])
+        for t in group if t.lower() not in present and not _ambiguous(t)
+    ))
     return QueryAnalysis(
         text=text,
         cities=cities,

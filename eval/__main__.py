@@ -5,6 +5,8 @@
   python -m eval compare OLD.json NEW.json
   python -m eval baseline --from eval/results/NAME.json [--out eval/baseline.json]
   python -m eval split        assign questions added since the split was frozen (eval/split.py)
+  python -m eval readme [--from eval/results/latest.json]   regenerate the README's figures
+  python -m eval tune         settings chosen on the training split (eval.tuning), vs the defaults
 
 Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
 """
@@ -37,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("--from", dest="source", type=Path, required=True)
     base.add_argument("--out", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
     sub.add_parser("split", help="assign questions added since the frozen split (eval/split.json)")
+    readme = sub.add_parser("readme", help="regenerate the README's retrieval figures from a results file")
+    readme.add_argument("--from", dest="source", type=Path, default=None,
+                        help="results file (default: eval/results/latest.json)")
+    tune = sub.add_parser("tune", help="choose retrieval settings on the training split (never the test split)")
+    tune.add_argument("--mode", default="hybrid", help="tunable mode (default: %(default)s)")
+    run.add_argument("--no-loco", action="store_true", help="skip leave-one-city-out (per-fold tuning)")
     return parser
 
 
@@ -56,10 +64,48 @@ def _split() -> int:
     return 0
 
 
+def _readme(source: Path | None) -> int:
+    from eval.report import REPO_DIR, RESULTS_DIR, load_results, update_readme
+
+    try:
+        results = load_results(source or RESULTS_DIR / "latest.json")
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if not update_readme(results, REPO_DIR / "README.md"):
+        print("error: README.md has no retrieval-accuracy markers", file=sys.stderr)
+        return 2
+    print("README.md: retrieval accuracy regenerated")
+    return 0
+
+
+def _tune(mode: str) -> int:
+    import json
+
+    from eval.harness import _runs_with
+    from eval.questions import load_questions
+    from eval.runner import EvalContext, tunable
+    from eval.split import load_split
+    from eval.tuning import Tuner, settings_diff
+
+    if not tunable(mode):
+        print(f"error: mode {mode!r} takes no retrieval settings", file=sys.stderr)
+        return 2
+    questions = load_questions()
+    train = load_split().select(questions, "train")
+    ctx, contexts = EvalContext(), {}  # type: ignore[var-annotated]
+    tuner = Tuner(mode, lambda st, qs: _runs_with(mode, qs, ctx, contexts, st, 10))
+    base = tuner.score(tuner.start, train)
+    chosen, score = tuner.choose(train)
+    print(f"{mode}: objective on {len(train)} training questions {base:.4f} with the defaults, "
+          f"{score:.4f} with {json.dumps(settings_diff(chosen), ensure_ascii=False) or 'the defaults'}")
+    return 0
+
+
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from eval.harness import evaluate
     from eval.questions import QuestionSetError, load_questions
-    from eval.report import RESULTS_DIR, overall_table, write_results
+    from eval.report import RESULTS_DIR, overall_table, split_table, write_results
     from eval.runner import EvalContext, UnknownMode, get_mode, load_plugin
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", args.name):
@@ -80,7 +126,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.data_dir is not None and not args.data_dir.is_dir():
         parser.error(f"--data-dir {args.data_dir} is not a directory")
     results = evaluate(questions, modes, EvalContext(data_dir=args.data_dir), args.top_k, args.name,
-                       args.questions, progress=lambda msg: print(msg, file=sys.stderr))
+                       args.questions, progress=lambda msg: print(msg, file=sys.stderr), loco=not args.no_loco)
     for mode, reason in results["skipped"].items():
         print(f"skipped {mode}: {reason}", file=sys.stderr)
     if not results["metrics"]:
@@ -88,6 +134,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return 2
     paths = write_results(results, args.out_dir or RESULTS_DIR)
     print(overall_table(results))
+    print(split_table(results))
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
 
@@ -99,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, parser)
     if args.command == "split":
         return _split()
+    if args.command == "tune":
+        return _tune(args.mode)
+    if args.command == "readme":
+        return _readme(args.source)
     from eval.report import load_results
 
     if args.command == "compare":

@@ -131,6 +131,51 @@ def _fmt(value: float) -> str:
     return f"{value:.3f}"
 
 
+SPLIT_METRICS = ("Hit@1", "Recall@5", "MRR@10")
+
+
+def views(results: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(view name, {mode: {"overall", "by_type"}}) for the full set, the test split and the
+    pooled leave-one-city-out figures (those present in `results`)."""
+    metrics = results["metrics"]
+    out: list[tuple[str, dict[str, Any]]] = [("full", {m: v for m, v in metrics.items()})]
+    test = {m: v["test"] for m, v in metrics.items() if "test" in v}
+    if test:
+        out.append(("test", test))
+    loco = results.get("loco") or {}
+    if loco:
+        out.append(("LOCO", {m: v for m, v in loco.items()}))
+    return out
+
+
+def split_table(results: Mapping[str, Any]) -> str:
+    """Plain text: Hit@1 / Recall@5 / MRR@10 per mode on the full set, the test split and
+    leave-one-city-out, then Hit@1 per type in each view."""
+    lines = []
+    for view, by_mode in views(results):
+        rows = [["mode", "n", *SPLIT_METRICS]]
+        for mode, m in by_mode.items():
+            o = m["overall"]
+            rows.append([mode, str(int(o["n"])), *(_fmt(o[k]) for k in SPLIT_METRICS)])
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines.append(f"[{view}]")
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        types = [t for t in QUESTION_TYPES if any(t in m["by_type"] for m in by_mode.values())]
+        modes = list(by_mode)
+        rows = [["type", "n", *(f"{mode} H@1/R@5/MRR" for mode in modes)]]
+        for t in types:
+            n = next((int(m["by_type"][t]["n"]) for m in by_mode.values() if t in m["by_type"]), 0)
+            cells = []
+            for mode in modes:
+                v = by_mode[mode]["by_type"].get(t)
+                cells.append("/".join(_fmt(v[k]) for k in SPLIT_METRICS) if v else "")
+            rows.append([t, str(n), *cells])
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        lines.append("")
+    return "\n".join(lines)
+
+
 def overall_table(results: Mapping[str, Any]) -> str:
     """Plain-text table: one row per mode, the metrics and the latency."""
     header = ["mode", *METRICS, "mean ms", "p95 ms"]
@@ -191,7 +236,8 @@ def markdown(results: Mapping[str, Any]) -> str:
               "Recall@k, MRR@10, nDCG@10: ir-measures (pytrec_eval) over gold-level qrels. "
               "Latency: wall time per search call, query embedding included (the query-vector cache "
               "is cleared before each mode).", ""]
-    lines += ["## Overall", ""]
+    lines += _split_markdown(results)
+    lines += ["## Overall (full set, every metric)", ""]
     header = ["mode", *METRICS, "mean ms", "p95 ms", "errors"]
     rows = []
     for mode, m in results["metrics"].items():
@@ -221,6 +267,119 @@ def markdown(results: Mapping[str, Any]) -> str:
         lines += _md_table(["id", "type", "question", "gold", "ranks", "first result"], rows) if rows else ["(none)"]
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _split_markdown(results: Mapping[str, Any]) -> list[str]:
+    """The full / test / LOCO tables (Hit@1, Recall@5, MRR@10 per mode, then per type)."""
+    found = views(results)
+    if len(found) == 1:
+        return []
+    s = results["settings"]
+    lines = [f"Test split: {s.get('test_questions', '?')} of {s.get('questions')} questions (eval/split.json, "
+             "frozen; no tuning reads it). LOCO: per fold (city C) settings chosen on the training "
+             "questions none of whose cities is C (eval.tuning), every question whose cities include C "
+             "scored; pooled over the five folds (a cross-city question counts once per fold it is in).",
+             ""]
+    modes = list(results["metrics"])
+    header = ["mode", *(f"{view} {k}" for view, _ in found for k in SPLIT_METRICS)]
+    rows = []
+    for mode in modes:
+        cells = []
+        for _, by_mode in found:
+            o = by_mode.get(mode, {}).get("overall")
+            cells += [_fmt(o[k]) if o else "" for k in SPLIT_METRICS]
+        rows.append([mode, *cells])
+    lines += ["## Full set, test split, leave-one-city-out", ""] + _md_table(header, rows) + [""]
+    for view, by_mode in found:
+        types = [t for t in QUESTION_TYPES if any(t in m["by_type"] for m in by_mode.values())]
+        lines += [f"### {view}: per type (Hit@1 / Recall@5 / MRR@10)", ""]
+        trows = []
+        for t in types:
+            n = next((int(m["by_type"][t]["n"]) for m in by_mode.values() if t in m["by_type"]), 0)
+            trows.append([t, str(n), *("/".join(_fmt(by_mode[m]["by_type"][t][k]) for k in SPLIT_METRICS)
+                                       if t in by_mode[m]["by_type"] else "" for m in by_mode)])
+        lines += _md_table(["type", "n", *by_mode], trows) + [""]
+    loco = results.get("loco") or {}
+    if loco:
+        lines += ["### LOCO folds: settings chosen (differences from the defaults)", ""]
+        rows = []
+        for mode, rec in loco.items():
+            for city, fold in rec["folds"].items():
+                o = fold["overall"]
+                rows.append([mode, city, str(int(o["n"])), *(_fmt(o[k]) for k in SPLIT_METRICS),
+                             _cell(json.dumps(fold["settings"], ensure_ascii=False) if fold["settings"] else "defaults")])
+            rows.append([mode, "(whole training split)", "", "", "", "",
+                         _cell(json.dumps(rec.get("train_choice") or {}, ensure_ascii=False) or "defaults")])
+        lines += _md_table(["mode", "fold", "n", *SPLIT_METRICS, "settings"], rows) + [""]
+    return lines
+
+
+README_START = "<!-- retrieval-accuracy:start (python -m eval readme) -->"
+README_END = "<!-- retrieval-accuracy:end -->"
+
+
+def readme_section(results: Mapping[str, Any]) -> str:
+    """The README's figures: full / test / LOCO per mode, then per type, from a results file."""
+    s = results["settings"]
+    found = views(results)
+    lines = [README_START, "",
+             f"From `eval/results/{results['name']}.json` ({s.get('questions')} questions, "
+             f"{s.get('test_questions', '?')} in the test split; commit {str(s.get('commit', ''))[:10] or 'n/a'}; "
+             f"embedder {s.get('embedder', '')}).", ""]
+    header = ["mode", *(f"{view} {k}" for view, _ in found for k in SPLIT_METRICS)]
+    rows = []
+    for mode in results["metrics"]:
+        cells = []
+        for _, by_mode in found:
+            o = by_mode.get(mode, {}).get("overall")
+            cells += [_fmt(o[k]) if o else "" for k in SPLIT_METRICS]
+        rows.append([f"**{mode}**" if mode == "hybrid" else mode, *cells])
+    lines += _md_table(header, rows) + [""]
+    for view, by_mode in found:
+        types = [t for t in QUESTION_TYPES if any(t in m["by_type"] for m in by_mode.values())]
+        lines += [f"Hit@1 per type, {view}:", ""]
+        trows = []
+        for t in types:
+            n = next((int(m["by_type"][t]["n"]) for m in by_mode.values() if t in m["by_type"]), 0)
+            trows.append([t, str(n), *(_fmt(by_mode[m]["by_type"][t]["Hit@1"]) if t in by_mode[m]["by_type"] else ""
+                                       for m in by_mode)])
+        lines += _md_table(["type", "n", *by_mode], trows) + [""]
+    lines += _expansion_lines(results)
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def _expansion_lines(results: Mapping[str, Any]) -> list[str]:
+    """Hit@1 per type on the test split by synonym expansion weight (0 = none)."""
+    expansion = results.get("expansion") or {}
+    if not expansion:
+        return []
+    default = results["settings"].get("retrieval", {}).get("expansion_weight")
+    lines = [f"Synonym expansion, test split, Hit@1 per type by expansion weight (default {default}):", ""]
+    header = ["type", "n"]
+    columns = []
+    for mode, by_weight in expansion.items():
+        for weight in by_weight:
+            header.append(f"{mode} w={weight}")
+            columns.append(by_weight[weight])
+    types = [t for t in QUESTION_TYPES if any(t in c["by_type"] for c in columns)]
+    rows = [["all", str(int(columns[0]["overall"]["n"])), *(_fmt(c["overall"]["Hit@1"]) for c in columns)]]
+    for t in types:
+        n = next((int(c["by_type"][t]["n"]) for c in columns if t in c["by_type"]), 0)
+        rows.append([t, str(n), *(_fmt(c["by_type"][t]["Hit@1"]) if t in c["by_type"] else "" for c in columns)])
+    return lines + _md_table(header, rows) + [""]
+
+
+def update_readme(results: Mapping[str, Any], path: Path) -> bool:
+    """Replace the README's generated retrieval section; False when the markers are missing."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    new = text[:start] + readme_section(results) + text[end + len(README_END):]
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return True
 
 
 def write_chart(results: Mapping[str, Any], path: Path) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.model import Chunk
+from index.hybrid import RetrievalSettings
 from index.types import MODES, Hit
 from eval.questions import Question
 from eval.relevance import gold_ranks
@@ -47,6 +48,7 @@ class EvalContext:
 
     data_dir: Path | None = None
     _index: Any = field(default=None, repr=False)
+    _cached: Any = field(default=None, repr=False)
 
     @property
     def index(self) -> Any:
@@ -64,12 +66,26 @@ class EvalContext:
         return cls(data_dir=data_dir, _index=index)
 
     @property
+    def cached(self) -> Any:
+        """The index behind cached retrievers (eval.tuning.CachedBackend), made once: tuning
+        and leave-one-city-out runs repeat searches that differ only after retrieval."""
+        if self._cached is None:
+            from eval.tuning import CachedBackend
+
+            self._cached = CachedBackend(self.index)
+        return self._cached
+
+    @property
     def opened_index(self) -> Any:
         """The index if a mode already opened it, else None (never opens it)."""
         return self._index
 
 
 ModeFactory = Callable[[EvalContext], SearchFn]
+# A mode whose pipeline takes `index.hybrid.RetrievalSettings` (tuning, LOCO folds): given the
+# backend to search (the index, or its cached twin) and the settings.
+TunableFactory = Callable[[Any, RetrievalSettings], SearchFn]
+_TUNABLE: dict[str, TunableFactory] = {}
 
 
 @dataclass(frozen=True)
@@ -115,16 +131,13 @@ def naive_query(question: str, history: Sequence[str]) -> str:
     return " ".join([*history, question])
 
 
-def _served(mode: str) -> ModeFactory:
-    """What `/api/v1/search` (and the chat page) serve for `mode`: the assistant's pipeline,
-    query understanding and follow-up resolution included (`Assistant.search`)."""
-
-    def factory(ctx: EvalContext) -> SearchFn:
+def _served_with(mode: str) -> TunableFactory:
+    def factory(backend: Any, settings: RetrievalSettings) -> SearchFn:
         try:
             from assistant.service import Assistant
         except ImportError as err:
             raise ModeUnavailable(f"assistant.service is not available ({err})") from None
-        assistant = Assistant(ctx.index)
+        assistant = Assistant(backend, settings)
 
         def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
             return assistant.search(question, history=history, top_k=top_k, mode=mode).hits
@@ -134,19 +147,35 @@ def _served(mode: str) -> ModeFactory:
     return factory
 
 
-def _plain(mode: str) -> ModeFactory:
-    """The library-level baseline: `SearchIndex.search` (the same pipeline, no query
-    understanding beyond the city filter; earlier turns naively prepended)."""
+def _served(mode: str) -> ModeFactory:
+    """What `/api/v1/search` (and the chat page) serve for `mode`: the assistant's pipeline,
+    query understanding and follow-up resolution included (`Assistant.search`)."""
+    with_settings = _served_with(mode)
+    _TUNABLE[mode] = with_settings
+    return lambda ctx: with_settings(ctx.index, RetrievalSettings())
 
-    def factory(ctx: EvalContext) -> SearchFn:
-        index = ctx.index
 
+def _plain_with(mode: str) -> TunableFactory:
+    def factory(backend: Any, settings: RetrievalSettings) -> SearchFn:
         def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
-            return index.search(naive_query(question, history), mode=mode, top_k=top_k)
+            return backend.search(naive_query(question, history), mode=mode, top_k=top_k, settings=settings)
 
         return search
 
     return factory
+
+
+def _plain(mode: str) -> ModeFactory:
+    """The library-level baseline: `SearchIndex.search` (the same pipeline, no query
+    understanding beyond the city filter; earlier turns naively prepended)."""
+    with_settings = _plain_with(mode)
+    _TUNABLE[f"plain-{mode}"] = with_settings
+    return lambda ctx: with_settings(ctx.index, RetrievalSettings())
+
+
+def tunable(name: str) -> bool:
+    """Whether mode `name` takes RetrievalSettings (tuning and LOCO apply to it)."""
+    return name in _TUNABLE
 
 
 DEFAULT_MODES: tuple[str, ...] = (*(f"plain-{m}" for m in MODES), *MODES)
@@ -181,11 +210,19 @@ def run_mode(
     ctx: EvalContext,
     top_k: int = 10,
     progress: Callable[[str], None] | None = None,
+    settings: RetrievalSettings | None = None,
 ) -> ModeRun:
-    """Every question through one mode. A search that raises counts as an empty ranking."""
+    """Every question through one mode. A search that raises counts as an empty ranking.
+    With `settings` (a tunable mode only) the mode runs them over the context's cached
+    retrievers (`EvalContext.cached`)."""
     mode = get_mode(name)
     try:
-        search = mode.factory(ctx)
+        if settings is not None:
+            if name not in _TUNABLE:
+                raise ModeUnavailable(f"mode {name!r} takes no retrieval settings")
+            search = _TUNABLE[name](ctx.cached, settings)
+        else:
+            search = mode.factory(ctx)
     except ModeUnavailable as err:
         return ModeRun(name, skipped=str(err))
     results = []

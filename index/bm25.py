@@ -76,12 +76,19 @@ class BM25Retriever:
         self._model = _model
         self._passage_model, self._starts = _passages
         self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32, count=len(self.chunks))
+        self._vocabulary: frozenset[str] | None = None
 
     def _index(self, corpus_tokens: list[list[str]]) -> bm25s.BM25:
         model = bm25s.BM25(k1=self.k1, b=self.b, method="atire", idf_method="robertson")
         if corpus_tokens:
             model.index(corpus_tokens, show_progress=False)
         return model
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every term of the indexed chunks (what "known to the corpus" means)."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(getattr(self._model, "vocab_dict", {}) or ())
+        return self._vocabulary
 
     # --- scoring -------------------------------------------------------------
 
@@ -109,10 +116,17 @@ class BM25Retriever:
     def scores(self, query: str) -> np.ndarray:
         return self.score_tokens(self.tokenizer.tokenize(query))
 
-    def combined_scores(self, tokens: Sequence[str], mask: np.ndarray | None = None) -> np.ndarray:
+    def combined_scores(
+        self, tokens: Sequence[str], mask: np.ndarray | None = None,
+        extra: tuple[Sequence[str], float] | None = None,
+    ) -> np.ndarray:
         """Retrieval score: paragraph and best-passage BM25, each scaled by its maximum over
-        the chunks `mask` accepts, mixed with PASSAGE_WEIGHT (0 where no term matches)."""
+        the chunks `mask` accepts, mixed with PASSAGE_WEIGHT (0 where no term matches).
+        `extra` (tokens, weight) adds weight * their paragraph / passage scores."""
         para, passage = self.score_tokens(tokens), self.passage_scores(tokens)
+        if extra is not None and extra[0] and extra[1] > 0:
+            para = para + extra[1] * self.score_tokens(extra[0])
+            passage = passage + extra[1] * self.passage_scores(extra[0])
         if mask is not None:
             para, passage = np.where(mask, para, 0.0), np.where(mask, passage, 0.0)
         para_max, passage_max = float(para.max(initial=0.0)), float(passage.max(initial=0.0))
@@ -124,12 +138,28 @@ class BM25Retriever:
     def retrieve(self, query: str, top_k: int = 10, filters: Filters | None = None) -> list[Hit]:
         return self.retrieve_tokens(self.tokenizer.tokenize(query), top_k, filters)
 
-    def retrieve_tokens(
-        self, tokens: Sequence[str], top_k: int = 10, filters: Filters | None = None
+    def retrieve_expanded(
+        self, query: str, expansions: Sequence[str], weight: float, top_k: int = 10,
+        filters: Filters | None = None,
     ) -> list[Hit]:
-        """Best-first hits with a positive score among the chunks `filters` accepts."""
+        """`retrieve` with synonym expansion terms that count `weight` times a query term:
+        paragraph and passage scores are score(query terms) + weight * score(expansion terms
+        not among them), then combined as in `combined_scores`."""
+        tokens = self.tokenizer.tokenize(query)
+        own = set(tokens)
+        extra = [t for e in expansions for t in self.tokenizer.tokenize(e) if t not in own]
+        if weight <= 0 or not extra:
+            return self.retrieve_tokens(tokens, top_k, filters)
+        return self.retrieve_tokens(tokens, top_k, filters, extra=(extra, weight))
+
+    def retrieve_tokens(
+        self, tokens: Sequence[str], top_k: int = 10, filters: Filters | None = None,
+        extra: tuple[Sequence[str], float] | None = None,
+    ) -> list[Hit]:
+        """Best-first hits with a positive score among the chunks `filters` accepts
+        (`extra`: further tokens and their weight, see `retrieve_expanded`)."""
         mask = filter_mask(self.chunks, filters or Filters())
-        scores = self.combined_scores(tokens, mask) * self._weights
+        scores = self.combined_scores(tokens, mask, extra) * self._weights
         scores = np.where(mask & (scores > 0), scores, -np.inf)
         return _top_hits(self.chunks, scores, top_k, self.source)
 

@@ -19,7 +19,8 @@ from corpus.text import matching
 from index.bm25 import BM25Retriever
 from index.dense import DenseRetriever
 from index.embedders import Embedder, make_embedder
-from index.hybrid import DEPTH, RRF_K, Query, for_mode
+from index.clause_vectors import ClauseVectors
+from index.hybrid import Query, RetrievalSettings, for_mode
 from index.paths import resolve_data_dir
 from index.store import LoadedIndex, Manifest, ensure_index, load_index
 from index.types import Filters, Hit
@@ -50,12 +51,36 @@ def auto_city_filter(
     return strip_cities(text, cities, found) or text, replace(filters, cities=found)
 
 
+def plain_search(
+    backend: Any,
+    query: str,
+    mode: str = "hybrid",
+    top_k: int = 10,
+    filters: Filters | None = None,
+    auto_filter: bool = True,
+    settings: RetrievalSettings | None = None,
+    rrf_k: int | None = None,
+    depth: int | None = None,
+) -> list[Hit]:
+    """`SearchIndex.search` over any backend with `bm25`, `dense` and `documents` (the eval's
+    tuning runs it over cached retrievers)."""
+    pipeline = for_mode(mode, backend.bm25, backend.dense, rrf_k=rrf_k, depth=depth, settings=settings)
+    if not query or not query.strip() or top_k <= 0:
+        return []
+    if auto_filter:
+        text, filters = auto_city_filter(query, backend.documents, filters)
+    else:
+        text = matching(query)
+    return pipeline.search(Query(text), top_k, filters)
+
+
 class SearchIndex:
     """Facade over the persisted index of `data_dir` (see docs/ARCHITECTURE.md)."""
 
     def __init__(self, data_dir: Path, embedder: Embedder, state: LoadedIndex) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
+        self._clause_vectors: ClauseVectors | None = None
         self._state = state
         self._lock = threading.Lock()  # serialises add_document within this process
 
@@ -148,23 +173,26 @@ class SearchIndex:
         mode: str = "hybrid",
         top_k: int = 10,
         filters: Filters | None = None,
-        rrf_k: int = RRF_K,
+        rrf_k: int | None = None,
         auto_filter: bool = True,
-        depth: int = DEPTH,
+        depth: int | None = None,
+        settings: RetrievalSettings | None = None,
     ) -> list[Hit]:
         """Best-first hits of one retrieval mode (`index.hybrid.for_mode`) for a plain query.
 
         With `auto_filter`, a query naming corpus cities (and no explicit city filter) is
         restricted to those cities and searched without the names (`auto_city_filter`).
-        The assistant adds query understanding on top of the same pipeline."""
-        pipeline = for_mode(mode, self.bm25, self.dense, rrf_k=rrf_k, depth=depth)
-        if not query or not query.strip() or top_k <= 0:
-            return []
-        if auto_filter:
-            text, filters = auto_city_filter(query, self.documents, filters)
-        else:
-            text = matching(query)
-        return pipeline.search(Query(text), top_k, filters)
+        The assistant adds query understanding on top of the same pipeline. `settings`
+        (index.hybrid.RetrievalSettings, default the chosen ones) holds fusion and weights."""
+        return plain_search(self, query, mode, top_k, filters, auto_filter, settings, rrf_k, depth)
+
+    @property
+    def clause_vectors(self) -> ClauseVectors:
+        """Clause vectors for the clause reranker (index.clause_vectors), cached in the data
+        directory; one instance per index, shared by every Assistant over it."""
+        if self._clause_vectors is None:
+            self._clause_vectors = ClauseVectors(self.embedder, self.data_dir)
+        return self._clause_vectors
 
     # --- updates -------------------------------------------------------------
 

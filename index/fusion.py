@@ -45,3 +45,41 @@ def reciprocal_rank_fusion(
     if top_k is not None:
         order = order[: max(top_k, 0)]
     return [Hit(chunk=chunks[cid], score=scores[cid], source="hybrid") for cid in order]
+
+
+def score_fusion(
+    rankings: Sequence[Sequence[Hit]],
+    weights: Sequence[float] | None = None,
+    top_k: int | None = None,
+) -> list[Hit]:
+    """Normalised score fusion: score(d) = sum_i w_i * (s_i(d) - min_i) / (max_i - min_i),
+    each list min-max normalised over its own hits (a list whose scores are all equal gives
+    each of its hits 1; a chunk missing from a list gets 0 from it). Scores of different
+    retrievers (BM25, cosine, a reranker's evidence) are thus put on one 0..1 scale per query
+    ("CombSUM" with min-max normalisation, Fox & Shaw 1994; Lee, SIGIR 1997). Ties keep the
+    order of first appearance. Returned hits carry the fused score and source "hybrid"."""
+    if weights is None:
+        weights = [1.0] * len(rankings)
+    if len(weights) != len(rankings):
+        raise ValueError(f"{len(weights)} weights for {len(rankings)} rankings")
+    scores: dict[str, float] = {}
+    chunks: dict[str, Chunk] = {}
+    for ranking, weight in zip(rankings, weights):
+        best: dict[str, float] = {}
+        for hit in ranking:
+            cid = hit.chunk.chunk_id
+            chunks.setdefault(cid, hit.chunk)
+            if cid not in best:  # a list that repeats a chunk counts its first (best) score
+                best[cid] = float(hit.score)
+        if not best:
+            continue
+        lo, hi = min(best.values()), max(best.values())
+        for cid, value in best.items():
+            norm = 1.0 if hi <= lo else (value - lo) / (hi - lo)
+            scores[cid] = scores.get(cid, 0.0) + weight * norm
+        for cid in chunks:
+            scores.setdefault(cid, 0.0)
+    order = sorted(scores, key=lambda cid: -scores[cid])
+    if top_k is not None:
+        order = order[: max(top_k, 0)]
+    return [Hit(chunk=chunks[cid], score=scores[cid], source="hybrid") for cid in order]

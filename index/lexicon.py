@@ -38,18 +38,37 @@ def stopwords() -> frozenset[str]:
 
 
 def synonym_groups() -> list[tuple[str, ...]]:
-    """Synonym groups from synonyms.tsv: terms split on "|", canonical term first."""
-    return list(_synonym_groups())
+    """Synonym groups from synonyms.tsv: terms split on "|", canonical term first (without
+    the "~" that marks a term never used as an expansion, see `not_expanded`)."""
+    return [tuple(t for t, _ in group) for group, _ in _synonym_lines()]
+
+
+def not_expanded() -> frozenset[str]:
+    """Terms marked "~" in synonyms.tsv: members of their group (recognised, grouped) that are
+    never added to a query as an expansion (broader, narrower or another indicator)."""
+    return frozenset(t for group, _ in _synonym_lines() for t, marked in group if marked)
+
+
+def synonym_notes() -> list[tuple[tuple[str, ...], str]]:
+    """(group, note) per group: the note is the comment after the group ("term: source; …")."""
+    return [(tuple(t for t, _ in group), note) for group, note in _synonym_lines()]
 
 
 @lru_cache(maxsize=1)
-def _synonym_groups() -> tuple[tuple[str, ...], ...]:
-    groups = []
+def _synonym_lines() -> tuple[tuple[tuple[tuple[str, bool], ...], str], ...]:
+    out = []
     for line in _data_lines(SYNONYMS_PATH):
-        terms = tuple(dict.fromkeys(t.strip() for t in line.split("|") if t.strip()))
+        data, _, note = line.partition("#")
+        terms: dict[str, bool] = {}
+        for raw in data.split("|"):
+            term = raw.strip()
+            marked = term.startswith("~")
+            term = term.lstrip("~").strip()
+            if term and term not in terms:
+                terms[term] = marked
         if len(terms) >= 2:
-            groups.append(terms)
-    return tuple(groups)
+            out.append((tuple(terms.items()), note.strip()))
+    return tuple(out)
 
 
 def lexicon_hash() -> str:

@@ -44,7 +44,8 @@ def test_indicator_canonical_and_expansions():
     assert "单位GDP能耗" not in a.expansions  # already in the question
     assert analyze("三门峡PUE要求", DOCS).indicators == ("电能利用效率",)
     assert analyze("安顺VOCs治理", DOCS).indicators == ("挥发性有机物",)
-    assert analyze("烧煤锅炉怎么整治", DOCS).indicators == ("燃煤锅炉",)  # longest match wins
+    assert analyze("燃煤小锅炉怎么整治", DOCS).indicators == ("燃煤锅炉",)  # longest match wins
+    assert analyze("烧煤的锅炉怎么整治", DOCS).indicators == ("燃煤",)  # an everyday word for 燃煤
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ BASE = {"modes": {"hybrid": {"Recall@5": 0.8, "Hit@1": 0.6}}}
 
 
 def metrics(recall5, hit1, mode="hybrid"):
-    return {mode: {"overall": {"Recall@5": recall5, "Hit@1": hit1}}}
+    """The gate reads the test split's figures; the full set's are different on purpose."""
+    return {mode: {"overall": {"Recall@5": 0.0, "Hit@1": 0.0},
+                   "test": {"overall": {"Recall@5": recall5, "Hit@1": hit1}}}}
 
 
 def test_equal_or_better_passes():
@@ -30,3 +32,8 @@ def test_a_gated_mode_that_did_not_run_fails():
 def test_baseline_needs_a_gated_mode():
     with pytest.raises(ValueError, match="none of the gated modes"):
         baseline_from_results({"name": "x", "metrics": metrics(1, 1, mode="bm25")})
+
+
+def test_results_without_a_test_split_cannot_be_gated():
+    with pytest.raises(ValueError, match="test split"):
+        regressions(BASE, {"hybrid": {"overall": {"Recall@5": 1.0, "Hit@1": 1.0}}})

@@ -40,8 +40,19 @@ def test_every_city_of_the_corpus_is_covered(questions, chunks):
     assert min(per_city.values()) >= 20, per_city
 
 
+# Ids: q001-q214 in order, then blocks reserved per contributor (q300-q349, q400-q449), each
+# appended in order at the end of the file.
+ID_BLOCKS = ((1, 214), (300, 349), (400, 449))
+
+
 def test_ids_are_unique_and_sequential(questions):
-    assert [q.id for q in questions] == [f"q{i:03d}" for i in range(1, len(questions) + 1)]
+    numbers = [int(q.id[1:]) for q in questions]
+    assert len(set(numbers)) == len(numbers)
+    assert numbers[:214] == list(range(1, 215))
+    for lo, hi in ID_BLOCKS[1:]:
+        block = [n for n in numbers if lo <= n <= hi]
+        assert block == list(range(lo, lo + len(block))), (lo, block)
+    assert all(any(lo <= n <= hi for lo, hi in ID_BLOCKS) for n in numbers)
 
 
 def test_followups_have_history_and_others_do_not(questions):

@@ -162,3 +162,18 @@ def test_index_of_an_older_scheme_is_rebuilt_on_load(tmp_path, chunks, retriever
     loaded = BM25Retriever.load(tmp_path / "bm25", chunks, retriever.tokenizer)
     assert [h.chunk.chunk_id for h in loaded.retrieve("清洁取暖率", 5)] == \
         [h.chunk.chunk_id for h in retriever.retrieve("清洁取暖率", 5)]
+
+
+def test_expansion_terms_count_less_than_the_querys_own(retriever):
+    """retrieve_expanded: score(own terms) + w * score(expansion terms), w < 1 keeps a chunk that
+    matches the question's own wording above one that only matches a synonym."""
+    tokens = retriever.tokenizer.tokenize("电能利用效率")
+    hits_zero = retriever.retrieve_expanded("电能利用效率", ("PUE",), 0.0, 5)
+    assert [h.chunk.chunk_id for h in hits_zero] == [h.chunk.chunk_id for h in retriever.retrieve("电能利用效率", 5)]
+    # full weight equals searching the own and the extra terms together
+    both = retriever.retrieve_tokens(tokens + [t for t in retriever.tokenizer.tokenize("数据中心") if t not in tokens], 5)
+    full = retriever.retrieve_expanded("电能利用效率", ("数据中心",), 1.0, 5)
+    assert [h.chunk.chunk_id for h in full] == [h.chunk.chunk_id for h in both]
+    # a low weight changes the order less than full weight: the top own-term chunk stays first
+    low = retriever.retrieve_expanded("电能利用效率", ("数据中心",), 0.1, 5)
+    assert low[0].chunk.chunk_id == retriever.retrieve("电能利用效率", 1)[0].chunk.chunk_id

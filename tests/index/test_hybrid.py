@@ -94,3 +94,74 @@ class _Lex:
 
     def rank(self, query: Query, depth: int, filters: Filters) -> list[Hit]:
         return self.retriever.retrieve(query.lexical_text, depth, filters)
+
+
+# --- RetrievalSettings, score fusion, query-adaptive dense weight, weighted expansions ---------
+
+from index.fusion import score_fusion  # noqa: E402
+from index.hybrid import DEFAULT_SETTINGS, LexicalRanker, RetrievalSettings  # noqa: E402
+
+
+def test_settings_validate_and_round_trip():
+    with pytest.raises(ValueError, match="fusion"):
+        RetrievalSettings(fusion="max")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="weights"):
+        RetrievalSettings(dense_weight=-1)
+    custom = DEFAULT_SETTINGS.replace(fusion="score", dense_boost=1.0)
+    assert RetrievalSettings.from_dict(custom.as_dict()) == custom
+    assert RetrievalSettings.from_dict({"unknown": 1}) == DEFAULT_SETTINGS
+
+
+def test_score_fusion_normalises_each_list():
+    big = [Hit(CHUNKS["a"], 100.0, "x"), Hit(CHUNKS["b"], 50.0, "x"), Hit(CHUNKS["c"], 0.0, "x")]
+    small = [Hit(CHUNKS["c"], 4.0, "y"), Hit(CHUNKS["b"], 2.0, "y"), Hit(CHUNKS["a"], 0.0, "y")]
+    fused = score_fusion([big, small], weights=[1.0, 1.0])
+    # a: 1 + 0, b: 0.5 + 0.5, c: 0 + 1 -> ties keep first appearance; raw 100s do not dominate
+    assert [h.chunk.chunk_id for h in fused] == ["a", "b", "c"]
+    assert [round(h.score, 6) for h in fused] == [1.0, 1.0, 1.0]
+    fused = score_fusion([big, small], weights=[1.0, 2.0])
+    assert [h.chunk.chunk_id for h in fused] == ["c", "b", "a"]
+
+
+def test_dense_speaks_louder_when_bm25s_first_hit_shares_little_with_the_question():
+    bm25, dense = ListRetriever("abc", []), ListRetriever("cab", [])
+    plain = for_mode("hybrid", bm25, dense).search(Query("问题"), top_k=3)
+    assert plain[0].chunk.chunk_id == "a"  # BM25 (weight 1) over dense (0.5)
+    boosted = for_mode("hybrid", bm25, dense, settings=DEFAULT_SETTINGS.replace(dense_boost=2.0))
+    # BM25's first chunk ("a") holds none of the question's bigrams: dense weight 0.5 + 2.0
+    assert boosted.search(Query("问题"), top_k=3)[0].chunk.chunk_id == "c"
+    # ... but not when it covers the question: chunk "a" reads "a", the query too
+    assert boosted.search(Query("a"), top_k=3)[0].chunk.chunk_id == "a"
+
+
+@dataclass
+class ExpandingRetriever(ListRetriever):
+    def retrieve_expanded(self, query, expansions, weight, top_k=10, filters=None):
+        self.asked.append((f"{query}+{'/'.join(expansions)}@{weight}", top_k))
+        return [Hit(CHUNKS[c], 1.0, "list") for c in self.order][:top_k]
+
+
+def test_expansions_are_weighted_when_the_retriever_can_and_appended_otherwise():
+    weighted = ExpandingRetriever("abc", [])
+    LexicalRanker(weighted, expansion_weight=0.3).rank(Query("问", expansions=("同义",)), 5, Filters())
+    assert weighted.asked[-1] == ("问+同义@0.3", 5)
+    plain = ListRetriever("abc", [])
+    LexicalRanker(plain, expansion_weight=0.3).rank(Query("问", expansions=("同义",)), 5, Filters())
+    assert plain.asked[-1] == ("问 同义", 5)
+    LexicalRanker(plain, expansion_weight=0.0).rank(Query("问", expansions=("同义",)), 5, Filters())
+    assert plain.asked[-1] == ("问", 5)
+
+
+def test_a_zero_weight_reranker_is_not_run():
+    calls = []
+
+    @dataclass(frozen=True)
+    class Counting:
+        name: str = "counting"
+
+        def rerank(self, query, candidates, filters, depth):
+            calls.append(1)
+            return list(candidates)
+
+    for_mode("hybrid", ListRetriever("abc", []), ListRetriever("cab", []), [Weighted(Counting(), 0.0)]).search(Query("问"), 3)
+    assert calls == []
