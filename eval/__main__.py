@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--top-k", type=int, default=10, help="results per question (default: %(default)s)")
     run.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
     run.add_argument("--plugin", action="append", default=[], help="module that registers extra modes")
+    run.add_argument("--answers", action="store_true",
+                     help="also score the chat answers against each question's expect (eval.answers)")
     run.add_argument("--out-dir", type=Path, default=None, help="results directory (default: eval/results)")
     cmp_ = sub.add_parser("compare", help="questions that got better or worse per mode")
     cmp_.add_argument("old", type=Path)
@@ -80,7 +82,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.data_dir is not None and not args.data_dir.is_dir():
         parser.error(f"--data-dir {args.data_dir} is not a directory")
     results = evaluate(questions, modes, EvalContext(data_dir=args.data_dir), args.top_k, args.name,
-                       args.questions, progress=lambda msg: print(msg, file=sys.stderr))
+                       args.questions, progress=lambda msg: print(msg, file=sys.stderr), answers=args.answers)
     for mode, reason in results["skipped"].items():
         print(f"skipped {mode}: {reason}", file=sys.stderr)
     if not results["metrics"]:

@@ -142,7 +142,53 @@ def overall_table(results: Mapping[str, Any]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     n = next(iter(results["metrics"].values()))["overall"]["n"] if results["metrics"] else 0
-    return "\n".join(lines) + f"\n({int(n)} questions)"
+    text = "\n".join(lines) + f"\n({int(n)} questions)"
+    if results.get("answers"):
+        text += "\n\n" + answer_table(results["answers"])
+    return text
+
+
+ANSWER_COLUMNS = ("n", "accuracy", "false_absent", "wrong_figure", "missing_figure", "missed_absent",
+                  "missing_departments", "no_quote", "wrong_value")
+
+
+def _answer_rows(groups: Mapping[str, Mapping[str, Any]], order: Sequence[str] = ()) -> list[list[str]]:
+    keys = [k for k in order if k in groups] + sorted(set(groups) - set(order))
+    return [[key, *(_fmt(groups[key][c]) if c == "accuracy" else str(groups[key][c]) for c in ANSWER_COLUMNS)]
+            for key in keys]
+
+
+def answer_table(answers: Mapping[str, Any]) -> str:
+    """Plain-text answer accuracy: overall and per question type, then the failures."""
+    rows = [["group", *ANSWER_COLUMNS], *_answer_rows({"overall": answers["overall"]}),
+            *_answer_rows(answers["by_type"], QUESTION_TYPES), *_answer_rows(answers["by_city"])]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    failed = [r for r in answers["questions"] if r["outcome"] not in ("correct", "no_expect")]
+    lines.append(f"answers ({answers['mode']}): {len(failed)} failures")
+    lines += [f"  {r['qid']} {r['type']} {r['outcome']}: {r['detail']}" for r in failed]
+    return "\n".join(lines)
+
+
+def answer_markdown(answers: Mapping[str, Any]) -> list[str]:
+    """The answer sections of the Markdown report."""
+    lines = ["", "## Answer accuracy", "",
+             f"The chat answers (`Assistant.answer`, mode `{answers['mode']}`) scored against each question's "
+             "`expect` gold (eval/answers.py). false_absent: says the plan gives no figure while it states "
+             "one; wrong_figure: states a figure, not the asked one. A cross-city question counts once "
+             "for each of its cities in the per-city table.", ""]
+    header = ["group", *ANSWER_COLUMNS]
+    lines += _md_table(header, _answer_rows({"overall": answers["overall"]}) + _answer_rows(answers["by_type"], QUESTION_TYPES))
+    lines += ["", "### Answer accuracy by city", ""]
+    lines += _md_table(["city", *ANSWER_COLUMNS], _answer_rows(answers["by_city"]))
+    lines += ["", "### Answer accuracy by gold", ""]
+    lines += _md_table(["gold", *ANSWER_COLUMNS], _answer_rows(answers["by_gold"]))
+    failed = [r for r in answers["questions"] if r["outcome"] not in ("correct", "no_expect")]
+    lines += ["", f"### Answer failures: {len(failed)} of {answers['overall']['n']}", ""]
+    rows = [[r["qid"], r["type"], r["outcome"], _cell(r["detail"]), _cell(r["answer"][:200])] for r in failed]
+    lines += _md_table(["id", "type", "outcome", "detail", "answer"], rows) if rows else ["(none)"]
+    return lines
 
 
 def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -220,6 +266,8 @@ def markdown(results: Mapping[str, Any]) -> str:
                          _cell(first_text + (f" ERROR {rec['error']}" if rec.get("error") else ""))])
         lines += _md_table(["id", "type", "question", "gold", "ranks", "first result"], rows) if rows else ["(none)"]
         lines.append("")
+    if results.get("answers"):
+        lines += answer_markdown(results["answers"])
     return "\n".join(lines) + "\n"
 
 
