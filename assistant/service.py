@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from assistant.answer import compose
+from assistant.answer import DEFAULT_OPTIONS, ComposeOptions, compose
+from assistant.clauses import ClauseVectors
 from assistant.conversation import resolve
 from assistant.leads import note_leads, own_hits
 from assistant.metadata import metadata_answer
@@ -38,6 +39,10 @@ class Assistant:
         self._targets_by_chunk: dict[str, list[Target]] = {}
         self._silent_for: tuple[Chunk, ...] | None = None  # chunks `_silent` was counted over
         self._silent = 0
+        embedder = getattr(index, "embedder", None)
+        # Question-clause similarity for answer composition, with the index's own embedder.
+        self._vectors = ClauseVectors(embedder) if embedder is not None else None
+        self.compose_options: ComposeOptions = DEFAULT_OPTIONS
         self._refresh_targets()
 
     # --- targets -------------------------------------------------------------
@@ -160,4 +165,6 @@ class Assistant:
             self._targets_by_chunk,
             all_cities=self.cities,
             following=lambda chunk: self.index.neighbours(chunk.chunk_id, before=0, after=1),
+            vectors=self._vectors,
+            options=self.compose_options,
         ))

@@ -117,10 +117,10 @@ def score_answer(q: Question, expect: Mapping[str, Any] | None, answer: Any) -> 
     common = dict(qid=q.id, type=q.type, cities=q.cities, answer=answer.cited_text, kind=answer.kind,
                   citations=tuple(c.chunk.citation for c in answer.citations))
     if not expect:
-        return AnswerScore(outcome="no_expect", **common)  # type: ignore[arg-type]
+        return AnswerScore(outcome="no_expect", **common)
 
     def done(outcome: str, detail: str = "") -> AnswerScore:
-        return AnswerScore(outcome=outcome, detail=detail, **common)  # type: ignore[arg-type]
+        return AnswerScore(outcome=outcome, detail=detail, **common)
 
     figures = list(expect.get("figures", ()))
     by_city: Mapping[str, Sequence[str]] = expect.get("by_city") or {}
@@ -157,7 +157,7 @@ def score_answer(q: Question, expect: Mapping[str, Any] | None, answer: Any) -> 
         if all(gold_key(g) in quoted for g in q.gold):
             return done("correct")
         return done("no_quote", "gold clause not quoted")
-    return AnswerScore(outcome="no_expect", **common)  # type: ignore[arg-type]
+    return AnswerScore(outcome="no_expect", **common)
 
 
 def _summary(scores: Sequence[AnswerScore]) -> dict[str, Any]:
