@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.clauses import (ASKS_WHEN, ClauseVectors, Scored, admits, candidate_clauses, qualifiers,
-                               score_clauses)
+from assistant.clauses import (ASKS_WHEN, ClauseVectors, Scored, admits, candidate_clauses, metric_terms,
+                               qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
 from assistant.figures import Figure, comparable, magnitude
 from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences
@@ -42,7 +42,7 @@ class ComposeOptions:
     """The evidence-first composer's settings (chosen on the train side of the split)."""
 
     depth: int = 8  # hits per city whose clauses are candidates
-    similarity_weight: float = 1.0  # weight of question-clause embedding similarity
+    similarity_weight: float = 4.0  # weight of question-clause embedding similarity
     accept: float = 0.5  # lexical evidence a figure clause needs to be asserted as the answer
     similarity: float = 0.9  # or: the most similar figure clause, at least this similar ...
     similar_lexical: float = 0.15  # ... with at least this lexical evidence
@@ -314,7 +314,7 @@ def _comparison_words(values: Sequence[tuple[str, Figure]]) -> str | None:
     return "比较：" + "".join(words) + "。"
 
 
-def _accepted(admitted: Sequence[Scored], when: bool, options: ComposeOptions) -> list[Scored]:
+def _accepted(q: Question, admitted: Sequence[Scored], when: bool, options: ComposeOptions) -> list[Scored]:
     """The candidates that state a figure for what was asked, best first.
 
     When some candidate names the asked indicator (a lexicon synonym), only those that name
@@ -325,7 +325,7 @@ def _accepted(admitted: Sequence[Scored], when: bool, options: ComposeOptions) -
     if any(s.named for s in admitted):
         return [s for s in figured if s.named and s.lexical >= options.accept]
     out = [s for s in figured if s.lexical >= options.accept]
-    if figured:
+    if figured and not metric_terms(q):  # a known metric the plan never names: no guessing
         nearest = max(figured, key=lambda s: s.similarity)
         if (nearest not in out and nearest.similarity >= options.similarity
                 and nearest.lexical >= options.similar_lexical):
@@ -348,7 +348,7 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
         scored = score_clauses(q, candidate_clauses(city_hits, targets, options.depth), vectors,
                                options.similarity_weight)
         admitted = [s for s in scored if admits(s.clause, named)]
-        accepted = _accepted(admitted, when, options)
+        accepted = _accepted(q, admitted, when, options)
         if when:
             accepted.sort(key=lambda s: not any(f.kind == "deadline" for f in s.clause.figures))
         if accepted:
@@ -371,8 +371,7 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
         if q.analysis.kind == "comparison" and not q.analysis.cities:
             continue  # "各地…": only the cities that state a figure
         naming = any(s.named for s in admitted)
-        unsure = [] if naming else [s for s in admitted if _answering(s, when) and (
-            s.lexical >= options.unsure or s.similarity >= options.similarity - 0.02)][:2]
+        unsure = [] if naming else [s for s in admitted if _answering(s, when) and s.lexical >= options.unsure][:2]
         if unsure:
             # Figures that may answer but with too little evidence: show them, do not assert.
             refs = []

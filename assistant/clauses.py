@@ -32,6 +32,7 @@ from assistant.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.targets import _CLAUSE_SPLIT, Target
+from assistant.understanding import is_metric
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
 from index.types import Hit
@@ -141,6 +142,11 @@ class ClauseVectors:
         return self.vectors(texts) @ query
 
 
+# A clause that continues the subject of the clause before it (no subject of its own).
+_CONTINUES = re.compile(
+    r"^(?:力争|或|或者|其中|分别|并|且|确保|争取|均)*(?:比20\d{2}年|在20\d{2}年基础上)?"
+    r"(?:达到|下降|降低|提高|提升|控制|稳定|保持|增加|减少|削减|压减|为|达|不低于|不超过|低于|超过)"
+)
 # "三个城市", "各城市", "哪个城市": the cities compared, not the urban qualifier.
 _CITIES_WORD = re.compile(r"(?:[一二三四五六七八九两几各哪每]个?|这些|哪些|五)城市")
 
@@ -165,7 +171,7 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
     """Lexical evidence that `clause` is about what was asked (0..~1.5), the clause's targets
     that state the asked indicator, and whether it names the indicator. When the question
     names a known indicator, wording overlap alone stays below an answer's bar (0.5)."""
-    terms = indicator_terms(q)
+    terms = metric_terms(q)
     score = 0.0
     matched: list[tuple[float, Target]] = []
     section = clause.chunk.section[-1] if clause.chunk.section else ""
@@ -180,13 +186,20 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
     if terms:
         if any(t in clause.key for t in terms):
             score, named = max(score, 1.0), True
-        elif any(t in clause.context for t in terms):
-            score, named = max(score, 0.7), True
+        elif _CONTINUES.match(clause.key) and any(t in clause.context for t in terms):
+            score, named = max(score, 0.7), True  # "…，力争达到…": the subject said before
         score = max(score, 0.45 * cov)
     elif q.topic:
         score = max(score, cov, 0.8 * coverage(q.topic, clause.context))
     score += 0.2 * cov
     return score, tuple(t for _, t in sorted(matched, key=lambda mt: -mt[0])), named
+
+
+def metric_terms(q: Question) -> tuple[str, ...]:
+    """The synonyms of the asked indicators when one of them is a measurable quantity (a rate,
+    a total…): naming one of those decides which clauses can answer. A generic name
+    (新能源汽车, 数据中心) does not: the question's wording does."""
+    return indicator_terms(q) if any(is_metric(n) for n in q.analysis.indicators) else ()
 
 
 def candidate_clauses(hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]], depth: int) -> list[Clause]:
@@ -198,10 +211,13 @@ def candidate_clauses(hits: Sequence[Hit], targets: Mapping[str, Sequence[Target
 
 def score_clauses(q: Question, clauses: Sequence[Clause], vectors: ClauseVectors | None,
                   weight: float) -> list[Scored]:
-    """Every clause scored: lexical + weight * similarity + a small retrieval-rank prior; best
-    first. Without an embedder, lexical evidence alone."""
-    sims = (vectors.similarities(q.resolved, [c.key for c in clauses]) if vectors is not None and clauses
-            else np.zeros(len(clauses), dtype=np.float32))
+    """Every clause scored: lexical + weight * similarity (figure clauses) + a small
+    retrieval-rank prior; best first. Without an embedder, lexical evidence alone."""
+    # Only clauses that state a figure can answer with one: only they are embedded.
+    sims = np.zeros(len(clauses), dtype=np.float32)
+    with_figures = [i for i, c in enumerate(clauses) if c.figures]
+    if vectors is not None and with_figures:
+        sims[with_figures] = vectors.similarities(q.resolved, [clauses[i].key for i in with_figures])
     scored = []
     for clause, sim in zip(clauses, sims):
         lex, matched, named = lexical(q, clause)
