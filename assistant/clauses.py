@@ -76,7 +76,8 @@ class Scored:
 
 
 def _period(text: str) -> str:
-    m = re.search(r"(?:到|至)?\s*20\d{2}\s*年(?:底|末)?(?!基础|水平)|[“\"]?十四五[”\"]?(?:时期|期间|末)?", text)
+    m = re.search(r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月)|[“\"]?十四五[”\"]?(?:时期|期间|末)?",
+                  text)
     return compact(m.group()) if m else ""
 
 
@@ -107,8 +108,12 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
             found = _period(aligned.text[lo:hi])
             period = found or period
             key = fold(aligned.text[lo:hi])
+            figures = figures_of(shown)
+            if period and not found and not any(f.kind == "deadline" for f in figures):
+                # "到2023年，全市钢铁产能完成超低排放改造": the year before is the clause's deadline.
+                figures = tuple(f for f in figures_of(period) if f.kind == "deadline") + figures
             out.append(Clause(chunk, sentence, shown.rstrip("。"), key, fold(aligned.text[:hi]),
-                              figures_of(shown), rank, period, tuple(by_clause.get(shown, ()))))
+                              figures, rank, period, tuple(by_clause.get(shown, ()))))
     return out
 
 

@@ -47,12 +47,10 @@ _QUANTITY = re.compile(
     rf"(?P<before>{BEFORE})?(?<![\d.])(?P<num>{NUMBER})(?P<unit>{UNIT})?(?P<after>{AFTER})?"
 )
 _CLASS = re.compile(r"(?<![A-Za-z])(?P<num>I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])类")
-# A deadline: a year followed by 底/前/年底前 or by a completing verb.
-_DEADLINE = re.compile(
-    r"(?:到|至|于|在)?(?P<year>20\d{2})年(?:底|末)?(?:前|以前)?(?=(?:前|以前|底前|基本|全面|全部|实现|完成|建成|"
-    r"淘汰|关停|退出|覆盖|达到|达标|投运|投产|启动|取消)|$)"
-)
-_PERIOD_AFTER = re.compile(r"^[，,]")
+# A deadline: a year of the plan period with 底/前 after it, or an interim year (before the
+# period's last year) — "到2023年，全市钢铁产能完成超低排放改造", "2022年底前".
+_DEADLINE = re.compile(r"(?:到|至|于|在)?(?P<year>20\d{2})年(?P<tail>年底前|底前|以前|前|底|末)?(?![\d月]|基础|水平)")
+PERIOD_FIRST, PERIOD_LAST = 2021, 2025  # the 十四五 period
 _BASELINE_YEAR = re.compile(r"(?:比|较|与|相比)\s*$")
 
 
@@ -89,11 +87,11 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
 
     if deadlines:
         for m in _DEADLINE.finditer(key):
-            if _BASELINE_YEAR.search(key[: m.start()]) or re.match(r"(?:基础|水平)", key[m.end():]):
+            year, tail = int(m.group("year")), m.group("tail") or ""
+            if _BASELINE_YEAR.search(key[: m.start()]) or not PERIOD_FIRST <= year <= PERIOD_LAST:
                 continue
-            rest = key[m.end():]
-            if _PERIOD_AFTER.match(rest) or not rest:
-                continue  # "到2025年，…": the period of what follows, not a deadline
+            if year == PERIOD_LAST and "前" not in tail:
+                continue  # "到2025年，…": the period a target is set for, not a deadline
             found.append(Figure("deadline", m.group(), m.group("year"), "年", start=m.start(), end=m.end()))
             taken.append((m.start(), m.end()))
     for m in _CLASS.finditer(key):

@@ -158,13 +158,31 @@ class Assistant:
         about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
         if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
             return about_document
+        return self.answer_variants(question, history, cities, mode, (self.compose_options,))[0]
+
+    def answer_variants(
+        self,
+        question: str,
+        history: Sequence[object] = (),
+        cities: Sequence[str] = (),
+        mode: str = "hybrid",
+        options: Sequence[ComposeOptions] = (DEFAULT_OPTIONS,),
+    ) -> list[Answer]:
+        """The answer composed under each of `options` from one retrieval (the eval's
+        leave-one-city-out choice of composer settings, eval.answer_loco)."""
+        if not matching(question or ""):
+            return [self.answer(question, history, cities, mode)] * len(options)
+        q = self._question(question, history)
+        about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        if about_document is not None:
+            return [about_document] * len(options)
         hits = self._search(q, ANSWER_DEPTH, cities, mode)
-        return note_leads(compose(
+        return [note_leads(compose(
             q,
             hits,
             self._targets_by_chunk,
             all_cities=self.cities,
             following=lambda chunk: self.index.neighbours(chunk.chunk_id, before=0, after=1),
             vectors=self._vectors,
-            options=self.compose_options,
-        ))
+            options=option,
+        )) for option in options]

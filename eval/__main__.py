@@ -5,6 +5,8 @@
   python -m eval compare OLD.json NEW.json
   python -m eval baseline --from eval/results/NAME.json [--out eval/baseline.json]
   python -m eval split        assign questions added since the split was frozen (eval/split.py)
+  python -m eval answers-loco answer accuracy leave-one-city-out (eval/answer_loco.py)
+  (`run --answers` also scores the chat answers against each question's expect: eval/answers.py)
 
 Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
 """
@@ -39,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("--from", dest="source", type=Path, required=True)
     base.add_argument("--out", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
     sub.add_parser("split", help="assign questions added since the frozen split (eval/split.json)")
+    loco = sub.add_parser("answers-loco", help="answer accuracy, leave one city out (eval.answer_loco)")
+    loco.add_argument("--name", default="answers-loco", help="results name (default: %(default)s)")
+    loco.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
     return parser
 
 
@@ -55,6 +60,35 @@ def _split() -> int:
         return 2
     test = len(split.select(questions, "test"))
     print(f"added {len(added)} questions; test split {test} of {len(questions)}")
+    return 0
+
+
+def _answers_loco(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from eval.answer_loco import loco, write
+    from eval.questions import QuestionSetError, load_questions
+    from eval.report import RESULTS_DIR
+    from eval.runner import EvalContext
+    from eval.split import SplitError, load_split
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", args.name):
+        parser.error(f"invalid --name {args.name!r} (letters, digits, _ . - only)")
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        parser.error(f"--data-dir {args.data_dir} is not a directory")
+    try:
+        questions = load_questions()
+        split = load_split()
+    except (QuestionSetError, SplitError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    train = {q.id for q in split.select(questions, "train")}
+    record = loco(questions, EvalContext(data_dir=args.data_dir), train)
+    for f in record["folds"]:
+        print(f"{f['city']}: n={f['n']} accuracy={f['accuracy']:.3f} false_absent={f['false_absent']} "
+              f"wrong_figure={f['wrong_figure']} (chosen weight {f['chosen']['similarity_weight']}, "
+              f"similarity {f['chosen']['similarity']})")
+    p = record["pooled"]
+    print(f"pooled: n={p['n']} accuracy={p['accuracy']:.3f} false_absent={p['false_absent']} wrong_figure={p['wrong_figure']}")
+    print("wrote " + ", ".join(str(x) for x in write(record, RESULTS_DIR, args.name)))
     return 0
 
 
@@ -101,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, parser)
     if args.command == "split":
         return _split()
+    if args.command == "answers-loco":
+        return _answers_loco(args, parser)
     from eval.report import load_results
 
     if args.command == "compare":

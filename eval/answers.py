@@ -209,23 +209,29 @@ ANSWER_MODE = "hybrid"  # what /api/v1/chat serves by default
 
 
 def answer_questions(
-    questions: Sequence[Question], ctx: Any, mode: str = ANSWER_MODE, compose_options: Any = None,
+    questions: Sequence[Question], ctx: Any, mode: str = ANSWER_MODE, options: Sequence[Any] | None = None,
 ) -> list[tuple[Question, Any]]:
     """(question, Answer) for every question, asked as the chat serves it
     (`Assistant.answer(question, history, mode)`); `traditional` questions are asked of the
     corpus whose plan of their city is its Traditional twin (eval.variants)."""
+    return [(q, answers[0]) for q, answers in answer_variants(questions, ctx, mode, options)]
+
+
+def answer_variants(
+    questions: Sequence[Question], ctx: Any, mode: str = ANSWER_MODE, options: Sequence[Any] | None = None,
+) -> list[tuple[Question, list[Any]]]:
+    """(question, one Answer per composer setting in `options`; default: the served one)."""
     from assistant.service import Assistant
     from eval.harness import variant_context
     from eval.variants import group_by_variant
 
     contexts: dict[object, Any] = {}
-    out: dict[str, tuple[Question, Any]] = {}
+    out: dict[str, tuple[Question, list[Any]]] = {}
     for key, group in group_by_variant(questions):
         assistant = Assistant(variant_context(ctx, key, contexts).index)
-        if compose_options is not None:
-            assistant.compose_options = compose_options
+        chosen = tuple(options) if options else (assistant.compose_options,)
         for q in group:
-            out[q.id] = (q, assistant.answer(q.question, history=q.history, mode=mode))
+            out[q.id] = (q, assistant.answer_variants(q.question, history=q.history, mode=mode, options=chosen))
     return [out[q.id] for q in questions]
 
 
