@@ -203,42 +203,6 @@ def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
     return False
 
 
-def _figure_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]],
-                   cities: Sequence[str]) -> Answer:
-    parts: list[tuple[str, list[int]]] = []
-    items: list[tuple[Chunk, str, float]] = []
-    rows: list[TableRow] = []
-    for city in cities:
-        found = best_target(q, city, hits, targets)
-        if found:
-            target, hit = found
-            parts.append((f"{city}：{figure_clause(target)}。", [len(items)]))
-            items.append((hit.chunk, target.sentence, hit.score))
-            rows.append(TableRow(city=city, indicator=target.indicator, value=target.value,
-                                 qualifier=target.qualifier, sentence=target.sentence,
-                                 citation=hit.chunk.citation, chunk_id=hit.chunk.chunk_id))
-            continue
-        city_hits = _city_hits(hits, city)
-        if q.analysis.kind == "comparison" and not q.analysis.cities:
-            continue  # "各地…": only the cities that state a figure
-        name = _indicator_name(q)
-        if city_hits:
-            sentence = _closest_sentence(q, city_hits[0].chunk)
-            names_it = any(t in fold(sentence) for t in indicator_terms(q))
-            if names_it or coverage(q.topic, sentence) >= RELEVANCE_THRESHOLD:
-                parts.append((f"{city}方案未给出{name}的具体数值，仅提出：{_quoted_clause(q, sentence)}", [len(items)]))
-            else:  # the plan does not name the indicator at all: do not pass a clause off as it
-                parts.append((f"{city}方案未提及{name}，也未给出具体数值；下方为最接近的条款，供参考。", [len(items)]))
-            items.append((city_hits[0].chunk, sentence, city_hits[0].score))
-        else:
-            parts.append((f"{city}方案未给出{name}的具体数值。", []))
-        rows.append(TableRow(city=city, indicator=name, value="", qualifier="", sentence="",
-                             citation="", chunk_id=""))
-    comparison = q.analysis.kind == "comparison" or len(cities) > 1
-    kind: AnswerKind = "comparison" if comparison else ("figure" if any(r.value for r in rows) else "absent")
-    return _answer(q, kind, parts, items, rows if comparison else ())
-
-
 def _answering(s: Scored, when: bool) -> tuple[Figure, ...]:
     """The figures of a candidate that can answer: deadlines only when the question asks when."""
     return tuple(f for f in s.clause.figures if f.kind != "deadline" or when)

@@ -33,7 +33,7 @@ def questions(draw):
     return draw(st.sampled_from(TEMPLATES)).format(city=city, other=other, name=name)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(question=questions())
 def test_every_figure_occurs_in_a_cited_sentence(assistant, question):
     answer = assistant.answer(question)
