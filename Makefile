@@ -37,8 +37,10 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 eval: index
-	$(BIN)/python -m eval run --name latest --plugin eval.bench_milvus \
-		--modes bm25,dense,hybrid,assistant,milvus-bm25,milvus-dense,milvus-hybrid
+	$(BIN)/python -m eval run --name latest --plugin eval.bench_milvus --answers \
+		--modes plain-bm25,plain-dense,plain-hybrid,bm25,dense,hybrid,milvus-bm25,milvus-dense,milvus-hybrid
+	$(BIN)/python -m eval answers-loco --name answers-loco
+	$(BIN)/python -m eval readme --from eval/results/latest.json --loco eval/results/answers-loco.json
 
 bench: index
 	$(BIN)/python -m eval.bench

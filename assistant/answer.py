@@ -278,6 +278,16 @@ def _comparison_words(values: Sequence[tuple[str, Figure]]) -> str | None:
     return "比较：" + "".join(words) + "。"
 
 
+def _closest_evidence(q: Question, admitted: Sequence[Scored]) -> Scored | None:
+    """The clause an absence quotes: the one naming the most specific indicator term (terms
+    come longest first: 城镇清洁取暖比例 before 清洁取暖), else the best lexical evidence."""
+    for term in indicator_terms(q):
+        for s in sorted(admitted, key=lambda s: s.clause.rank):
+            if term in s.clause.key:
+                return s
+    return max(admitted, key=lambda s: (s.lexical, -s.clause.rank)) if admitted else None
+
+
 def _accepted(q: Question, admitted: Sequence[Scored], when: bool, options: ComposeOptions) -> list[Scored]:
     """The candidates that state a figure for what was asked, best first.
 
@@ -344,7 +354,8 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
                 items.append((s.clause.chunk, s.clause.sentence, city_hits[0].score))
             parts.append((f"{city}：" + UNSURE_TEXT.format(name=name) + "；".join(s.clause.text for s in unsure) + "。", refs))
         elif city_hits:
-            top = admitted[0] if admitted else None
+            # The closest evidence: the clause naming the indicator best (lexical), not the most similar figure.
+            top = _closest_evidence(q, admitted)
             sentence = top.clause.sentence if top else _closest_sentence(q, city_hits[0].chunk)
             chunk = top.clause.chunk if top else city_hits[0].chunk
             names_it = any(t in fold(sentence) for t in indicator_terms(q))

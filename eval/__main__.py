@@ -6,6 +6,7 @@
   python -m eval baseline --from eval/results/NAME.json [--out eval/baseline.json]
   python -m eval split        assign questions added since the split was frozen (eval/split.py)
   python -m eval answers-loco answer accuracy leave-one-city-out (eval/answer_loco.py)
+  python -m eval readme --from eval/results/latest.json [--loco eval/results/answers-loco.json]
   (`run --answers` also scores the chat answers against each question's expect: eval/answers.py)
 
 Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
@@ -41,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("--from", dest="source", type=Path, required=True)
     base.add_argument("--out", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
     sub.add_parser("split", help="assign questions added since the frozen split (eval/split.json)")
+    readme = sub.add_parser("readme", help="regenerate the README's answer accuracy table from results files")
+    readme.add_argument("--from", dest="source", type=Path, required=True, help="results file with answers")
+    readme.add_argument("--loco", type=Path, default=None, help="answers-loco results file")
     loco = sub.add_parser("answers-loco", help="answer accuracy, leave one city out (eval.answer_loco)")
     loco.add_argument("--name", default="answers-loco", help="results name (default: %(default)s)")
     loco.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
@@ -60,6 +64,23 @@ def _split() -> int:
         return 2
     test = len(split.select(questions, "test"))
     print(f"added {len(added)} questions; test split {test} of {len(questions)}")
+    return 0
+
+
+def _readme(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import json
+
+    from eval.report import load_results, update_readme
+
+    try:
+        results = load_results(args.source)
+        if not results.get("answers"):
+            raise ValueError(f"{args.source.name} has no answers (run with --answers)")
+        loco = json.loads(args.loco.read_text(encoding="utf-8")) if args.loco else None
+        path = update_readme(results, loco)
+    except (ValueError, OSError) as err:
+        parser.error(str(err))
+    print(f"wrote the answer accuracy table of {path.name}")
     return 0
 
 
@@ -137,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         return _split()
     if args.command == "answers-loco":
         return _answers_loco(args, parser)
+    if args.command == "readme":
+        return _readme(args, parser)
     from eval.report import load_results
 
     if args.command == "compare":

@@ -297,3 +297,39 @@ def write_chart(results: Mapping[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+README = REPO_DIR / "README.md"
+README_START, README_END = "<!-- answer-accuracy:start -->", "<!-- answer-accuracy:end -->"
+
+
+def readme_answer_section(results: Mapping[str, Any], loco: Mapping[str, Any] | None = None) -> str:
+    """The README's answer accuracy table (from a results file with `answers`) and, when given,
+    the leave-one-city-out figures (eval/answer_loco.py)."""
+    answers = results["answers"]
+    cols = ("n", "accuracy", "false_absent", "wrong_figure")
+    rows = _answer_rows({"overall": answers["overall"]}) + _answer_rows(answers["by_type"], QUESTION_TYPES)
+    lines = [README_START, "",
+             f"Answers of `/api/v1/chat` (mode `{answers['mode']}`), scored against each question's `expect` "
+             f"gold by `eval/answers.py`; from `eval/results/{results['name']}.json`:", ""]
+    lines += _md_table(["type", *cols], [[r[0], *r[1:5]] for r in rows])
+    if loco:
+        lines += ["", "Leave one city out (composer settings chosen on the train-side questions without the "
+                  f"city; `eval/results/{loco['name']}.json`; pooled counts a question once per fold it is in):", ""]
+        lines += _md_table(["fold", "n", "accuracy", "false_absent", "wrong_figure"],
+                           [[f["city"], str(f["n"]), _fmt(f["accuracy"]), str(f["false_absent"]), str(f["wrong_figure"])]
+                            for f in loco["folds"]]
+                           + [["pooled", str(loco["pooled"]["n"]), _fmt(loco["pooled"]["accuracy"]),
+                               str(loco["pooled"]["false_absent"]), str(loco["pooled"]["wrong_figure"])]])
+    lines += ["", README_END]
+    return "\n".join(lines)
+
+
+def update_readme(results: Mapping[str, Any], loco: Mapping[str, Any] | None = None, path: Path = README) -> Path:
+    """Replace the answer accuracy section of the README (between its markers)."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{path.name} has no {README_START} … {README_END} section")
+    path.write_text(text[:start] + readme_answer_section(results, loco) + text[end + len(README_END):], encoding="utf-8")
+    return path
