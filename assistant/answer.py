@@ -42,7 +42,7 @@ class ComposeOptions:
     """The evidence-first composer's settings (chosen on the train side of the split)."""
 
     depth: int = 8  # hits per city whose clauses are candidates
-    similarity_weight: float = 4.0  # weight of question-clause embedding similarity
+    similarity_weight: float = 6.0  # weight of question-clause embedding similarity
     accept: float = 0.5  # lexical evidence a figure clause needs to be asserted as the answer
     similarity: float = 0.9  # or: the most similar figure clause, at least this similar ...
     similar_lexical: float = 0.15  # ... with at least this lexical evidence

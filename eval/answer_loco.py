@@ -39,9 +39,11 @@ def _accuracy(scores: Sequence[AnswerScore]) -> tuple[float, int]:
         s.outcome == "false_absent" for s in scored)
 
 
-def _train_rank(scores: Sequence[AnswerScore]) -> tuple[float, int]:
+def _rank(scores: Sequence[AnswerScore], option: Any) -> tuple[float, int, float, float]:
+    """Higher accuracy, then fewer false absents; ties: the higher similarity bar (asserts
+    less), then the smaller similarity weight."""
     acc, fa = _accuracy(scores)
-    return acc, -fa
+    return acc, -fa, option.similarity, -option.similarity_weight
 
 
 def loco(questions: Sequence[Question], ctx: Any, train_ids: set[str]) -> dict[str, Any]:
@@ -57,9 +59,8 @@ def loco(questions: Sequence[Question], ctx: Any, train_ids: set[str]) -> dict[s
         train = [q for q in questions if q.id in train_ids and city not in q.cities]
         fold = [q for q in questions if city in q.cities]
 
-        def train_key(i: int) -> tuple[float, int, int]:
-            acc, fa = _accuracy([scores[i][q.id] for q in train])
-            return (acc, -fa, -i)
+        def train_key(i: int) -> tuple[float, int, float, float]:
+            return _rank([scores[i][q.id] for q in train], options[i])
 
         best = max(range(len(options)), key=train_key)
         fold_scores = [scores[best][q.id] for q in fold if q.expect]
@@ -74,7 +75,7 @@ def loco(questions: Sequence[Question], ctx: Any, train_ids: set[str]) -> dict[s
             "failures": [s.record() for s in fold_scores if not s.correct],
         })
     all_train = [q for q in questions if q.id in train_ids]
-    served = max(range(len(options)), key=lambda i: (*_train_rank([scores[i][q.id] for q in all_train]), -i))
+    served = max(range(len(options)), key=lambda i: _rank([scores[i][q.id] for q in all_train], options[i]))
     return {
         "name": "answers-loco",
         "train_choice": {"options": asdict(options[served]), "questions": len(all_train),
