@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.clauses import (ASKS_WHEN, ClauseVectors, Scored, admits, candidate_clauses, metric_terms,
-                               qualifiers, score_clauses)
+from assistant.clauses import (ASKS_WHEN, ClauseVectors, Scored, admits, area_qualifiers, candidate_clauses,
+                               metric_terms, qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
 from assistant.figures import Figure, comparable, magnitude
 from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences
@@ -191,6 +191,20 @@ def _answer_cities(
     return (hits[0].chunk.city,)
 
 
+def _evidence_city(q: Question, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]],
+                   vectors: ClauseVectors | None, options: ComposeOptions) -> tuple[str, ...]:
+    """No city named (a county, a river basin): the city of the best-ranked hit holding a
+    clause that states the asked figure by name or wording (not by similarity alone)."""
+    named = qualifiers(q) + area_qualifiers(q, targets)
+    when = bool(ASKS_WHEN.search(q.analysis.text))
+    for hit in hits[: options.depth]:
+        scored = score_clauses(q, candidate_clauses([hit], targets, 1), vectors, options.similarity_weight)
+        admitted = [s for s in scored if admits(s.clause, named)]
+        if any(s.lexical >= options.accept for s in _accepted(q, admitted, when, options)):
+            return (hit.chunk.city,)
+    return ()
+
+
 def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
     """Whether the best retrieved chunks are about what was asked (lexical evidence)."""
     terms = indicator_terms(q)
@@ -313,7 +327,7 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
     parts: list[tuple[str, list[int]]] = []
     items: list[tuple[Chunk, str, float]] = []
     rows: list[TableRow] = []
-    named = qualifiers(q)
+    named = qualifiers(q) + area_qualifiers(q, targets)
     when = bool(ASKS_WHEN.search(q.analysis.text))
     compared: list[tuple[str, Figure]] = []
     name = _indicator_name(q)
@@ -429,6 +443,8 @@ def compose(
     if not hits or not relevant(q, hits):
         return Answer(question=q.text, resolved_query=q.resolved, kind="not_found", text=NOT_FOUND_TEXT)
     cities = _answer_cities(q, hits, all_cities, targets)
+    if q.analysis.kind == "figure" and not q.analysis.cities:
+        cities = _evidence_city(q, hits, targets, vectors, options) or cities
     kind = q.analysis.kind
     if kind in ("figure", "comparison"):
         answer = _evidence_answer(q, hits, targets, cities, vectors, options)

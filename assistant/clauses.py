@@ -32,7 +32,7 @@ from assistant.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.targets import _CLAUSE_SPLIT, Target
-from assistant.understanding import is_metric
+from assistant.understanding import group_of, is_metric
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
 from index.types import Hit
@@ -89,8 +89,8 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
         out = []
         for t in targets:
             text = compact(t.clause) if t.clause else compact(chunk.context)
-            out.append(Clause(chunk, chunk.text, text, fold(chunk.context), fold(chunk.context),
-                              figures_of(text), rank, t.column, (t,)))
+            own = fold(f"{t.indicator}{t.column}{t.clause}")  # this value's row label and column
+            out.append(Clause(chunk, chunk.text, text, own, own, figures_of(text), rank, t.column, (t,)))
         return out
     by_clause: dict[str, list[Target]] = {}
     for t in targets:
@@ -167,9 +167,18 @@ def qualifiers(q: Question) -> list[tuple[str, ...]]:
     return out
 
 
+def area_qualifiers(q: Question, targets: Mapping[str, Sequence[Target]]) -> list[tuple[str, ...]]:
+    """A county or district the question names that the plans' annex tables set figures for
+    (Target.area): only clauses naming it answer ("林州市化学需氧量…" is not the city's total)."""
+    text = fold(q.analysis.text)
+    areas = {t.area for ts in targets.values() for t in ts if t.area}
+    return [(area,) for area in sorted(areas) if fold(area) in text]
+
+
 def admits(clause: Clause, named: Sequence[tuple[str, ...]]) -> bool:
-    """Whether the clause's context names a member of every contrast set the question names."""
-    return all(any(m in clause.context for m in members) for members in named)
+    """Whether the clause's context names a member of every contrast set the question names
+    (by any lexicon synonym: 化学需氧量 is COD in a table)."""
+    return all(any(fold(t) in clause.context for m in members for t in group_of(m)) for members in named)
 
 
 def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], bool]:
