@@ -37,9 +37,10 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 eval: index
-	$(BIN)/python -m eval run --name latest \
+	$(BIN)/python -m eval run --name latest --answers \
 		--modes plain-bm25,plain-dense,plain-hybrid,bm25,dense,hybrid
-	$(BIN)/python -m eval readme --from eval/results/latest.json
+	$(BIN)/python -m eval answers-loco --name answers-loco
+	$(BIN)/python -m eval readme --from eval/results/latest.json --loco eval/results/answers-loco.json
 
 # the real Milvus standalone server (registry package `milvus`) in its own venv, .milvus-venv
 milvus-server:

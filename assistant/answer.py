@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
+from assistant.clauses import (ASKS_WHEN, ClauseVectors, Scored, admits, area_qualifiers, candidate_clauses,
+                               metric_terms, qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
+from assistant.figures import Figure, comparable, magnitude
 from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.targets import Target
@@ -26,6 +30,26 @@ RELEVANCE_THRESHOLD = 0.2
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 Following = Callable[[Chunk], Sequence[Chunk]]
+# Who is in charge: the plans write （…牵头/负责/配合…） or （责任单位：…）.
+_WHO_WORDS = re.compile(RESPONSIBILITY_WORDS.pattern + "|责任单位|责任部门")
+# A clause that continues the figure before it: its 力争 target, an alternative, a part.
+_COMPANION = re.compile(r"^(?:力争|或|或者|其中|确保|争取)")
+UNSURE_TEXT = "以下条款可能给出了{name}的数值，请核对原文："
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    """The evidence-first composer's settings (chosen on the train side of the split)."""
+
+    depth: int = 8  # hits per city whose clauses are candidates
+    similarity_weight: float = 6.0  # weight of question-clause embedding similarity
+    accept: float = 0.5  # lexical evidence a figure clause needs to be asserted as the answer
+    similarity: float = 0.9  # or: the most similar figure clause, at least this similar ...
+    similar_lexical: float = 0.15  # ... with at least this lexical evidence
+    unsure: float = 0.3  # below both bars but at least this: shown as a possible answer, not asserted
+
+
+DEFAULT_OPTIONS = ComposeOptions()
 
 
 def best_target(
@@ -79,7 +103,7 @@ def responsibility_clause(text: str) -> str | None:
             depth += 1
         elif ch in "）)" and depth:
             depth -= 1
-            if depth == 0 and RESPONSIBILITY_WORDS.search(text[start:i]):
+            if depth == 0 and _WHO_WORDS.search(text[start:i]):
                 found = text[start : i + 1]
     return found
 
@@ -167,6 +191,20 @@ def _answer_cities(
     return (hits[0].chunk.city,)
 
 
+def _evidence_city(q: Question, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]],
+                   vectors: ClauseVectors | None, options: ComposeOptions) -> tuple[str, ...]:
+    """No city named (a county, a river basin): the city of the best-ranked hit holding a
+    clause that states the asked figure by name or wording (not by similarity alone)."""
+    named = qualifiers(q) + area_qualifiers(q, targets)
+    when = bool(ASKS_WHEN.search(q.analysis.text))
+    for hit in hits[: options.depth]:
+        scored = score_clauses(q, candidate_clauses([hit], targets, 1), vectors, options.similarity_weight)
+        admitted = [s for s in scored if admits(s.clause, named)]
+        if any(s.lexical >= options.accept for s in _accepted(q, admitted, when, options)):
+            return (hit.chunk.city,)
+    return ()
+
+
 def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
     """Whether the best retrieved chunks are about what was asked (lexical evidence)."""
     terms = indicator_terms(q)
@@ -179,39 +217,176 @@ def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
     return False
 
 
-def _figure_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]],
-                   cities: Sequence[str]) -> Answer:
+def _answering(s: Scored, when: bool) -> tuple[Figure, ...]:
+    """The figures of a candidate that can answer: deadlines only when the question asks when."""
+    return tuple(f for f in s.clause.figures if f.kind != "deadline" or when)
+
+
+def _same_sentence(a: Scored, b: Scored) -> bool:
+    return a.clause.chunk.chunk_id == b.clause.chunk.chunk_id and a.clause.sentence == b.clause.sentence
+
+
+def _complete(q: Question, accepted: Sequence[Scored], admitted: Sequence[Scored], when: bool) -> list[Scored]:
+    """The clauses a complete answer quotes: the best one, its companions in the same sentence
+    (a 力争 target, an alternative "或…"), and for each further member of a contrast set or
+    further indicator the question names, the best clause stating it (two levels, two figures)."""
+    best = accepted[0]
+    chosen = [best]
+    order = [s for s in admitted if _same_sentence(s, best)]
+    clauses = [s.clause for s in order]
+    if best.clause in clauses:
+        i = clauses.index(best.clause)
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(order) and _answering(order[j], when):
+                after, before = (order[j], best) if j > i else (best, order[j])
+                if _COMPANION.match(after.clause.key) and order[j] not in chosen:
+                    chosen.append(order[j])
+    asked: list[str] = [m for members in qualifiers(q) if len(members) > 1 for m in members]
+    asked += [fold(name) for name in q.analysis.indicators] if len(q.analysis.indicators) > 1 else []
+    for term in asked:
+        if any(term in s.clause.key for s in chosen):
+            continue
+        other = next((s for s in accepted if term in s.clause.key), None)
+        if other is not None and other not in chosen:
+            chosen.append(other)
+    return chosen
+
+
+def _clause_line(chosen: Sequence[Scored]) -> str:
+    first = chosen[0].clause
+    parts = []
+    for s in chosen:
+        c = s.clause
+        if c.targets and "\\t" in c.chunk.text:  # a table value: its row and column
+            parts.append(figure_clause((s.matched or c.targets)[0]))
+        else:
+            parts.append(c.text.rstrip("，,；;：:"))
+    text = "；".join(dict.fromkeys(parts))
+    period = first.period
+    if period and "\\t" not in first.chunk.text and fold(period) not in fold(text):
+        text = f"{period}，{text}"
+    return text
+
+
+def _primary_figure(s: Scored, when: bool) -> Figure | None:
+    figures = _answering(s, when)
+    if s.matched:
+        value = fold(s.matched[0].value)
+        same = [f for f in figures if fold(f.value) == value or fold(f.text).startswith(value)]
+        if same:
+            return same[0]
+    return figures[0] if figures else None
+
+
+def _comparison_words(values: Sequence[tuple[str, Figure]]) -> str | None:
+    """"安阳（18%以上）高于三门峡（16%以上）。" when every figure is comparable (same unit)."""
+    if len(values) < 2 or not all(comparable(values[0][1], f) for _, f in values[1:]):
+        return None
+    ordered = sorted(values, key=lambda cf: -magnitude(cf[1]))
+    if len({magnitude(f) for _, f in values}) == 1:
+        return "、".join(c for c, _ in values) + f"的目标数值相同（均为{values[0][1].text}）。"
+    words: list[str] = []
+    for (a, fa), (b, fb) in zip(ordered, ordered[1:]):
+        relation = "与" if magnitude(fa) == magnitude(fb) else "高于"
+        words.append(f"{a}（{fa.text}）{relation}{b}（{fb.text}）" if not words else f"{relation}{b}（{fb.text}）")
+    return "比较：" + "".join(words) + "。"
+
+
+def _closest_evidence(q: Question, admitted: Sequence[Scored]) -> Scored | None:
+    """The clause an absence quotes: the one naming the most specific indicator term (terms
+    come longest first: 城镇清洁取暖比例 before 清洁取暖), else the best lexical evidence."""
+    for term in indicator_terms(q):
+        for s in sorted(admitted, key=lambda s: s.clause.rank):
+            if term in s.clause.key:
+                return s
+    return max(admitted, key=lambda s: (s.lexical, -s.clause.rank)) if admitted else None
+
+
+def _accepted(q: Question, admitted: Sequence[Scored], when: bool, options: ComposeOptions) -> list[Scored]:
+    """The candidates that state a figure for what was asked, best first.
+
+    When some candidate names the asked indicator (a lexicon synonym), only those that name
+    it can answer: the top evidence for the indicator decides. Otherwise (wording the lexicon
+    lacks) a clause answers by wording overlap, or by being the figure clause most similar to
+    the question (embedding) with some wording in common."""
+    figured = [s for s in admitted if _answering(s, when)]
+    if any(s.named for s in admitted):
+        return [s for s in figured if s.named and s.lexical >= options.accept]
+    out = [s for s in figured if s.lexical >= options.accept]
+    if figured and not metric_terms(q):  # a known metric the plan never names: no guessing
+        nearest = max(figured, key=lambda s: s.similarity)
+        if (nearest not in out and nearest.similarity >= options.similarity
+                and nearest.lexical >= options.similar_lexical):
+            out.append(nearest)
+    return sorted(out, key=lambda s: -s.score)
+
+
+def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]],
+                     cities: Sequence[str], vectors: ClauseVectors | None, options: ComposeOptions) -> Answer:
+    """Figure and comparison answers composed from candidate clauses (assistant.clauses)."""
     parts: list[tuple[str, list[int]]] = []
     items: list[tuple[Chunk, str, float]] = []
     rows: list[TableRow] = []
+    named = qualifiers(q) + area_qualifiers(q, targets)
+    when = bool(ASKS_WHEN.search(q.analysis.text))
+    compared: list[tuple[str, Figure]] = []
+    name = _indicator_name(q)
     for city in cities:
-        found = best_target(q, city, hits, targets)
-        if found:
-            target, hit = found
-            parts.append((f"{city}：{figure_clause(target)}。", [len(items)]))
-            items.append((hit.chunk, target.sentence, hit.score))
-            rows.append(TableRow(city=city, indicator=target.indicator, value=target.value,
-                                 qualifier=target.qualifier, sentence=target.sentence,
-                                 citation=hit.chunk.citation, chunk_id=hit.chunk.chunk_id))
-            continue
         city_hits = _city_hits(hits, city)
+        scored = score_clauses(q, candidate_clauses(city_hits, targets, options.depth), vectors,
+                               options.similarity_weight)
+        admitted = [s for s in scored if admits(s.clause, named)]
+        accepted = _accepted(q, admitted, when, options)
+        if when:
+            accepted.sort(key=lambda s: not any(f.kind == "deadline" for f in s.clause.figures))
+        if accepted:
+            chosen = _complete(q, accepted, admitted, when)
+            refs = []
+            for s in chosen:
+                refs.append(len(items))
+                items.append((s.clause.chunk, s.clause.sentence, city_hits[0].score if city_hits else 0.0))
+            parts.append((f"{city}：{_clause_line(chosen)}。", refs))
+            primary = _primary_figure(chosen[0], when)
+            target = chosen[0].matched[0] if chosen[0].matched else None
+            if primary is not None:
+                compared.append((city, primary))
+            rows.append(TableRow(city=city, indicator=target.indicator if target else name,
+                                 value=target.value if target else (primary.value if primary else ""),
+                                 qualifier=target.qualifier if target else (primary.bound if primary else ""),
+                                 sentence=chosen[0].clause.sentence, citation=chosen[0].clause.chunk.citation,
+                                 chunk_id=chosen[0].clause.chunk.chunk_id))
+            continue
         if q.analysis.kind == "comparison" and not q.analysis.cities:
             continue  # "各地…": only the cities that state a figure
-        name = _indicator_name(q)
-        if city_hits:
-            sentence = _closest_sentence(q, city_hits[0].chunk)
+        naming = any(s.named for s in admitted)
+        unsure = [] if naming else [s for s in admitted if _answering(s, when) and s.lexical >= options.unsure][:2]
+        if unsure:
+            # Figures that may answer but with too little evidence: show them, do not assert.
+            refs = []
+            for s in unsure:
+                refs.append(len(items))
+                items.append((s.clause.chunk, s.clause.sentence, city_hits[0].score))
+            parts.append((f"{city}：" + UNSURE_TEXT.format(name=name) + "；".join(s.clause.text for s in unsure) + "。", refs))
+        elif city_hits:
+            # The closest evidence: the clause naming the indicator best (lexical), not the most similar figure.
+            top = _closest_evidence(q, admitted)
+            sentence = top.clause.sentence if top else _closest_sentence(q, city_hits[0].chunk)
+            chunk = top.clause.chunk if top else city_hits[0].chunk
             names_it = any(t in fold(sentence) for t in indicator_terms(q))
             if names_it or coverage(q.topic, sentence) >= RELEVANCE_THRESHOLD:
                 parts.append((f"{city}方案未给出{name}的具体数值，仅提出：{_quoted_clause(q, sentence)}", [len(items)]))
-            else:  # the plan does not name the indicator at all: do not pass a clause off as it
+            else:
                 parts.append((f"{city}方案未提及{name}，也未给出具体数值；下方为最接近的条款，供参考。", [len(items)]))
-            items.append((city_hits[0].chunk, sentence, city_hits[0].score))
+            items.append((chunk, sentence, city_hits[0].score))
         else:
             parts.append((f"{city}方案未给出{name}的具体数值。", []))
-        rows.append(TableRow(city=city, indicator=name, value="", qualifier="", sentence="",
-                             citation="", chunk_id=""))
+        rows.append(TableRow(city=city, indicator=name, value="", qualifier="", sentence="", citation="", chunk_id=""))
     comparison = q.analysis.kind == "comparison" or len(cities) > 1
+    if comparison and len(compared) == len(rows) and (words := _comparison_words(compared)):
+        parts.append((words, sorted({r for _, refs in parts for r in refs})))
     kind: AnswerKind = "comparison" if comparison else ("figure" if any(r.value for r in rows) else "absent")
+    if not comparison and not any(r.value for r in rows) and any(UNSURE_TEXT[:4] in t for t, _ in parts):
+        kind = "measure"
     return _answer(q, kind, parts, items, rows if comparison else ())
 
 
@@ -259,6 +434,8 @@ def compose(
     targets: Mapping[str, Sequence[Target]],
     all_cities: Sequence[str] = (),
     following: Following | None = None,
+    vectors: ClauseVectors | None = None,
+    options: ComposeOptions = DEFAULT_OPTIONS,
 ) -> Answer:
     """The answer to `q` from best-first `hits`; `targets` maps chunk ids to their targets."""
     if not q.analysis.text:
@@ -266,9 +443,11 @@ def compose(
     if not hits or not relevant(q, hits):
         return Answer(question=q.text, resolved_query=q.resolved, kind="not_found", text=NOT_FOUND_TEXT)
     cities = _answer_cities(q, hits, all_cities, targets)
+    if q.analysis.kind == "figure" and not q.analysis.cities:
+        cities = _evidence_city(q, hits, targets, vectors, options) or cities
     kind = q.analysis.kind
     if kind in ("figure", "comparison"):
-        answer = _figure_answer(q, hits, targets, cities)
+        answer = _evidence_answer(q, hits, targets, cities, vectors, options)
     elif kind == "responsibility":
         answer = _responsibility_answer(q, hits, cities, following)
     else:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from assistant.answer import compose
+from assistant.answer import DEFAULT_OPTIONS, ComposeOptions, compose
+from assistant.clauses import ClauseVectors
 from assistant.conversation import resolve
 from assistant.leads import note_leads, own_hits
 from assistant.metadata import metadata_answer
@@ -54,6 +55,10 @@ class Assistant:
         self._targets_by_chunk: dict[str, list[Target]] = {}
         self._silent_for: tuple[Chunk, ...] | None = None  # chunks `_silent` was counted over
         self._silent = 0
+        embedder = getattr(index, "embedder", None)
+        # Question-clause similarity for answer composition, with the index's own embedder.
+        self._vectors = ClauseVectors(embedder) if embedder is not None else None
+        self.compose_options: ComposeOptions = DEFAULT_OPTIONS
         self._refresh_targets()
 
     # --- targets -------------------------------------------------------------
@@ -183,11 +188,31 @@ class Assistant:
         about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
         if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
             return about_document
+        return self.answer_variants(question, history, cities, mode, (self.compose_options,))[0]
+
+    def answer_variants(
+        self,
+        question: str,
+        history: Sequence[object] = (),
+        cities: Sequence[str] = (),
+        mode: str = "hybrid",
+        options: Sequence[ComposeOptions] = (DEFAULT_OPTIONS,),
+    ) -> list[Answer]:
+        """The answer composed under each of `options` from one retrieval (the eval's
+        leave-one-city-out choice of composer settings, eval.answer_loco)."""
+        if not matching(question or ""):
+            return [self.answer(question, history, cities, mode)] * len(options)
+        q = self._question(question, history)
+        about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        if about_document is not None:
+            return [about_document] * len(options)
         hits = self._search(q, ANSWER_DEPTH, cities, mode)
-        return note_leads(compose(
+        return [note_leads(compose(
             q,
             hits,
             self._targets_by_chunk,
             all_cities=self.cities,
             following=lambda chunk: self.index.neighbours(chunk.chunk_id, before=0, after=1),
-        ))
+            vectors=self._vectors,
+            options=option,
+        )) for option in options]

@@ -29,6 +29,12 @@ _MEASURE = re.compile(r"措施|怎么|如何|怎样|举措|做法|工作|任务|
 _METRIC = re.compile(r"(率|比例|比重|占比|能耗|效率|量|强度|能力|排放)$")
 _FIGURE_WEAK = re.compile(r"目标|指标|率|比例|比重|占比|下降|降低|提高|达到|控制|减排量|总量|多少")
 _FIGURE_WEAK_ASK = re.compile(r"目标|指标|要达到|达到|下降|降低|提高")
+# "谁的…更高", "哪个城市…降得更多": who compares, it does not ask who is in charge.
+_WHO_COMPARES = re.compile(
+    r"(?:谁|哪个|哪一个|哪座|哪些)[^，。？?]{0,30}?(?:更|最|较)(?:高|低|多|少|大|小|快|慢|严|强|好)|"
+    r"(?:谁|哪个|哪一个)[^，。？?]{0,30}?(?:高于|低于|多于|少于|大于|小于)"
+)
+_ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|什么时间")
 _COMPARE = re.compile(r"比较|对比|相比|哪个城市|哪个市|哪些城市|各市|各城市|分别|差异|区别|谁更|哪个更")
 
 # Function words removed when reading the topic of a question (what it is about).
@@ -122,7 +128,16 @@ def indicator_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return sorted(found)
 
 
+def asks_comparison(text: str) -> bool:
+    """Whether the question compares with 谁/哪个 + a comparative (not who is in charge)."""
+    return bool(_WHO_COMPARES.search(text))
+
+
 def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()) -> str:
+    """The kind of answer, read from the whole question: 谁 + a comparative compares
+    ("谁的…更高"); 谁负责 / 牵头 / 哪些部门 asks for departments."""
+    if asks_comparison(text):
+        return "comparison"
     if _RESPONSIBILITY.search(text):
         return "responsibility"
     strong = bool(_FIGURE_STRONG.search(text))
@@ -131,8 +146,8 @@ def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()
     if figure_ish and (len(cities) > 1 or (_COMPARE.search(text) and not cities)):
         if strong or not _MEASURE.search(text):
             return "comparison"
-    if strong:
-        return "figure"
+    if strong or _ASKS_WHEN.search(text):
+        return "figure"  # a deadline year is a figure ("到2023年完成")
     if _MEASURE.search(text):
         return "measure"
     return "figure" if figure_ish else "measure"

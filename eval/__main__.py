@@ -5,8 +5,11 @@
   python -m eval compare OLD.json NEW.json
   python -m eval baseline --from eval/results/NAME.json [--out eval/baseline.json]
   python -m eval split        assign questions added since the split was frozen (eval/split.py)
-  python -m eval readme [--from eval/results/latest.json]   regenerate the README's figures
   python -m eval tune         settings chosen on the training split (eval.tuning), vs the defaults
+  python -m eval answers-loco answer accuracy leave-one-city-out (eval/answer_loco.py)
+  python -m eval readme [--from eval/results/latest.json] [--loco eval/results/answers-loco.json]
+                              regenerate the README's retrieval and answer figures
+  (`run --answers` also scores the chat answers against each question's expect: eval/answers.py)
 
 Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
 """
@@ -31,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--top-k", type=int, default=10, help="results per question (default: %(default)s)")
     run.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
     run.add_argument("--plugin", action="append", default=[], help="module that registers extra modes")
+    run.add_argument("--answers", action="store_true",
+                     help="also score the chat answers against each question's expect (eval.answers)")
     run.add_argument("--out-dir", type=Path, default=None, help="results directory (default: eval/results)")
     cmp_ = sub.add_parser("compare", help="questions that got better or worse per mode")
     cmp_.add_argument("old", type=Path)
@@ -39,12 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     base.add_argument("--from", dest="source", type=Path, required=True)
     base.add_argument("--out", type=Path, default=None, help="baseline file (default: eval/baseline.json)")
     sub.add_parser("split", help="assign questions added since the frozen split (eval/split.json)")
-    readme = sub.add_parser("readme", help="regenerate the README's retrieval figures from a results file")
+    readme = sub.add_parser("readme", help="regenerate the README's retrieval and answer figures from results files")
     readme.add_argument("--from", dest="source", type=Path, default=None,
                         help="results file (default: eval/results/latest.json)")
+    readme.add_argument("--loco", type=Path, default=None, help="answers-loco results file")
     tune = sub.add_parser("tune", help="choose retrieval settings on the training split (never the test split)")
     tune.add_argument("--mode", default="hybrid", help="tunable mode (default: %(default)s)")
     run.add_argument("--no-loco", action="store_true", help="skip leave-one-city-out (per-fold tuning)")
+    loco = sub.add_parser("answers-loco", help="answer accuracy, leave one city out (eval.answer_loco)")
+    loco.add_argument("--name", default="answers-loco", help="results name (default: %(default)s)")
+    loco.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
     return parser
 
 
@@ -64,18 +73,24 @@ def _split() -> int:
     return 0
 
 
-def _readme(source: Path | None) -> int:
-    from eval.report import REPO_DIR, RESULTS_DIR, load_results, update_readme
+def _readme(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Both generated README sections: retrieval (always) and answers (when the run scored them)."""
+    import json
 
+    from eval.report import REPO_DIR, RESULTS_DIR, load_results, update_readme, update_readme_answers
+
+    source = args.source or RESULTS_DIR / "latest.json"
     try:
-        results = load_results(source or RESULTS_DIR / "latest.json")
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    if not update_readme(results, REPO_DIR / "README.md"):
-        print("error: README.md has no retrieval-accuracy markers", file=sys.stderr)
-        return 2
-    print("README.md: retrieval accuracy regenerated")
+        results = load_results(source)
+        if not results.get("answers"):
+            raise ValueError(f"{source.name} has no answers (run with --answers)")
+        loco = json.loads(args.loco.read_text(encoding="utf-8")) if args.loco else None
+        if not update_readme(results, REPO_DIR / "README.md"):
+            raise ValueError("README.md has no retrieval-accuracy markers")
+        update_readme_answers(results, loco)
+    except (ValueError, OSError) as err:
+        parser.error(str(err))
+    print("README.md: retrieval and answer accuracy regenerated")
     return 0
 
 
@@ -99,6 +114,35 @@ def _tune(mode: str) -> int:
     chosen, score = tuner.choose(train)
     print(f"{mode}: objective on {len(train)} training questions {base:.4f} with the defaults, "
           f"{score:.4f} with {json.dumps(settings_diff(chosen), ensure_ascii=False) or 'the defaults'}")
+    return 0
+
+
+def _answers_loco(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from eval.answer_loco import loco, write
+    from eval.questions import QuestionSetError, load_questions
+    from eval.report import RESULTS_DIR
+    from eval.runner import EvalContext
+    from eval.split import SplitError, load_split
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", args.name):
+        parser.error(f"invalid --name {args.name!r} (letters, digits, _ . - only)")
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        parser.error(f"--data-dir {args.data_dir} is not a directory")
+    try:
+        questions = load_questions()
+        split = load_split()
+    except (QuestionSetError, SplitError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    train = {q.id for q in split.select(questions, "train")}
+    record = loco(questions, EvalContext(data_dir=args.data_dir), train)
+    for f in record["folds"]:
+        print(f"{f['city']}: n={f['n']} accuracy={f['accuracy']:.3f} false_absent={f['false_absent']} "
+              f"wrong_figure={f['wrong_figure']} (chosen weight {f['chosen']['similarity_weight']}, "
+              f"similarity {f['chosen']['similarity']})")
+    p = record["pooled"]
+    print(f"pooled: n={p['n']} accuracy={p['accuracy']:.3f} false_absent={p['false_absent']} wrong_figure={p['wrong_figure']}")
+    print("wrote " + ", ".join(str(x) for x in write(record, RESULTS_DIR, args.name)))
     return 0
 
 
@@ -126,7 +170,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.data_dir is not None and not args.data_dir.is_dir():
         parser.error(f"--data-dir {args.data_dir} is not a directory")
     results = evaluate(questions, modes, EvalContext(data_dir=args.data_dir), args.top_k, args.name,
-                       args.questions, progress=lambda msg: print(msg, file=sys.stderr), loco=not args.no_loco)
+                       args.questions, progress=lambda msg: print(msg, file=sys.stderr),
+                       loco=not args.no_loco, answers=args.answers)
     for mode, reason in results["skipped"].items():
         print(f"skipped {mode}: {reason}", file=sys.stderr)
     if not results["metrics"]:
@@ -148,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         return _split()
     if args.command == "tune":
         return _tune(args.mode)
+    if args.command == "answers-loco":
+        return _answers_loco(args, parser)
     if args.command == "readme":
-        return _readme(args.source)
+        return _readme(args, parser)
     from eval.report import load_results
 
     if args.command == "compare":

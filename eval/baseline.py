@@ -37,7 +37,7 @@ def baseline_from_results(results: Mapping[str, Any]) -> dict[str, Any]:
     if not modes:
         raise ValueError(f"results {results.get('name')!r} contain none of the gated modes {GATED_MODES}")
     settings = results.get("settings", {})
-    return {
+    record: dict[str, Any] = {
         "source": results.get("name", ""),
         "date": settings.get("date", ""),
         "commit": settings.get("commit", ""),
@@ -48,6 +48,40 @@ def baseline_from_results(results: Mapping[str, Any]) -> dict[str, Any]:
         "test_questions": settings.get("test_questions"),
         "modes": modes,
     }
+    if results.get("answers"):
+        record["answers"] = answers_baseline(results["answers"])
+    return record
+
+
+ANSWER_GATED: tuple[str, ...] = ("accuracy", "false_absent", "wrong_figure")
+
+
+def answers_baseline(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer figures a change may not worsen: accuracy (not lower), false-absent and
+    wrong-figure counts (not higher), and which questions were answered right."""
+    overall = answers["overall"]
+    return {"mode": answers["mode"], **{k: overall[k] for k in ANSWER_GATED}, "n": overall["n"],
+            "correct": sorted(r["qid"] for r in answers["questions"] if r["outcome"] == "correct")}
+
+
+def answer_regressions(baseline: Mapping[str, Any], answers: Mapping[str, Any]) -> list[str]:
+    """One message per gated answer figure that got worse, and per question answered right in
+    the baseline and wrong now."""
+    recorded = baseline.get("answers")
+    if not recorded:
+        return ["baseline has no answers record"]
+    overall = answers["overall"]
+    problems = []
+    if overall["accuracy"] < recorded["accuracy"] - TOLERANCE:
+        problems.append(f"answer accuracy {overall['accuracy']:.4f} < baseline {recorded['accuracy']:.4f}")
+    for key in ("false_absent", "wrong_figure"):
+        if overall[key] > recorded[key]:
+            problems.append(f"{key} {overall[key]} > baseline {recorded[key]}")
+    now = {r["qid"]: r for r in answers["questions"]}
+    for qid in recorded.get("correct", ()):
+        if qid in now and now[qid]["outcome"] != "correct":
+            problems.append(f"{qid} now {now[qid]['outcome']}: {now[qid]['detail']}")
+    return problems
 
 
 def write_baseline(record: Mapping[str, Any], path: Path = BASELINE) -> Path:

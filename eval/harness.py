@@ -22,7 +22,7 @@ def _forget_query_vectors(ctx: EvalContext) -> None:
         clear()
 
 
-def _variant_context(ctx: EvalContext, key: tuple[str, str] | None, cache: dict[object, EvalContext]) -> EvalContext:
+def variant_context(ctx: EvalContext, key: tuple[str, str] | None, cache: dict[object, EvalContext]) -> EvalContext:
     """The context a group of questions is run in: `ctx`, or for a corpus variant an in-memory
     index over the built-in plans with one transformed (eval.variants), built once per run."""
     if key is None:
@@ -111,17 +111,19 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
     split: Split | None = None,
     loco: bool = True,
+    answers: bool = False,
 ) -> dict[str, Any]:
     """Run `modes` over `questions` and return the results record (see eval.report): the full
     set, the frozen test split (eval/split.json) and, for modes that take retrieval settings,
-    leave-one-city-out with per-fold tuning (`loco=False` skips it)."""
+    leave-one-city-out with per-fold tuning (`loco=False` skips it); with `answers`, also the
+    chat answers scored against each question's `expect` (eval.answers)."""
     ctx = ctx or EvalContext()
     groups = group_by_variant(questions)  # `traditional` questions: their plan in Traditional script
     contexts: dict[object, EvalContext] = {}
     runs: list[ModeRun] = []
     for mode in modes:
         _forget_query_vectors(ctx)  # each mode pays for its own query embeddings
-        parts = [run_mode(mode, qs, _variant_context(ctx, key, contexts), top_k, progress) for key, qs in groups]
+        parts = [run_mode(mode, qs, variant_context(ctx, key, contexts), top_k, progress) for key, qs in groups]
         skipped = next((p.skipped for p in parts if p.skipped), "")
         by_id = {r.qid: r for p in parts for r in p.results}
         runs.append(ModeRun(mode, skipped=skipped) if skipped else
@@ -165,4 +167,10 @@ def evaluate(
                 mode: leave_one_city_out(mode, questions, split, ctx, contexts, top_k, progress)
                 for mode in scores if tunable(mode)
             }
+    if answers:
+        from eval.answers import answers_record
+
+        results["answers"] = answers_record(questions, ctx)
+        if progress:
+            progress(f"answers: {len(questions)} questions")
     return results

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from corpus.text import compact, matching
 
@@ -60,6 +60,8 @@ class Question:
     gold_cities: tuple[str, ...]  # city of each gold (cross_city: one per gold)
     answer: str  # short expected answer; numeric: the figure as written in the gold
     note: str = ""
+    # Answer gold (eval.answers): figures / by_city / absent / departments / quote / values.
+    expect: dict[str, Any] | None = field(default=None, hash=False, compare=False)
 
     @property
     def cities(self) -> tuple[str, ...]:
@@ -145,6 +147,9 @@ def parse_question(record: object, where: str = "question") -> Question:
     note = record.get("note", "")
     if not isinstance(note, str):
         raise fail("note must be a string")
+    expect = record.get("expect")
+    if expect is not None:
+        _check_expect(expect, fail)
     return Question(
         id=qid,
         type=qtype,
@@ -154,4 +159,29 @@ def parse_question(record: object, where: str = "question") -> Question:
         gold_cities=gold_cities,
         answer=answer.strip(),
         note=note,
+        expect=expect,
     )
+
+
+EXPECT_KEYS = ("figures", "by_city", "absent", "departments", "quote", "values")
+
+
+def _check_expect(expect: object, fail: Any) -> None:
+    """The answer gold's shape (eval.answers scores it)."""
+    if not isinstance(expect, dict) or not expect:
+        raise fail("expect must be a non-empty object")
+    unknown = set(expect) - set(EXPECT_KEYS)
+    if unknown:
+        raise fail(f"unknown expect keys {sorted(unknown)}; valid: {', '.join(EXPECT_KEYS)}")
+    for key in ("figures", "departments"):
+        if key in expect and (not isinstance(expect[key], list) or not expect[key]
+                              or not all(isinstance(v, str) and v.strip() for v in expect[key])):
+            raise fail(f"expect.{key} must be a non-empty list of strings")
+    if "by_city" in expect and not (isinstance(expect["by_city"], dict) and all(
+            isinstance(v, list) and v and all(isinstance(x, str) for x in v) for v in expect["by_city"].values())):
+        raise fail("expect.by_city must map cities to lists of figures")
+    for key in ("absent", "quote"):
+        if key in expect and not isinstance(expect[key], bool):
+            raise fail(f"expect.{key} must be true or false")
+    if "values" in expect and not isinstance(expect["values"], dict):
+        raise fail("expect.values must be an object")

@@ -187,7 +187,53 @@ def overall_table(results: Mapping[str, Any]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     n = next(iter(results["metrics"].values()))["overall"]["n"] if results["metrics"] else 0
-    return "\n".join(lines) + f"\n({int(n)} questions)"
+    text = "\n".join(lines) + f"\n({int(n)} questions)"
+    if results.get("answers"):
+        text += "\n\n" + answer_table(results["answers"])
+    return text
+
+
+ANSWER_COLUMNS = ("n", "accuracy", "false_absent", "wrong_figure", "missing_figure", "missed_absent",
+                  "missing_departments", "no_quote", "wrong_value")
+
+
+def _answer_rows(groups: Mapping[str, Mapping[str, Any]], order: Sequence[str] = ()) -> list[list[str]]:
+    keys = [k for k in order if k in groups] + sorted(set(groups) - set(order))
+    return [[key, *(_fmt(groups[key][c]) if c == "accuracy" else str(groups[key][c]) for c in ANSWER_COLUMNS)]
+            for key in keys]
+
+
+def answer_table(answers: Mapping[str, Any]) -> str:
+    """Plain-text answer accuracy: overall and per question type, then the failures."""
+    rows = [["group", *ANSWER_COLUMNS], *_answer_rows({"overall": answers["overall"]}),
+            *_answer_rows(answers["by_type"], QUESTION_TYPES), *_answer_rows(answers["by_city"])]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    failed = [r for r in answers["questions"] if r["outcome"] not in ("correct", "no_expect")]
+    lines.append(f"answers ({answers['mode']}): {len(failed)} failures")
+    lines += [f"  {r['qid']} {r['type']} {r['outcome']}: {r['detail']}" for r in failed]
+    return "\n".join(lines)
+
+
+def answer_markdown(answers: Mapping[str, Any]) -> list[str]:
+    """The answer sections of the Markdown report."""
+    lines = ["", "## Answer accuracy", "",
+             f"The chat answers (`Assistant.answer`, mode `{answers['mode']}`) scored against each question's "
+             "`expect` gold (eval/answers.py). false_absent: says the plan gives no figure while it states "
+             "one; wrong_figure: states a figure, not the asked one. A cross-city question counts once "
+             "for each of its cities in the per-city table.", ""]
+    header = ["group", *ANSWER_COLUMNS]
+    lines += _md_table(header, _answer_rows({"overall": answers["overall"]}) + _answer_rows(answers["by_type"], QUESTION_TYPES))
+    lines += ["", "### Answer accuracy by city", ""]
+    lines += _md_table(["city", *ANSWER_COLUMNS], _answer_rows(answers["by_city"]))
+    lines += ["", "### Answer accuracy by gold", ""]
+    lines += _md_table(["gold", *ANSWER_COLUMNS], _answer_rows(answers["by_gold"]))
+    failed = [r for r in answers["questions"] if r["outcome"] not in ("correct", "no_expect")]
+    lines += ["", f"### Answer failures: {len(failed)} of {answers['overall']['n']}", ""]
+    rows = [[r["qid"], r["type"], r["outcome"], _cell(r["detail"]), _cell(r["answer"][:200])] for r in failed]
+    lines += _md_table(["id", "type", "outcome", "detail", "answer"], rows) if rows else ["(none)"]
+    return lines
 
 
 def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -266,6 +312,8 @@ def markdown(results: Mapping[str, Any]) -> str:
                          _cell(first_text + (f" ERROR {rec['error']}" if rec.get("error") else ""))])
         lines += _md_table(["id", "type", "question", "gold", "ranks", "first result"], rows) if rows else ["(none)"]
         lines.append("")
+    if results.get("answers"):
+        lines += answer_markdown(results["answers"])
     return "\n".join(lines) + "\n"
 
 
@@ -408,3 +456,39 @@ def write_chart(results: Mapping[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+README = REPO_DIR / "README.md"
+ANSWERS_START, ANSWERS_END = "<!-- answer-accuracy:start -->", "<!-- answer-accuracy:end -->"
+
+
+def readme_answer_section(results: Mapping[str, Any], loco: Mapping[str, Any] | None = None) -> str:
+    """The README's answer accuracy table (from a results file with `answers`) and, when given,
+    the leave-one-city-out figures (eval/answer_loco.py)."""
+    answers = results["answers"]
+    cols = ("n", "accuracy", "false_absent", "wrong_figure")
+    rows = _answer_rows({"overall": answers["overall"]}) + _answer_rows(answers["by_type"], QUESTION_TYPES)
+    lines = [ANSWERS_START, "",
+             f"Answers of `/api/v1/chat` (mode `{answers['mode']}`), scored against each question's `expect` "
+             f"gold by `eval/answers.py`; from `eval/results/{results['name']}.json`:", ""]
+    lines += _md_table(["type", *cols], [[r[0], *r[1:5]] for r in rows])
+    if loco:
+        lines += ["", "Leave one city out (composer settings chosen on the train-side questions without the "
+                  f"city; `eval/results/{loco['name']}.json`; pooled counts a question once per fold it is in):", ""]
+        lines += _md_table(["fold", "n", "accuracy", "false_absent", "wrong_figure"],
+                           [[f["city"], str(f["n"]), _fmt(f["accuracy"]), str(f["false_absent"]), str(f["wrong_figure"])]
+                            for f in loco["folds"]]
+                           + [["pooled", str(loco["pooled"]["n"]), _fmt(loco["pooled"]["accuracy"]),
+                               str(loco["pooled"]["false_absent"]), str(loco["pooled"]["wrong_figure"])]])
+    lines += ["", ANSWERS_END]
+    return "\n".join(lines)
+
+
+def update_readme_answers(results: Mapping[str, Any], loco: Mapping[str, Any] | None = None, path: Path = README) -> Path:
+    """Replace the answer accuracy section of the README (between its markers)."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(ANSWERS_START), text.find(ANSWERS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{path.name} has no {ANSWERS_START} … {ANSWERS_END} section")
+    path.write_text(text[:start] + readme_answer_section(results, loco) + text[end + len(ANSWERS_END):], encoding="utf-8")
+    return path

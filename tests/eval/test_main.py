@@ -118,3 +118,23 @@ def test_bad_input_exits_2_with_one_line_reason(args, message, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_readme_refuses_results_without_answers(tmp_path, capsys):
+    results = tmp_path / "r.json"
+    results.write_text(json.dumps({"name": "r", "metrics": {}, "questions": {}}), encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["readme", "--from", str(results)])
+    assert exit_info.value.code == 2
+    assert "no answers" in capsys.readouterr().err
+
+
+def test_answer_section_of_the_readme_is_generated_from_the_results():
+    from eval.report import ANSWERS_END as README_END, ANSWERS_START as README_START, readme_answer_section
+
+    overall = {"n": 2, "accuracy": 0.5, "false_absent": 1, "wrong_figure": 0, "missing_figure": 0,
+               "missed_absent": 0, "missing_departments": 0, "no_quote": 0, "wrong_value": 0}
+    results = {"name": "latest", "answers": {"mode": "hybrid", "overall": overall, "by_type": {"numeric": overall}}}
+    text = readme_answer_section(results)
+    assert text.startswith(README_START) and text.endswith(README_END)
+    assert "| numeric | 2 | 0.500 | 1 | 0 |" in text

@@ -1,0 +1,240 @@
+"""Candidate clauses: what the answer composer chooses from (evidence first).
+
+Every clause of the top retrieved chunks (paragraph sentences split at ，；：, each table row
+value read with its header, a news lead's own clauses) is a candidate, with the figures it
+states (`assistant.figures`, a general grammar: any unit, any verb) and, when
+`assistant.targets` read a target from it, that target (its indicator aligned to its value).
+A candidate is scored against the question by
+
+  - lexical evidence: the asked indicator named (any lexicon synonym) in the clause or in the
+    sentence before it, or the share of the question's topic bigrams the clause holds;
+  - embedding similarity of question and clause, with the embedder the index already has
+    (e5 "query:" / "passage:"); clause vectors are cached per text (`ClauseVectors`);
+  - the retrieval rank, as a tie-break.
+
+Qualifiers: when the question names a member of a contrast set (农村 / 城市 / 城镇 / 县城;
+省级 / 国家级 / 市级; the main pollutants), a candidate whose context does not name it cannot
+answer ("城市生活污水处理率" does not answer "农村生活污水…").
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assistant.evidence import coverage, indicator_terms, target_match
+from assistant.figures import Figure, figures_of
+from assistant.highlight import body_sentences
+from assistant.model import Question
+from assistant.targets import _CLAUSE_SPLIT, Target
+from assistant.understanding import group_of, is_metric
+from corpus.model import Chunk
+from corpus.text import align, compact, fold
+from index.types import Hit
+
+# Contrast sets: a question naming one member asks about that member only. The members are the
+# plans' own words for places (urban / rural / county seat), administrative levels and the
+# pollutants whose reductions the plans list side by side.
+QUALIFIER_SETS: tuple[tuple[str, ...], ...] = (
+    ("农村", "城市", "城镇", "县城", "市城区"),
+    ("国家级", "省级", "市级"),
+    ("化学需氧量", "氨氮", "氮氧化物", "挥发性有机物", "二氧化硫"),
+)
+# Questions that ask when: a deadline year is then a figure of the answer.
+ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|几年|什么时间|截止|期限")
+CLAUSE_VECTOR_CACHE = 20000
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One candidate clause of a retrieved chunk."""
+
+    chunk: Chunk
+    sentence: str  # the display sentence it belongs to (verbatim substring of chunk.text): cited
+    text: str  # the clause as displayed, whitespace removed (what the answer quotes)
+    key: str  # folded matching text of the clause
+    context: str  # folded matching text of the sentence up to the clause's end (its subject)
+    figures: tuple[Figure, ...]
+    rank: int  # position of its chunk among the hits
+    period: str = ""  # the time phrase the clause falls under ("到2025年"), as displayed
+    targets: tuple[Target, ...] = field(default=())  # targets assistant.targets read from it
+
+
+@dataclass
+class Scored:
+    clause: Clause
+    lexical: float
+    similarity: float
+    score: float
+    matched: tuple[Target, ...] = ()  # the clause's targets that match the asked indicator
+    named: bool = False  # the clause (or the sentence before it) names the asked indicator
+
+
+def _period(text: str) -> str:
+    m = re.search(r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月)|[“\"]?十四五[”\"]?(?:时期|期间|末)?",
+                  text)
+    return compact(m.group()) if m else ""
+
+
+def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Clause]:
+    """The candidate clauses of one chunk."""
+    if "\t" in chunk.text and chunk.context:
+        # A table row: one candidate per value the row sets (assistant.table_targets), read
+        # with its header ("火电平均供电煤耗（克标准煤/千瓦时）：…2025年目标值297").
+        out = []
+        for t in targets:
+            text = compact(t.clause) if t.clause else compact(chunk.context)
+            own = fold(f"{t.indicator}{t.column}{t.clause}")  # this value's row label and column
+            out.append(Clause(chunk, chunk.text, text, own, own, figures_of(text), rank, t.column, (t,)))
+        return out
+    by_clause: dict[str, list[Target]] = {}
+    for t in targets:
+        by_clause.setdefault(t.clause, []).append(t)
+    out = []
+    for sentence in body_sentences(chunk):
+        aligned = align(sentence)
+        starts = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(aligned.text))]
+        ends = [*(m.start() for m in _CLAUSE_SPLIT.finditer(aligned.text)), len(aligned.text)]
+        period = ""
+        for lo, hi in zip(starts, ends):
+            shown = compact(aligned.display(lo, hi))
+            if not shown.strip("，,；;：:。 "):
+                continue
+            found = _period(aligned.text[lo:hi])
+            period = found or period
+            key = fold(aligned.text[lo:hi])
+            figures = figures_of(shown)
+            if period and not found and not any(f.kind == "deadline" for f in figures):
+                # "到2023年，全市钢铁产能完成超低排放改造": the year before is the clause's deadline.
+                figures = tuple(f for f in figures_of(period) if f.kind == "deadline") + figures
+            out.append(Clause(chunk, sentence, shown.rstrip("。"), key, fold(aligned.text[:hi]),
+                              figures, rank, period, tuple(by_clause.get(shown, ()))))
+    return out
+
+
+class ClauseVectors:
+    """Passage vectors of clause texts, cached (the clauses of the plans repeat across
+    questions); `similarities` scores a question against a batch of clauses."""
+
+    def __init__(self, embedder: Any, size: int = CLAUSE_VECTOR_CACHE) -> None:
+        self.embedder = embedder
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            fresh = self.embedder.embed_passages(missing)
+            with self._lock:
+                for text, vec in zip(missing, fresh):
+                    self._cache[text] = np.asarray(vec, dtype=np.float32)
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+
+    def similarities(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        query = np.asarray(self.embedder.embed_queries([question]), dtype=np.float32)[0]
+        return self.vectors(texts) @ query
+
+
+# A clause that continues the subject of the clause before it (no subject of its own).
+_CONTINUES = re.compile(
+    r"^(?:力争|或|或者|其中|分别|并|且|确保|争取|均)*(?:比20\d{2}年|在20\d{2}年基础上)?"
+    r"(?:达到|下降|降低|提高|提升|控制|稳定|保持|增加|减少|削减|压减|为|达|不低于|不超过|低于|超过)"
+)
+# "三个城市", "各城市", "哪个城市": the cities compared, not the urban qualifier.
+_CITIES_WORD = re.compile(r"(?:[一二三四五六七八九两几各哪每]个?|这些|哪些|五)城市")
+
+
+def qualifiers(q: Question) -> list[tuple[str, ...]]:
+    """Per contrast set, the members the question names (sets it names none of are left out)."""
+    text = _CITIES_WORD.sub("", fold(q.analysis.text))
+    out = []
+    for members in QUALIFIER_SETS:
+        named = tuple(m for m in members if m in text)
+        if named:
+            out.append(named)
+    return out
+
+
+def area_qualifiers(q: Question, targets: Mapping[str, Sequence[Target]]) -> list[tuple[str, ...]]:
+    """A county or district the question names that the plans' annex tables set figures for
+    (Target.area): only clauses naming it answer ("林州市化学需氧量…" is not the city's total)."""
+    text = fold(q.analysis.text)
+    areas = {t.area for ts in targets.values() for t in ts if t.area}
+    return [(area,) for area in sorted(areas) if fold(area) in text]
+
+
+def admits(clause: Clause, named: Sequence[tuple[str, ...]]) -> bool:
+    """Whether the clause's context names a member of every contrast set the question names
+    (by any lexicon synonym: 化学需氧量 is COD in a table)."""
+    return all(any(fold(t) in clause.context for m in members for t in group_of(m)) for members in named)
+
+
+def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], bool]:
+    """Lexical evidence that `clause` is about what was asked (0..~1.5), the clause's targets
+    that state the asked indicator, and whether it names the indicator. When the question
+    names a known indicator, wording overlap alone stays below an answer's bar (0.5)."""
+    terms = metric_terms(q)
+    score = 0.0
+    matched: list[tuple[float, Target]] = []
+    section = clause.chunk.section[-1] if clause.chunk.section else ""
+    for t in clause.targets:
+        m = target_match(t, q, section)
+        if m >= 1.0 or (m >= 0.5 and not terms):
+            matched.append((m, t))
+    named = bool(matched) and bool(terms)
+    if matched:
+        score = max(m for m, _ in matched)
+    cov = coverage(q.topic, clause.key) if q.topic else 0.0
+    if terms:
+        if any(t in clause.key for t in terms):
+            score, named = max(score, 1.0), True
+        elif _CONTINUES.match(clause.key) and any(t in clause.context for t in terms):
+            score, named = max(score, 0.7), True  # "…，力争达到…": the subject said before
+        score = max(score, 0.45 * cov)
+    elif q.topic:
+        score = max(score, cov, 0.8 * coverage(q.topic, clause.context))
+    score += 0.2 * cov
+    return score, tuple(t for _, t in sorted(matched, key=lambda mt: -mt[0])), named
+
+
+def metric_terms(q: Question) -> tuple[str, ...]:
+    """The synonyms of the asked indicators when one of them is a measurable quantity (a rate,
+    a total…): naming one of those decides which clauses can answer. A generic name
+    (新能源汽车, 数据中心) does not: the question's wording does."""
+    return indicator_terms(q) if any(is_metric(n) for n in q.analysis.indicators) else ()
+
+
+def candidate_clauses(hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]], depth: int) -> list[Clause]:
+    out: list[Clause] = []
+    for rank, hit in enumerate(hits[:depth]):
+        out.extend(chunk_clauses(hit.chunk, rank, targets.get(hit.chunk.chunk_id, ())))
+    return out
+
+
+def score_clauses(q: Question, clauses: Sequence[Clause], vectors: ClauseVectors | None,
+                  weight: float) -> list[Scored]:
+    """Every clause scored: lexical + weight * similarity (figure clauses) + a small
+    retrieval-rank prior; best first. Without an embedder, lexical evidence alone."""
+    # Only clauses that state a figure can answer with one: only they are embedded.
+    sims = np.zeros(len(clauses), dtype=np.float32)
+    with_figures = [i for i, c in enumerate(clauses) if c.figures]
+    if vectors is not None and with_figures:
+        sims[with_figures] = vectors.similarities(q.resolved, [clauses[i].key for i in with_figures])
+    scored = []
+    for clause, sim in zip(clauses, sims):
+        lex, matched, named = lexical(q, clause)
+        score = lex + weight * float(sim) + 0.05 / (clause.rank + 1)
+        scored.append(Scored(clause, lex, float(sim), score, matched, named))
+    return sorted(scored, key=lambda s: -s.score)

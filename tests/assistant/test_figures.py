@@ -1,0 +1,60 @@
+"""The general figure grammar (assistant.figures) on clauses copied from the five plans."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.figures import comparable, figures_of, magnitude
+
+
+def _kinds(text: str) -> list[tuple[str, str, str, str]]:
+    return [(f.kind, f.text, f.unit, f.bound) for f in figures_of(text)]
+
+
+@pytest.mark.parametrize("clause, expected", [
+    # units the target grammar of assistant.targets does not list
+    ("推动65蒸吨/小时以上燃煤锅炉（含电力）超低排放改造", ("quantity", "65蒸吨/小时以上", "蒸吨/小时", "以上")),  # 安顺
+    ("城市建成区基本淘汰35蒸吨/小时及以下燃煤锅炉", ("quantity", "35蒸吨/小时及以下", "蒸吨/小时", "及以下")),  # 铁岭
+    ("推动现役30万千瓦级煤电机组节能改造", ("quantity", "30万千瓦", "万千瓦", "")),  # 安顺: verb 推动
+    ("对年综合能耗 5 万吨标准煤及以上的“两高一低”项目加强工作指导", ("quantity", "5万吨标准煤及以上", "万吨标准煤", "及以上")),
+    ("城镇生活垃圾焚烧处理能力达到 4000 吨/日左右", ("quantity", "4000吨/日左右", "吨/日", "左右")),  # 安阳
+    ("新建大型、超大型数据中心电能利用效率不超过1.3", ("quantity", "不超过1.3", "", "不超过")),  # 铁岭: a bare ratio
+    ("创建 5 家省级节约型公共机构示范单位", ("count", "5家", "家", "")),  # 安阳
+    ("2—3 个绿色供应链管理企业", ("count", "2—3个", "个", "")),  # 安阳: a range
+    ("乌江、北盘江干流总磷指标稳定达到Ⅱ类标准", ("class", "II类", "类", "")),  # 安顺: NFKC reads Ⅱ as II
+])
+def test_one_figure_per_clause(clause, expected):
+    assert _kinds(clause) == [expected]
+
+
+def test_two_figures_of_a_target_and_its_alternative():
+    # 三门峡: a target and its alternative in one clause
+    found = figures_of("生活污水集中收集率力争达到70%以上或在2020年基础上增加5个百分点")
+    assert [f.text for f in found] == ["70%以上", "5个百分点"]
+
+
+def test_deadline_years_are_interim_years_or_years_with_qian():
+    # 铁岭: 到2023年 ends a task; 到2025年 is the period a target is set for
+    assert _kinds("到2023年，全市钢铁产能完成超低排放改造") == [("deadline", "到2023年", "年", "")]
+    assert [f.kind for f in figures_of("到2025年，全市单位地区生产总值能耗比2020年下降13%以上")] == ["quantity"]
+    assert figures_of("到 2022 年，高速公路服务区快速充电桩覆盖率达 100%")[0].number == "2022"  # 安阳
+
+
+@pytest.mark.parametrize("text", [
+    "严格执行《建筑节能与可再生能源利用通用规范》（GB55015-2021）",  # a standard's code
+    "推进2000年底前建成的城镇老旧小区升级改造",  # a year outside the plan period
+    "2022年12月23日",  # a date
+    "比2020年下降",  # a baseline year
+])
+def test_codes_dates_and_baselines_are_not_figures(text):
+    assert figures_of(text) == ()
+
+
+def test_traditional_and_full_width_text_reads_the_same():
+    assert [f.text for f in figures_of("畜禽糞污綜合利用率達到８５％以上")] == ["85%以上"]
+
+
+def test_comparable_needs_the_same_unit():
+    a, b = figures_of("下降18%以上")[0], figures_of("下降16%以上")[0]
+    c = figures_of("0.4872万吨")[0]
+    assert comparable(a, b) and not comparable(a, c)
+    assert magnitude(a) > magnitude(b)
