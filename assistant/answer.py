@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.clauses import (ASKS_WHEN, ClauseVectors, Scored, admits, area_qualifiers, candidate_clauses,
+from assistant.clauses import (ASKS_WHEN, Scored, admits, area_qualifiers, candidate_clauses,
                                metric_terms, qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
 from assistant.figures import Figure, comparable, magnitude
@@ -20,6 +20,7 @@ from assistant.targets import Target
 from corpus.model import Chunk
 from corpus.text import fold
 from index.types import Hit
+from index.clause_vectors import ClauseVectors
 
 EMPTY_TEXT = "请输入一个问题，例如：铁岭城镇清洁取暖率要达到多少？那安阳呢？"
 NOT_FOUND_TEXT = "未在已收录的方案中找到相关内容。"

@@ -9,7 +9,7 @@ A candidate is scored against the question by
   - lexical evidence: the asked indicator named (any lexicon synonym) in the clause or in the
     sentence before it, or the share of the question's topic bigrams the clause holds;
   - embedding similarity of question and clause, with the embedder the index already has
-    (e5 "query:" / "passage:"); clause vectors are cached per text (`ClauseVectors`);
+    (e5 "query:" / "passage:"); clause vectors are cached per text (`index.clause_vectors.ClauseVectors`);
   - the retrieval rank, as a tie-break.
 
 Qualifiers: when the question names a member of a contrast set (农村 / 城市 / 城镇 / 县城;
@@ -19,11 +19,8 @@ answer ("城市生活污水处理率" does not answer "农村生活污水…").
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -35,6 +32,7 @@ from assistant.targets import _CLAUSE_SPLIT, Target
 from assistant.understanding import group_of, is_metric
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
+from index.clause_vectors import ClauseVectors
 from index.types import Hit
 
 # Contrast sets: a question naming one member asks about that member only. The members are the
@@ -47,7 +45,6 @@ QUALIFIER_SETS: tuple[tuple[str, ...], ...] = (
 )
 # Questions that ask when: a deadline year is then a figure of the answer.
 ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|几年|什么时间|截止|期限")
-CLAUSE_VECTOR_CACHE = 20000
 
 
 @dataclass(frozen=True)
@@ -115,36 +112,6 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
             out.append(Clause(chunk, sentence, shown.rstrip("。"), key, fold(aligned.text[:hi]),
                               figures, rank, period, tuple(by_clause.get(shown, ()))))
     return out
-
-
-class ClauseVectors:
-    """Passage vectors of clause texts, cached (the clauses of the plans repeat across
-    questions); `similarities` scores a question against a batch of clauses."""
-
-    def __init__(self, embedder: Any, size: int = CLAUSE_VECTOR_CACHE) -> None:
-        self.embedder = embedder
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            fresh = self.embedder.embed_passages(missing)
-            with self._lock:
-                for text, vec in zip(missing, fresh):
-                    self._cache[text] = np.asarray(vec, dtype=np.float32)
-                while len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
-
-    def similarities(self, question: str, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros(0, dtype=np.float32)
-        query = np.asarray(self.embedder.embed_queries([question]), dtype=np.float32)[0]
-        return self.vectors(texts) @ query
 
 
 # A clause that continues the subject of the clause before it (no subject of its own).

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from assistant.answer import DEFAULT_OPTIONS, ComposeOptions, compose
-from assistant.clauses import ClauseVectors
 from assistant.conversation import resolve
 from assistant.leads import note_leads, own_hits
 from assistant.metadata import metadata_answer
@@ -55,9 +54,11 @@ class Assistant:
         self._targets_by_chunk: dict[str, list[Target]] = {}
         self._silent_for: tuple[Chunk, ...] | None = None  # chunks `_silent` was counted over
         self._silent = 0
+        # Question-clause similarity for answer composition: the clause reranker's vectors (one
+        # cache), or the index's own embedder when there is no reranker.
         embedder = getattr(index, "embedder", None)
-        # Question-clause similarity for answer composition, with the index's own embedder.
-        self._vectors = ClauseVectors(embedder) if embedder is not None else None
+        self._vectors = (self._clauses.vectors if self._clauses is not None else
+                         ClauseVectors(embedder, getattr(index, "data_dir", None)) if embedder is not None else None)
         self.compose_options: ComposeOptions = DEFAULT_OPTIONS
         self._refresh_targets()
 

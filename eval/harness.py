@@ -43,7 +43,7 @@ def _runs_with(mode: str, questions: Sequence[Question], ctx: EvalContext, conte
     """`mode` with `settings` over `questions` (each in its corpus variant), cached retrieval."""
     out: dict[str, QuestionRun] = {}
     for key, qs in group_by_variant(questions):
-        run = run_mode(mode, qs, _variant_context(ctx, key, contexts), top_k, settings=settings)
+        run = run_mode(mode, qs, variant_context(ctx, key, contexts), top_k, settings=settings)
         out.update({r.qid: r for r in run.results})
     return out
 

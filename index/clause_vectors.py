@@ -1,5 +1,7 @@
 """Clause vectors: every sentence (long ones cut at commas) of a chunk embedded on its own,
-for the clause reranker (assistant.rankers.ClauseReranker).
+for the clause reranker (assistant.rankers.ClauseReranker), and the vectors of any clause
+text the answer composer scores against a question (`vectors`, `similarities`:
+assistant.clauses), one cache for both.
 
 The dense retriever scores a chunk by its best 300-character window; the answer to a
 question is usually one clause of a long paragraph, which a window dilutes. Clause vectors
@@ -11,6 +13,7 @@ sha256, so a clause is embedded once per embedder, across processes and rebuilds
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_key
 
 CLAUSE_CHARS = 120  # a sentence longer than this is cut at commas
+TEXT_CACHE = 20000  # clause texts kept in memory (the plans' clauses repeat across questions)
 EMBEDDINGS_DIR = "embeddings"
 
 
@@ -45,6 +49,7 @@ class ClauseVectors:
         self._disk = (EmbeddingCache(Path(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
                       if data_dir is not None else None)
         self._by_chunk: dict[str, np.ndarray] = {}
+        self._by_text: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def ensure(self, chunks: Sequence[Chunk]) -> None:
@@ -78,3 +83,46 @@ class ClauseVectors:
         self.ensure(chunks)
         q = np.asarray(query_vector, dtype=np.float32).reshape(-1)
         return [float((self._by_chunk[c.chunk_id] @ q).max()) for c in chunks]
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage vectors of clause texts as given (no prefix), cached in memory by text and
+        on disk by the text's hash."""
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._by_text))
+        if missing:
+            keys = [text_key(t) for t in missing]
+            found: dict[str, np.ndarray] = {}
+            todo = list(keys)
+            if self._disk is not None:
+                todo = self._disk.missing(dict(zip(keys, missing)))
+                have = [k for k in keys if k not in set(todo)]
+                found.update(zip(have, self._disk.get_many(have)))
+            if todo:
+                by_key = dict(zip(keys, missing))
+                fresh = np.asarray(self.embedder.embed_passages([by_key[k] for k in todo]), dtype=np.float32)
+                found.update(zip(todo, fresh))
+                if self._disk is not None:
+                    try:
+                        self._disk.add(todo, fresh)
+                    except OSError:  # a read-only data dir: keep the vectors in memory only
+                        pass
+            with self._lock:
+                for text, key in zip(missing, keys):
+                    self._by_text[text] = np.asarray(found[key], dtype=np.float32)
+                while len(self._by_text) > TEXT_CACHE:
+                    self._by_text.popitem(last=False)
+        with self._lock:
+            return np.stack([self._by_text[t] if t in self._by_text else self._embed_one(t) for t in texts])
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        # Evicted between the fill above and this read (more than TEXT_CACHE new texts at once).
+        return np.asarray(self.embedder.embed_passages([text]), dtype=np.float32)[0]
+
+    def similarities(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """Cosine of the question (query side) with each clause text (passage side)."""
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        query = np.asarray(self.embedder.embed_queries([question]), dtype=np.float32)[0]
+        return self.vectors(texts) @ query
