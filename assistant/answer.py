@@ -210,10 +210,11 @@ def relevant(q: Question, hits: Sequence[Hit], depth: int = 3) -> bool:
     """Whether the best retrieved chunks are about what was asked (lexical evidence)."""
     terms = indicator_terms(q)
     for hit in hits[:depth]:
-        text = fold(hit.chunk.text)
+        read = hit.chunk.search_text or hit.chunk.text  # a table row: read with its header
+        text = fold(read)
         if terms and any(t in text for t in terms):
             return True
-        if q.topic and coverage(q.topic, hit.chunk.text) >= RELEVANCE_THRESHOLD:
+        if q.topic and coverage(q.topic, read) >= RELEVANCE_THRESHOLD:
             return True
     return False
 

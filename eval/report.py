@@ -374,6 +374,18 @@ def readme_section(results: Mapping[str, Any]) -> str:
              f"From `eval/results/{results['name']}.json` ({s.get('questions')} questions, "
              f"{s.get('test_questions', '?')} in the test split; commit {str(s.get('commit', ''))[:10] or 'n/a'}; "
              f"embedder {s.get('embedder', '')}).", ""]
+    retrieval = s.get("retrieval") or {}
+    if retrieval:
+        lines += ["Settings served (`RetrievalSettings` defaults): "
+                  + ", ".join(f"{k}={v}" for k, v in retrieval.items()) + "."]
+        hybrid = (results.get("loco") or {}).get("hybrid")
+        if hybrid is not None:
+            folds = "; ".join(f"{city}: {json.dumps(f['settings'], ensure_ascii=False) if f['settings'] else 'defaults'}"
+                              for city, f in hybrid["folds"].items())
+            chosen = json.dumps(hybrid.get("train_choice") or {}, ensure_ascii=False)
+            lines += [f"Chosen for hybrid on the whole training split: {chosen if chosen != '{}' else 'the defaults'}; "
+                      f"per LOCO fold (differences from the defaults): {folds}."]
+        lines.append("")
     header = ["mode", *(f"{view} {k}" for view, _ in found for k in SPLIT_METRICS)]
     rows = []
     for mode in results["metrics"]:

@@ -40,7 +40,20 @@ def test_numeric_answer_contains_the_gold_figure(assistant, q):
     assert all(f in text for f in figures), (q["question"], answer.text)
 
 
-@pytest.mark.parametrize("q", _questions("absent"), ids=lambda q: q["id"])
+# New questions (q300-q349, written from the plans) whose answers the answer composer (issue 13:
+# assistant/answer.py, figures) does not get right yet; retrieval finds their gold clause first.
+KNOWN_ANSWER_GAPS = {
+    "q319": "能源消费总量 matches the target 非化石能源占能源消费总量比重 (a longer, other indicator)",
+    "q328": "the clause lists other pollutants' reductions; none is for 氮氧化物, the answer quotes it as a figure",
+}
+
+
+def _absent_params():
+    return [pytest.param(q, marks=pytest.mark.xfail(reason=KNOWN_ANSWER_GAPS[q["id"]], strict=True))
+            if q["id"] in KNOWN_ANSWER_GAPS else q for q in _questions("absent")]
+
+
+@pytest.mark.parametrize("q", _absent_params(), ids=lambda q: q["id"])
 def test_absent_answer_says_no_figure_is_given(assistant, q):
     answer = assistant.answer(q["question"], history=tuple(q["history"]))
     assert answer.kind == "absent", (q["question"], answer.text)

@@ -34,7 +34,7 @@ def test_search_ranks_the_figure_clause_first(assistant):
 
 def test_follow_up_city_swap(assistant):
     answer = assistant.answer("那安阳呢？", history=(FIRST,))
-    assert answer.resolved_query == "安阳2025年清洁取暖要到多少？"
+    assert answer.resolved_query == "安阳2025年清洁取暖的目标是多少？"  # built from slots
     assert all(c.chunk.city == "安阳市" for c in answer.citations)
     # 安阳 sets no clean-heating figure: the answer says so and shows the closest clause.
     assert answer.kind == "absent" and "未给出" in answer.text
