@@ -175,9 +175,12 @@ def area_qualifiers(q: Question, targets: Mapping[str, Sequence[Target]]) -> lis
     return [(area,) for area in sorted(areas) if fold(area) in text]
 
 
-def admits(clause: Clause, named: Sequence[tuple[str, ...]]) -> bool:
+def admits(clause: Clause, named: Sequence[tuple[str, ...]], asked: str = "") -> bool:
     """Whether the clause's context names a member of every contrast set the question names
-    (by any lexicon synonym: 化学需氧量 is COD in a table)."""
+    (by any lexicon synonym: 化学需氧量 is COD in a table), and, for a county's table value,
+    whether the question (`asked`, folded) names that county."""
+    if clause.targets and all(t.area and fold(t.area) not in asked for t in clause.targets):
+        return False  # a county's figure answers only a question about that county
     return all(any(fold(t) in clause.context for m in members for t in group_of(m)) for members in named)
 
 
