@@ -209,6 +209,10 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
     elif q.topic:
         score = max(score, cov, 0.8 * coverage(q.topic, clause.context))
     score += 0.2 * cov
+    if score and len(clause.targets) == 1 and clause.targets[0].column:
+        from assistant.table_targets import column_fit
+
+        score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
     return score, tuple(t for _, t in sorted(matched, key=lambda mt: -mt[0])), named
 
 
