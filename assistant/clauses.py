@@ -32,6 +32,7 @@ from assistant.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.targets import _CLAUSE_SPLIT, Target
+from assistant.table_targets import column_fit
 from assistant.understanding import group_of, is_metric
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
@@ -209,10 +210,6 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
     elif q.topic:
         score = max(score, cov, 0.8 * coverage(q.topic, clause.context))
     score += 0.2 * cov
-    if score and len(clause.targets) == 1 and clause.targets[0].column:
-        from assistant.table_targets import column_fit
-
-        score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
     return score, tuple(t for _, t in sorted(matched, key=lambda mt: -mt[0])), named
 
 
@@ -243,5 +240,7 @@ def score_clauses(q: Question, clauses: Sequence[Clause], vectors: ClauseVectors
     for clause, sim in zip(clauses, sims):
         lex, matched, named = lexical(q, clause)
         score = lex + weight * float(sim) + 0.05 / (clause.rank + 1)
+        if len(clause.targets) == 1 and clause.targets[0].column:
+            score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
         scored.append(Scored(clause, lex, float(sim), score, matched, named))
     return sorted(scored, key=lambda s: -s.score)
