@@ -200,7 +200,7 @@ def _evidence_city(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seque
     when = bool(ASKS_WHEN.search(q.analysis.text))
     for hit in hits[: options.depth]:
         scored = score_clauses(q, candidate_clauses([hit], targets, 1), vectors, options.similarity_weight)
-        admitted = [s for s in scored if admits(s.clause, named)]
+        admitted = [s for s in scored if admits(s.clause, named, fold(q.analysis.text))]
         if any(s.lexical >= options.accept for s in _accepted(q, admitted, when, options)):
             return (hit.chunk.city,)
     return ()
@@ -337,7 +337,7 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
         city_hits = _city_hits(hits, city)
         scored = score_clauses(q, candidate_clauses(city_hits, targets, options.depth), vectors,
                                options.similarity_weight)
-        admitted = [s for s in scored if admits(s.clause, named)]
+        admitted = [s for s in scored if admits(s.clause, named, fold(q.analysis.text))]
         accepted = _accepted(q, admitted, when, options)
         if when:
             accepted.sort(key=lambda s: not any(f.kind == "deadline" for f in s.clause.figures))

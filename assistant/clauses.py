@@ -29,6 +29,7 @@ from assistant.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.targets import _CLAUSE_SPLIT, Target
+from assistant.table_targets import column_fit
 from assistant.understanding import group_of, is_metric
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
@@ -142,9 +143,12 @@ def area_qualifiers(q: Question, targets: Mapping[str, Sequence[Target]]) -> lis
     return [(area,) for area in sorted(areas) if fold(area) in text]
 
 
-def admits(clause: Clause, named: Sequence[tuple[str, ...]]) -> bool:
+def admits(clause: Clause, named: Sequence[tuple[str, ...]], asked: str = "") -> bool:
     """Whether the clause's context names a member of every contrast set the question names
-    (by any lexicon synonym: 化学需氧量 is COD in a table)."""
+    (by any lexicon synonym: 化学需氧量 is COD in a table), and, for a county's table value,
+    whether the question (`asked`, folded) names that county."""
+    if clause.targets and all(t.area and fold(t.area) not in asked for t in clause.targets):
+        return False  # a county's figure answers only a question about that county
     return all(any(fold(t) in clause.context for m in members for t in group_of(m)) for members in named)
 
 
@@ -203,5 +207,7 @@ def score_clauses(q: Question, clauses: Sequence[Clause], vectors: ClauseVectors
     for clause, sim in zip(clauses, sims):
         lex, matched, named = lexical(q, clause)
         score = lex + weight * float(sim) + 0.05 / (clause.rank + 1)
+        if len(clause.targets) == 1 and clause.targets[0].column:
+            score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
         scored.append(Scored(clause, lex, float(sim), score, matched, named))
     return sorted(scored, key=lambda s: -s.score)
