@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.evidence import coverage, indicator_terms, target_match
+from assistant.evidence import coverage, indicator_terms, standing_term, target_match
 from assistant.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
@@ -169,9 +169,9 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
         score = max(m for m, _ in matched)
     cov = coverage(q.topic, clause.key) if q.topic else 0.0
     if terms:
-        if any(t in clause.key for t in terms):
+        if standing_term(clause.key, terms):
             score, named = max(score, 1.0), True
-        elif _CONTINUES.match(clause.key) and any(t in clause.context for t in terms):
+        elif _CONTINUES.match(clause.key) and standing_term(clause.context, terms):
             score, named = max(score, 0.7), True  # "…，力争达到…": the subject said before
         score = max(score, 0.45 * cov)
     elif q.topic:

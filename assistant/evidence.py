@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from assistant.model import Question
 from assistant.targets import Target
-from assistant.understanding import group_of, is_metric
+from assistant.understanding import group_of, indicator_matches, is_metric
 from corpus.text import bigrams, fold
 
 # A target answers the question when its indicator matches at least this well (`target_match`).
@@ -30,10 +30,28 @@ def indicator_terms(q: Question) -> tuple[str, ...]:
     return tuple(sorted(set(terms), key=len, reverse=True))
 
 
-def names_indicator(q: Question, text: str) -> bool:
-    """Whether `text` names one of the asked indicators (by any synonym)."""
+def standing_term(text: str, terms: tuple[str, ...]) -> str | None:
+    """The first of `terms` (folded) that `text` names on its own: an occurrence inside a
+    longer lexicon term of another indicator does not count ("能源消费总量" inside
+    "非化石能源占能源消费总量比重" names the share, not the total)."""
+    if not terms:
+        return None
     key = fold(text)
-    return any(t in key for t in indicator_terms(q))
+    asked = set(terms)
+    others = [(s, e) for s, e, group in indicator_matches(key) if not asked & {fold(t) for t in group}]
+    for term in terms:
+        start = key.find(term)
+        while start >= 0:
+            end = start + len(term)
+            if not any(s <= start and end <= e and e - s > len(term) for s, e in others):
+                return term
+            start = key.find(term, start + 1)
+    return None
+
+
+def names_indicator(q: Question, text: str) -> bool:
+    """Whether `text` names one of the asked indicators (by any synonym), on its own."""
+    return standing_term(text, indicator_terms(q)) is not None
 
 
 def target_match(target: Target, q: Question, section: str = "") -> float:
@@ -44,11 +62,11 @@ def target_match(target: Target, q: Question, section: str = "") -> float:
     if terms:
         # A recognised indicator must be named (by any synonym); wording overlap alone would
         # let "城市生活污水处理率" answer for "农村生活污水治理率".
-        hit = next((t for t in terms if t in indicator), None)
+        hit = standing_term(indicator, terms)
         if hit:
             score = 1.0 + 0.2 * len(hit) / max(len(indicator), 1)  # tighter indicator: better
             score += 0.5 * coverage(q.topic, target.indicator) if q.topic else 0.0
-        elif any(t in fold(target.clause) for t in terms):
+        elif standing_term(target.clause, terms):
             score = 0.6
     elif q.topic:
         score = coverage(q.topic, target.indicator)

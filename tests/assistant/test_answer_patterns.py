@@ -77,3 +77,15 @@ def test_absence_is_said_when_the_plan_states_no_figure(assistant):
     # 安阳 names only "实施公共供水管网漏损治理工程"
     answer = assistant.answer("安阳的公共供水管网漏损率目标是多少？")
     assert NO_FIGURE.search(answer.text), answer.text
+
+
+def test_a_total_is_not_named_by_a_share_of_it(assistant):
+    """铁岭's plan states 非化石能源占能源消费总量比重 13.7% and only "能源消费总量得到合理控制":
+    the share's name holds the total's, but a figure for the share is not one for the total."""
+    from assistant.evidence import standing_term
+
+    assert standing_term("非化石能源占能源消费总量比重达到13.7%左右", ("能源消费总量",)) is None
+    assert standing_term("能源消费总量得到合理控制", ("能源消费总量",)) == "能源消费总量"
+    answer = assistant.answer("铁岭的能源消费总量要控制在多少？")
+    assert answer.kind == "absent" and "13.7%" not in answer.text
+    assert "13.7%" in assistant.answer("铁岭非化石能源消费比重要达到多少？").text
