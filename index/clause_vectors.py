@@ -61,20 +61,7 @@ class ClauseVectors:
             texts = {c.chunk_id: chunk_clauses(c) for c in todo if c.chunk_id not in self._by_chunk}
             keys = {cid: [text_key(t) for t in ts] for cid, ts in texts.items()}
             by_key = {k: t for cid, ts in texts.items() for k, t in zip(keys[cid], ts)}
-            cached: dict[str, np.ndarray] = {}
-            missing = list(by_key)
-            if self._disk is not None:
-                missing = self._disk.missing(by_key)
-                have = [k for k in by_key if k not in set(missing)]
-                cached.update(zip(have, self._disk.get_many(have)))
-            if missing:
-                vectors = np.asarray(self.embedder.embed_passages([by_key[k] for k in missing]), dtype=np.float32)
-                cached.update(zip(missing, vectors))
-                if self._disk is not None:
-                    try:
-                        self._disk.add(missing, vectors)
-                    except OSError:  # a read-only data dir: keep the vectors in memory only
-                        pass
+            cached = self._embed(by_key)
             for cid, ks in keys.items():
                 self._by_chunk[cid] = np.stack([cached[k] for k in ks]).astype(np.float32)
 
@@ -93,21 +80,7 @@ class ClauseVectors:
             missing = list(dict.fromkeys(t for t in texts if t not in self._by_text))
         if missing:
             keys = [text_key(t) for t in missing]
-            found: dict[str, np.ndarray] = {}
-            todo = list(keys)
-            if self._disk is not None:
-                todo = self._disk.missing(dict(zip(keys, missing)))
-                have = [k for k in keys if k not in set(todo)]
-                found.update(zip(have, self._disk.get_many(have)))
-            if todo:
-                by_key = dict(zip(keys, missing))
-                fresh = np.asarray(self.embedder.embed_passages([by_key[k] for k in todo]), dtype=np.float32)
-                found.update(zip(todo, fresh))
-                if self._disk is not None:
-                    try:
-                        self._disk.add(todo, fresh)
-                    except OSError:  # a read-only data dir: keep the vectors in memory only
-                        pass
+            found = self._embed(dict(zip(keys, missing)))
             with self._lock:
                 for text, key in zip(missing, keys):
                     self._by_text[text] = np.asarray(found[key], dtype=np.float32)
@@ -115,6 +88,24 @@ class ClauseVectors:
                     self._by_text.popitem(last=False)
         with self._lock:
             return np.stack([self._by_text[t] if t in self._by_text else self._embed_one(t) for t in texts])
+
+    def _embed(self, by_key: dict[str, str]) -> dict[str, np.ndarray]:
+        """Vectors of texts by key: from the disk cache, the rest embedded (and stored)."""
+        found: dict[str, np.ndarray] = {}
+        missing = list(by_key)
+        if self._disk is not None:
+            missing = self._disk.missing(by_key)
+            have = [k for k in by_key if k not in set(missing)]
+            found.update(zip(have, self._disk.get_many(have)))
+        if missing:
+            fresh = np.asarray(self.embedder.embed_passages([by_key[k] for k in missing]), dtype=np.float32)
+            found.update(zip(missing, fresh))
+            if self._disk is not None:
+                try:
+                    self._disk.add(missing, fresh)
+                except OSError:  # a read-only data dir: keep the vectors in memory only
+                    pass
+        return found
 
     def _embed_one(self, text: str) -> np.ndarray:
         # Evicted between the fill above and this read (more than TEXT_CACHE new texts at once).

@@ -1,10 +1,19 @@
-"""Reciprocal rank fusion (pure function)."""
+"""Fusion of ranked lists (pure functions): reciprocal rank fusion and normalised score fusion."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from corpus.model import Chunk
 from index.types import Hit
+
+
+def _weights(rankings: Sequence[Sequence[Hit]], weights: Sequence[float] | None) -> Sequence[float]:
+    """One weight per ranking (1 each by default)."""
+    if weights is None:
+        return [1.0] * len(rankings)
+    if len(weights) != len(rankings):
+        raise ValueError(f"{len(weights)} weights for {len(rankings)} rankings")
+    return weights
 
 
 def reciprocal_rank_fusion(
@@ -25,10 +34,7 @@ def reciprocal_rank_fusion(
     """
     if k < 0:
         raise ValueError("k must be >= 0")
-    if weights is None:
-        weights = [1.0] * len(rankings)
-    if len(weights) != len(rankings):
-        raise ValueError(f"{len(weights)} weights for {len(rankings)} rankings")
+    weights = _weights(rankings, weights)
     scores: dict[str, float] = {}
     chunks: dict[str, Chunk] = {}
     for ranking, weight in zip(rankings, weights):
@@ -58,10 +64,7 @@ def score_fusion(
     retrievers (BM25, cosine, a reranker's evidence) are thus put on one 0..1 scale per query
     ("CombSUM" with min-max normalisation, Fox & Shaw 1994; Lee, SIGIR 1997). Ties keep the
     order of first appearance. Returned hits carry the fused score and source "hybrid"."""
-    if weights is None:
-        weights = [1.0] * len(rankings)
-    if len(weights) != len(rankings):
-        raise ValueError(f"{len(weights)} weights for {len(rankings)} rankings")
+    weights = _weights(rankings, weights)
     scores: dict[str, float] = {}
     chunks: dict[str, Chunk] = {}
     for ranking, weight in zip(rankings, weights):
