@@ -169,9 +169,9 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
         score = max(m for m, _ in matched)
     cov = coverage(q.topic, clause.key) if q.topic else 0.0
     if terms:
-        if standing_term(clause.key, terms):
+        if standing_term(clause.key, terms, q.analysis.text):
             score, named = max(score, 1.0), True
-        elif _CONTINUES.match(clause.key) and standing_term(clause.context, terms):
+        elif _CONTINUES.match(clause.key) and standing_term(clause.context, terms, q.analysis.text):
             score, named = max(score, 0.7), True  # "…，力争达到…": the subject said before
         score = max(score, 0.45 * cov)
     elif q.topic:

@@ -13,6 +13,8 @@ from corpus.text import bigrams, fold
 
 # A target answers the question when its indicator matches at least this well (`target_match`).
 MATCH_THRESHOLD = 0.5
+# A question whose wording holds more than half of a longer indicator's bigrams asks for it.
+LONGER_TERM_COVERAGE = 0.6
 
 
 def coverage(topic: str, text: str) -> float:
@@ -30,15 +32,18 @@ def indicator_terms(q: Question) -> tuple[str, ...]:
     return tuple(sorted(set(terms), key=len, reverse=True))
 
 
-def standing_term(text: str, terms: tuple[str, ...]) -> str | None:
+def standing_term(text: str, terms: tuple[str, ...], question: str = "") -> str | None:
     """The first of `terms` (folded) that `text` names on its own: an occurrence inside a
     longer lexicon term of another indicator does not count ("能源消费总量" inside
-    "非化石能源占能源消费总量比重" names the share, not the total)."""
+    "非化石能源占能源消费总量比重" names the share, not the total), unless the question's
+    wording holds most of that longer term (`LONGER_TERM_COVERAGE` of its bigrams: then the
+    question asks for it in its own words, "非化石能源在能源消费总量中的比重")."""
     if not terms:
         return None
     key = fold(text)
     asked = set(terms)
-    others = [(s, e) for s, e, group in indicator_matches(key) if not asked & {fold(t) for t in group}]
+    others = [(s, e) for s, e, group in indicator_matches(key) if not asked & {fold(t) for t in group}
+              and not (question and coverage(key[s:e], question) >= LONGER_TERM_COVERAGE)]
     for term in terms:
         start = key.find(term)
         while start >= 0:
@@ -51,7 +56,7 @@ def standing_term(text: str, terms: tuple[str, ...]) -> str | None:
 
 def names_indicator(q: Question, text: str) -> bool:
     """Whether `text` names one of the asked indicators (by any synonym), on its own."""
-    return standing_term(text, indicator_terms(q)) is not None
+    return standing_term(text, indicator_terms(q), q.analysis.text) is not None
 
 
 def target_match(target: Target, q: Question, section: str = "") -> float:
@@ -62,11 +67,11 @@ def target_match(target: Target, q: Question, section: str = "") -> float:
     if terms:
         # A recognised indicator must be named (by any synonym); wording overlap alone would
         # let "城市生活污水处理率" answer for "农村生活污水治理率".
-        hit = standing_term(indicator, terms)
+        hit = standing_term(indicator, terms, q.analysis.text)
         if hit:
             score = 1.0 + 0.2 * len(hit) / max(len(indicator), 1)  # tighter indicator: better
             score += 0.5 * coverage(q.topic, target.indicator) if q.topic else 0.0
-        elif standing_term(target.clause, terms):
+        elif standing_term(target.clause, terms, q.analysis.text):
             score = 0.6
     elif q.topic:
         score = coverage(q.topic, target.indicator)

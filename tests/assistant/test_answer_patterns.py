@@ -89,3 +89,6 @@ def test_a_total_is_not_named_by_a_share_of_it(assistant):
     answer = assistant.answer("铁岭的能源消费总量要控制在多少？")
     assert answer.kind == "absent" and "13.7%" not in answer.text
     assert "13.7%" in assistant.answer("铁岭非化石能源消费比重要达到多少？").text
+    # Asked in the question's own words, the longer indicator is what is asked.
+    assert standing_term("非化石能源占能源消费总量比重", ("能源消费总量",), "非化石能源在能源消费总量中的比重是多少") \
+        == "能源消费总量"
