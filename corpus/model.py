@@ -6,7 +6,7 @@ One frozen `Chunk` per source paragraph; code that needs a changed copy uses
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
@@ -138,3 +138,15 @@ class Document:
 
     meta: DocumentMeta
     chunks: tuple[Chunk, ...] = field(default_factory=tuple)
+
+
+def neighbours_at(chunks: Sequence[Chunk], index: int, before: int = 1, after: int = 1) -> tuple[Chunk, ...]:
+    """Up to `before` chunks before and `after` chunks after `chunks[index]` in the same
+    document (`chunks` in reading order), the chunk itself excluded."""
+    doc_id = chunks[index].doc_id
+    lo, hi = index, index
+    while lo > 0 and index - lo < before and chunks[lo - 1].doc_id == doc_id:
+        lo -= 1
+    while hi + 1 < len(chunks) and hi - index < after and chunks[hi + 1].doc_id == doc_id:
+        hi += 1
+    return tuple(chunks[lo:index]) + tuple(chunks[index + 1 : hi + 1])

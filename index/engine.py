@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from corpus.model import Chunk, Document, DocumentMeta
+from corpus.model import Chunk, Document, DocumentMeta, neighbours_at
 from corpus.places import detect_cities, strip_cities
 from corpus.text import matching
 from index.bm25 import BM25Retriever
@@ -148,14 +148,7 @@ class SearchIndex:
     def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> tuple[Chunk, ...]:
         """Up to `before` chunks before and `after` chunks after `chunk_id` in the same
         document, in reading order, the chunk itself excluded."""
-        index, chunk = self._positions()[chunk_id]
-        chunks = self.chunks
-        lo, hi = index, index
-        while lo > 0 and index - lo < before and chunks[lo - 1].doc_id == chunk.doc_id:
-            lo -= 1
-        while hi + 1 < len(chunks) and hi - index < after and chunks[hi + 1].doc_id == chunk.doc_id:
-            hi += 1
-        return chunks[lo:index] + chunks[index + 1 : hi + 1]
+        return neighbours_at(self.chunks, self._positions()[chunk_id][0], before, after)
 
     def _positions(self) -> dict[str, tuple[int, Chunk]]:
         state = self._state

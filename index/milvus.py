@@ -422,20 +422,8 @@ def _local_windows(search_index: Any, embedder: Any, data_dir: Path | str | None
             return owner, np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
         except RuntimeError:  # IVF without a direct map cannot reconstruct
             pass
-    from index.dense import chunk_windows
-    from index.embedding_cache import EmbeddingCache, text_key
+    from index.milvus_backend import window_vectors
     from index.paths import resolve_data_dir
-    from index.store import EMBEDDINGS_DIR
 
-    texts, owners = [], []
-    for i, chunk in enumerate(search_index.chunks):
-        for window in chunk_windows(chunk):
-            texts.append(window)
-            owners.append(i)
-    cache = EmbeddingCache(resolve_data_dir(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
-    keys = [text_key(t) for t in texts]
-    missing = cache.missing(keys)
-    if missing:
-        by_key = dict(zip(keys, texts))
-        cache.add(missing, embedder.embed_passages([by_key[k] for k in missing]))
-    return np.asarray(owners, dtype=np.int64), cache.get_many(keys)
+    owners, vectors, _ = window_vectors(search_index.chunks, embedder, resolve_data_dir(data_dir))
+    return owners, vectors

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.model import Chunk, Document, DocumentMeta
+from corpus.model import Chunk, Document, DocumentMeta, neighbours_at
 from index.bm25 import BM25Retriever
 from index.embedders import Embedder
 from index.milvus import MilvusSettings, _embedder_id
@@ -242,14 +242,7 @@ class MilvusBackend:
         return tuple(c for c in self._chunks if c.doc_id == doc_id)
 
     def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> tuple[Chunk, ...]:
-        index, chunk = self._by_id[chunk_id]
-        chunks = self._chunks
-        lo, hi = index, index
-        while lo > 0 and index - lo < before and chunks[lo - 1].doc_id == chunk.doc_id:
-            lo -= 1
-        while hi + 1 < len(chunks) and hi - index < after and chunks[hi + 1].doc_id == chunk.doc_id:
-            hi += 1
-        return chunks[lo:index] + chunks[index + 1: hi + 1]
+        return neighbours_at(self._chunks, self._by_id[chunk_id][0], before, after)
 
     def close(self) -> None:
         self.store.close()

@@ -22,3 +22,17 @@ def test_headings_are_cited_as_headings_so_no_two_paragraphs_share_a_citation():
 def test_city_short_drops_the_administrative_suffix():
     meta = builtin_documents()[0].meta
     assert meta.city_short + "市" == meta.city
+
+
+def test_neighbours_stay_inside_the_document_in_reading_order():
+    from corpus.model import neighbours_at
+
+    docs = builtin_documents()
+    chunks = [c for d in docs for c in d.chunks]
+    first_of_second = len(docs[0].chunks)
+    # The first chunk of the second plan has no neighbour before it in its own document.
+    got = neighbours_at(chunks, first_of_second, before=2, after=2)
+    assert got == tuple(docs[1].chunks[1:3])
+    last_of_first = first_of_second - 1
+    assert neighbours_at(chunks, last_of_first, before=1, after=3) == (docs[0].chunks[-2],)
+    assert neighbours_at(chunks, 5, before=0, after=0) == ()
