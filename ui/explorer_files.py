@@ -22,6 +22,7 @@ COMPARABLE, APART, MISSING = "可比", "不可比", "未提出具体数值"
 # CJK fonts matplotlib may find on an official's machine or a server; the first one present wins.
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei",
              "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "DejaVu Sans"]
+CJK_FONT_FILES = ("NotoSansCJK", "SourceHanSans", "wqy-", "msyh", "simhei", "PingFang")
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,15 @@ def _matplotlib():  # noqa: ANN202 - matplotlib is typed loosely; imported once,
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # a missing font is not news
     present = {f.name for f in font_manager.fontManager.ttflist}
+    if not present & set(CJK_FONTS[:-1]):
+        # A font cache written before the CJK fonts were installed: look at the system's fonts.
+        for path in font_manager.findSystemFonts():
+            if any(k in path for k in CJK_FONT_FILES):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    pass
+        present = {f.name for f in font_manager.fontManager.ttflist}
     rcParams["font.sans-serif"] = [f for f in CJK_FONTS if f in present] + ["DejaVu Sans"]
     rcParams["font.family"] = "sans-serif"
     rcParams["axes.unicode_minus"] = False

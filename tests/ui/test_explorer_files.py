@@ -72,3 +72,18 @@ def test_chart_is_a_png_and_none_without_numbers(view):
     assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
     empty = Explorer([], ["铁岭市"])
     assert empty.catalog.indicators == []
+
+
+def test_chart_draws_its_chinese_labels_with_a_cjk_font(view):
+    """With a CJK font on the machine (the project's install script adds Noto CJK), no label of
+    the chart falls back to empty boxes, even when matplotlib's font cache predates the font."""
+    import warnings
+
+    from matplotlib import font_manager
+
+    if not any("CJK" in p or "SourceHan" in p or "wqy-" in p for p in font_manager.findSystemFonts()):
+        pytest.skip("no CJK font installed on this machine")
+    v, _ = view
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" is a UserWarning
+        assert chart_png(v) is not None
