@@ -257,6 +257,32 @@ def kill_under_load(victim: RunningServer, survivor: RunningServer, clients: int
     }
 
 
+
+CONCURRENT_PLANS = (("并发甲市", 1), ("并发乙市", 2), ("并发同一市", 3))
+
+
+def concurrent_uploads(a: RunningServer, b: RunningServer) -> list[int]:
+    """Four uploads at once: a different plan through each replica and one plan through both.
+    Returns the HTTP statuses once every plan is searchable through both replicas."""
+    same = plan_bytes("并发同一市", 3)
+    jobs = [(a, plan_bytes("并发甲市", 1), "并发甲市"), (b, plan_bytes("并发乙市", 2), "并发乙市"),
+            (a, same, "并发同一市"), (b, same, "并发同一市")]
+    statuses: list[int] = [0] * len(jobs)
+
+    def send(i: int) -> None:
+        statuses[i] = upload(jobs[i][0], jobs[i][1], jobs[i][2]).status_code
+
+    sent = time.monotonic()
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for server in (a, b):
+        for city, figure in CONCURRENT_PLANS:
+            wait_visible(server, f"{city}城镇清洁取暖率", f"城镇清洁取暖率达到{figure + 50}%以上", sent)
+    return statuses
+
 def run(clients: int = 4, seconds: float = 30.0, source: Path | None = None) -> dict:
     """Everything the module docstring lists, on a fresh Milvus server."""
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
@@ -274,22 +300,7 @@ def run(clients: int = 4, seconds: float = 30.0, source: Path | None = None) -> 
                 delay = wait_visible(b, "复制测试市城镇清洁取暖率", "城镇清洁取暖率达到57%以上", sent)
                 results["upload_a_found_b"] = {"status": resp.status_code, "delay_s": round(delay, 2)}
                 # 2. concurrent uploads: different plans through each, the same plan through both
-                same = plan_bytes("并发同一市", 3)
-                jobs = [(a, plan_bytes("并发甲市", 1), "并发甲市"), (b, plan_bytes("并发乙市", 2), "并发乙市"),
-                        (a, same, "并发同一市"), (b, same, "并发同一市")]
-                statuses: list[int] = [0] * len(jobs)
-
-                def send(i: int) -> None:
-                    statuses[i] = upload(jobs[i][0], jobs[i][1], jobs[i][2]).status_code
-
-                threads = [threading.Thread(target=send, args=(i,)) for i in range(len(jobs))]
-                for t in threads:
-                    t.start()
-                for t in threads:
-                    t.join()
-                for server in (a, b):
-                    for city, figure in (("并发甲市", 1), ("并发乙市", 2), ("并发同一市", 3)):
-                        wait_visible(server, f"{city}城镇清洁取暖率", f"城镇清洁取暖率达到{figure + 50}%以上", sent)
+                statuses = concurrent_uploads(a, b)
                 counts = store_counts(milvus.uri, "replicas")
                 results["concurrent_uploads"] = {
                     "statuses": statuses,

@@ -137,14 +137,7 @@ class MilvusBackend:
 
             for position, document in enumerate(builtin_documents()):
                 backend.put(document, position * BUILTIN_POSITION_STEP)
-        # Whatever is stored now (the seed, other replicas' uploads) is served from the start,
-        # once the Bounded searches are sure to see it.
-        stored = store.plans()
-        if stored and store.grace_s:
-            time.sleep(store.grace_s)
-        for p in stored:
-            store.first_seen[p.text_hash] = 0.0
-        return backend.refreshed() or backend
+        return backend.serving_stored()
 
     @classmethod
     def mirror(cls, search_index: Any, settings: MilvusSettings) -> MilvusBackend:
@@ -159,12 +152,17 @@ class MilvusBackend:
         backend = cls(store, search_index.embedder, Path(search_index.data_dir), (), {})
         for position, meta in enumerate(search_index.documents):
             backend.put(Document(meta, search_index.document_chunks(meta.doc_id)), position)
-        stored = store.plans()
-        if stored and store.grace_s:
-            time.sleep(store.grace_s)
+        return backend.serving_stored()
+
+    def serving_stored(self) -> MilvusBackend:
+        """A backend over whatever the store holds now (the seed, other replicas' uploads),
+        served from the start once the Bounded searches are sure to see it."""
+        stored = self.store.plans()
+        if stored and self.store.grace_s:
+            time.sleep(self.store.grace_s)
         for p in stored:
-            store.first_seen[p.text_hash] = 0.0
-        return backend.refreshed() or backend
+            self.store.first_seen[p.text_hash] = 0.0
+        return self.refreshed() or self
 
     def refreshed(self) -> MilvusBackend | None:
         """A backend over the store's current plans; None when they are the ones served.

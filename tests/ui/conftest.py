@@ -1,9 +1,13 @@
 """Small hand-made records for the UI unit tests (no index needed)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from corpus.model import Chunk, DocumentMeta
+from ui.serve import CHROMIUM, launch_chromium
 
 TITLE = "铁岭市“十四五”节能减排综合工作方案"
 
@@ -42,3 +46,16 @@ def meta() -> DocumentMeta:
 @pytest.fixture
 def hostile_chunk() -> Chunk:
     return make_chunk(12, "到2025年，清洁取暖率达到70%。<script>alert(1)</script> **bold** [链接](http://x)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (never `playwright install`)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; install it with scripts/install-chromium.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        yield browser
+        browser.close()

@@ -7,25 +7,15 @@ from typing import Any
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from assistant.model import Answer, Citation  # noqa: E402
 from ui.screenshot import ask  # noqa: E402
-from ui.serve import CHROMIUM, build_app, launch_chromium, running_server  # noqa: E402
+from ui.serve import build_app, running_server  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIELING = "《铁岭市“十四五”节能减排综合工作方案》"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing; install it with scripts/install-chromium.sh")
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        yield browser
-        browser.close()
 
 
 class _Guard:

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from ui.screenshot import ask, open_explorer  # noqa: E402
-from ui.serve import CHROMIUM, build_app, launch_chromium, running_server  # noqa: E402
+from ui.serve import build_app, running_server  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,16 +23,6 @@ TIMEOUT_MS = 60_000  # a shared 2-core machine: generous, and only ever waited o
 # Read from the plans (corpus/plans/*.txt): each city's 单位地区生产总值能耗 target for 2025.
 ENERGY_INTENSITY = {"安顺市": "13%", "三门峡市": "16%", "铁岭市": "14.5%", "安阳市": "18%", "定州市": "17.5%"}
 TIELING_CLAUSE = "单位地区生产总值能耗比2020年下降14.5%"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing; install it with scripts/install-chromium.sh")
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
