@@ -40,9 +40,9 @@ def test_every_city_of_the_corpus_is_covered(questions, chunks):
     assert min(per_city.values()) >= 20, per_city
 
 
-# Ids: q001-q214 in order, then blocks reserved per contributor (q300-q349, q400-q449), each
-# appended in order at the end of the file.
-ID_BLOCKS = ((1, 214), (300, 349), (400, 449))
+# Ids: q001-q214 in order, then blocks reserved per contributor (q300-q349, q400-q449; the
+# blind writers q500-q539, q540-q579, q580-q619), each appended in order at the end of the file.
+ID_BLOCKS = ((1, 214), (300, 349), (400, 449), (500, 539), (540, 579), (580, 619))
 
 
 def test_ids_are_unique_and_sequential(questions):
