@@ -122,8 +122,9 @@ def score_answer(q: Question, expect: Mapping[str, Any] | None, answer: Any) -> 
     def done(outcome: str, detail: str = "") -> AnswerScore:
         return AnswerScore(outcome=outcome, detail=detail, **common)
 
-    figures = list(expect.get("figures", ()))
     by_city: Mapping[str, Sequence[str]] = expect.get("by_city") or {}
+    # figures per city alone ({"by_city": …} without "figures") are the figures asked for
+    figures = list(expect.get("figures", ())) or [f for wanted in by_city.values() for f in wanted]
     if figures:
         multi = len(q.cities) > 1
         if multi:

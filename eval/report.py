@@ -474,6 +474,22 @@ README = REPO_DIR / "README.md"
 ANSWERS_START, ANSWERS_END = "<!-- answer-accuracy:start -->", "<!-- answer-accuracy:end -->"
 
 
+def _answer_split_rows(answers: Mapping[str, Any]) -> list[list[str]]:
+    """Answer accuracy on each side of the frozen split (eval/split.json)."""
+    from eval.split import load_split
+
+    split = load_split()
+    rows = []
+    for side in ("train", "test"):
+        scored = [r for r in answers.get("questions", ()) if r["outcome"] != "no_expect" and split.side(r["qid"]) == side]
+        if scored:
+            n = len(scored)
+            rows.append([f"*{side} split*", str(n), _fmt(sum(r["outcome"] == "correct" for r in scored) / n),
+                         str(sum(r["outcome"] == "false_absent" for r in scored)),
+                         str(sum(r["outcome"] == "wrong_figure" for r in scored))])
+    return rows
+
+
 def readme_answer_section(results: Mapping[str, Any], loco: Mapping[str, Any] | None = None) -> str:
     """The README's answer accuracy table (from a results file with `answers`) and, when given,
     the leave-one-city-out figures (eval/answer_loco.py)."""
@@ -483,7 +499,7 @@ def readme_answer_section(results: Mapping[str, Any], loco: Mapping[str, Any] | 
     lines = [ANSWERS_START, "",
              f"Answers of `/api/v1/chat` (mode `{answers['mode']}`), scored against each question's `expect` "
              f"gold by `eval/answers.py`; from `eval/results/{results['name']}.json`:", ""]
-    lines += _md_table(["type", *cols], [[r[0], *r[1:5]] for r in rows])
+    lines += _md_table(["type", *cols], [[r[0], *r[1:5]] for r in rows] + _answer_split_rows(answers))
     if loco:
         lines += ["", "Leave one city out (composer settings chosen on the train-side questions without the "
                   f"city; `eval/results/{loco['name']}.json`; pooled counts a question once per fold it is in):", ""]

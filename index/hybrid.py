@@ -66,7 +66,7 @@ class RetrievalSettings:
     bm25_weight: float = BM25_WEIGHT
     dense_weight: float = DENSE_WEIGHT
     dense_boost: float = 0.0
-    expansion_weight: float = 0.3
+    expansion_weight: float = 0.6
     target_weight: float = 1.5
     sentence_weight: float = 1.5
     clause_weight: float = 0.0
@@ -148,7 +148,7 @@ class LexicalRanker:
 
     retriever: Retriever
     name: str = "bm25"
-    expansion_weight: float = 0.3
+    expansion_weight: float = 0.6
 
     def rank(self, query: Query, depth: int, filters: Filters) -> list[Hit]:
         expanded = getattr(self.retriever, "retrieve_expanded", None)
