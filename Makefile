@@ -8,7 +8,7 @@ PORT   ?= 8000
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run index test test-fast eval eval-milvus bench bench-scale load replicas milvus-server screenshot indicators clean
+.PHONY: install run index test test-fast eval eval-real bench-real eval-milvus bench bench-scale load replicas milvus-server screenshot indicators clean
 
 install: $(STAMP)
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[st,test]'
+	$(BIN)/python -m pip install -q -e '.[st,test,ocr]'
 	touch $(STAMP)
 
 index: install
@@ -41,6 +41,14 @@ eval: index
 		--modes plain-bm25,plain-dense,plain-hybrid,bm25,dense,hybrid
 	$(BIN)/python -m eval answers-loco --name answers-loco
 	$(BIN)/python -m eval readme --from eval/results/latest.json --loco eval/results/answers-loco.json
+
+# the 160 real policy PDFs of eval/real read as `add` reads them, against their hand-made record
+bench-real: install
+	$(BIN)/python -m eval.real_bench
+
+# blind questions on 17 real PDFs, added to .data-real as a user adds them (no metadata)
+eval-real: install
+	$(BIN)/python -m eval.real_eval
 
 # the real Milvus standalone server (registry package `milvus`) in its own venv, .milvus-venv
 milvus-server:
@@ -70,4 +78,4 @@ indicators: install
 	$(BIN)/python -m eval.indicator_sample
 
 clean:
-	rm -rf .data .test-data
+	rm -rf .data .test-data .data-real

@@ -15,7 +15,7 @@ import numpy as np
 from assistant.clauses import (ASKS_WHEN, Scored, admits, area_qualifiers, candidate_clauses,
                                metric_terms, qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
-from assistant.figures import Figure, comparable, magnitude
+from corpus.figures import Figure, comparable, magnitude
 from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences, is_responsibility_note
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.targets import Target

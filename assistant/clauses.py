@@ -2,7 +2,7 @@
 
 Every clause of the top retrieved chunks (paragraph sentences split at ，；：, each table row
 value read with its header, a news lead's own clauses) is a candidate, with the figures it
-states (`assistant.figures`, a general grammar: any unit, any verb) and, when
+states (`corpus.figures`, a general grammar: any unit, any verb) and, when
 `assistant.targets` read a target from it, that target (its indicator aligned to its value).
 A candidate is scored against the question by
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.evidence import coverage, indicator_terms, standing_term, target_match
-from assistant.figures import Figure, figures_of
+from corpus.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.targets import _CLAUSE_SPLIT, Target

@@ -290,7 +290,38 @@ def cmd_add(args: argparse.Namespace) -> int:
     if report.duplicate:
         print(f"already indexed as {report.doc_id} (same content); nothing changed")
     else:
-        print(f"added {report.doc_id}: {report.chunks} chunks, {report.embedded} embedded")
+        meta = report.meta
+        where = f" [{meta.level or '?'} {meta.city}] 《{meta.title}》" if meta is not None else ""
+        print(f"added {report.doc_id}{where}: {report.chunks} chunks, {report.embedded} embedded")
+    for warning in report.warnings:
+        _warn(f"check: {warning.message}" + (f" (pages {_page_list(warning.pages)})" if warning.pages else ""))
+    return 0
+
+
+def _page_list(pages: Sequence[int]) -> str:
+    return ", ".join(map(str, pages[:12])) + (" …" if len(pages) > 12 else "")
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """What the product reads from a file (facts, chunks, warnings), without indexing it."""
+    from corpus.errors import IngestError
+    from corpus.inspection import inspect_file
+
+    try:
+        report = inspect_file(Path(args.file), city=args.city or "", province=args.province or "")
+    except IngestError as exc:
+        raise CliError(f"cannot read {args.file}: {exc}", EXIT_FILE) from None
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for key in ("title", "issuer", "doc_number", "date", "doc_type", "level", "province", "city", "pages"):
+        print(f"{key}: {report[key]}")
+    print(f"chunks: {len(report['chunks'])}")
+    for chunk in report["chunks"]:
+        pages = "-".join(str(p) for p in chunk["pages"][:1] + chunk["pages"][1:][-1:]) or "-"
+        print(f"  [{chunk['kind']:7} p.{pages}] {chunk['text'][:70]}")
+    for warning in report["warnings"]:
+        print(f"warning: {warning['message']}" + (f" (pages {_page_list(warning['pages'])})" if warning["pages"] else ""))
     return 0
 
 
@@ -390,13 +421,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("add", help="ingest one more plan (.txt UTF-8/GBK, .docx, .pdf)")
     p.add_argument("file")
-    p.add_argument("--city", required=True, help="城市, e.g. 铁岭市")
+    p.add_argument("--city", default="", help="地方, e.g. 铁岭市; 全国 for a national document "
+                                             "(default: read from the document)")
     p.add_argument("--province", default="")
     p.add_argument("--title", default="", help="default: the title line of the document")
     p.add_argument("--doc-number", default="", help="文号")
     p.add_argument("--date", default="", help="YYYY-MM-DD")
     p.add_argument("--issuer", default="", help="发文机关")
     p.set_defaults(func=cmd_add)
+
+    p = command("inspect", help="what is read from a file (facts, paragraphs, warnings), without indexing it")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--city", default="", help="override the place read from the document")
+    p.add_argument("--province", default="")
+    p.set_defaults(func=cmd_inspect)
 
     p = command("list", help="documents in the index")
     p.set_defaults(func=cmd_list)

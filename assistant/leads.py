@@ -1,4 +1,5 @@
-"""Say so when an answer quotes a news lead rather than the plan's own text.
+"""Say so when an answer quotes a news lead rather than the plan's own text, or text read
+by OCR from a scanned page (请核对原文).
 
 Leads are retrieved at a lower weight (index.types.LEAD_WEIGHT) and a lead clause that the
 plan repeats yields to the plan's clause (corpus.leads, assistant.targets), so an answer cites
@@ -26,6 +27,20 @@ def note_leads(answer: Answer) -> Answer:
     note = ALL_LEAD_NOTE if len(leads) == len(answer.citations) else SOME_LEAD_NOTE
     markers = answer.markers if len(answer.markers) == len(answer.text.split("\n")) else ()
     return replace(answer, text=f"{answer.text}\n{note}", markers=(*markers, tuple(leads)) if markers else ())
+
+
+OCR_NOTE = "注：引文{marks}出自扫描页的OCR识别文字，请核对原文。"
+
+
+def note_ocr(answer: Answer) -> Answer:
+    """`answer` with a closing note when any of its citations was read by OCR (corpus.ocr):
+    its characters may be misread, the official checks them against the page."""
+    ocr = [c.n for c in answer.citations if c.chunk.ocr]
+    if not ocr:
+        return answer
+    note = OCR_NOTE.format(marks="".join(f"[{n}]" for n in ocr))
+    markers = answer.markers if len(answer.markers) == len(answer.text.split("\n")) else ()
+    return replace(answer, text=f"{answer.text}\n{note}", markers=(*markers, tuple(ocr)) if markers else ())
 
 
 def own_hits(hits: Sequence[Hit]) -> list[Hit]:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from assistant.answer import DEFAULT_OPTIONS, ComposeOptions, compose
 from assistant.conversation import resolve
-from assistant.leads import note_leads, own_hits
+from assistant.leads import note_leads, note_ocr, own_hits
 from assistant.metadata import metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import ClauseReranker, rerankers_for
@@ -208,7 +208,7 @@ class Assistant:
         if about_document is not None:
             return [about_document] * len(options)
         hits = self._search(q, ANSWER_DEPTH, cities, mode)
-        return [note_leads(compose(
+        return [note_ocr(note_leads(compose(
             q,
             hits,
             self._targets_by_chunk,
@@ -216,4 +216,4 @@ class Assistant:
             following=lambda chunk: self.index.neighbours(chunk.chunk_id, before=0, after=1),
             vectors=self._vectors,
             options=option,
-        )) for option in options]
+        ))) for option in options]

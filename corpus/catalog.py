@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.chunker import parse_plan
+from corpus.chunker import parse_source
 from corpus.errors import CorpusStoreError, IngestError, PlanIntegrityError
 from corpus.model import Document, DocumentMeta
-from corpus.readers import read_plan_bytes
+from corpus.readers import read_source
 
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
 MANIFEST = "manifest.json"
@@ -140,10 +140,10 @@ def plan_bytes(folder: Path, meta: DocumentMeta) -> bytes:
 def _load(folder: Path, meta: DocumentMeta) -> Document:
     data = plan_bytes(folder, meta)
     try:
-        text = read_plan_bytes(data, Path(meta.source_file).suffix)
+        source = read_source(data, Path(meta.source_file).suffix)
     except IngestError as err:
         raise PlanIntegrityError(f"plan {folder.name}/{meta.source_file} ({meta.doc_id}) cannot be read: {err}") from None
-    return parse_plan(text, meta)
+    return parse_source(source, meta)
 
 
 def _stamp(folder: Path, meta: DocumentMeta) -> tuple[int, int, int]:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from corpus import clean, leads, metadata, structure, tables
+from corpus.pdf import pages_of
+from corpus.readers import SourceText
 from corpus.text import matching
 from corpus.model import Chunk, ChunkKind, Document, DocumentMeta, make_chunk_id
 
@@ -102,8 +105,18 @@ def table_cells(raw_text: str, paras: Sequence[clean.Paragraph]) -> list[list[st
             for p in paras]
 
 
-def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
-    """Parse decoded plan text into a Document; `start`/`end` index into `raw_text`."""
+def parse_source(source: SourceText, meta: DocumentMeta) -> Document:
+    """Parse a read source file (corpus.readers.read_source): its text, and for a PDF its
+    pages (the page count goes into the metadata, each chunk gets its pages)."""
+    if source.pages:
+        meta = replace(meta, pages=source.pages)
+    return parse_plan(source.text, meta, page_marks=source.page_marks, ocr_pages=source.ocr_pages)
+
+
+def parse_plan(raw_text: str, meta: DocumentMeta, *, page_marks: Sequence[tuple[int, int]] = (),
+               ocr_pages: Sequence[int] = ()) -> Document:
+    """Parse decoded plan text into a Document; `start`/`end` index into `raw_text`. For a PDF,
+    `page_marks` (corpus.pdf.PdfText) gives each chunk its pages, `ocr_pages` marks OCR'd text."""
     raw_text = tables.tabify(raw_text)  # same length: offsets into the decoded text hold
     paras = paragraphs(raw_text)
     texts = [p.text for p in paras]
@@ -151,6 +164,8 @@ def parse_plan(raw_text: str, meta: DocumentMeta) -> Document:
                 sentences=lead_own[i].sentences if i in lead_own else split_sentences(text),
                 kind=kind,
                 context=context,
+                pages=(pages := pages_of(page_marks, para.start, para.end)),
+                ocr=bool(ocr_pages) and any(p in ocr_pages for p in pages),
             )
         )
     return Document(meta=meta, chunks=tuple(chunks))

@@ -62,13 +62,15 @@ def clean_display(text: str) -> str:
 
 def ends_sentence(text: str) -> bool:
     """True if the line ends a sentence: 。！？；： (optionally followed by closing quotes or
-    brackets), or a bracketed note that itself follows a sentence end, e.g. "…。（市统计局负责）"."""
+    brackets; "." after a Chinese character too), or a bracketed note that itself follows a sentence end, e.g. "…。（市统计局负责）"."""
     stripped = text.rstrip()
     if not stripped:
         return True
     body = stripped.rstrip(CLOSERS)
     if body and body[-1] in SENTENCE_END:
         return True
+    if len(body) > 1 and body[-1] == "." and "\u4e00" <= body[-2] <= "\u9fff":
+        return True  # some PDF fonts map the ideographic full stop to "."
     if stripped[-1] in OPENERS:
         opener = _matching_opener(stripped)
         if opener is not None:

@@ -12,13 +12,14 @@ import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePath
 
-from corpus import catalog, structure
-from corpus.chunker import paragraphs, parse_plan
-from corpus.places import validate_city
+from corpus import catalog, inspection
+from corpus.chunker import paragraphs, parse_source
 from corpus.errors import IngestError
 from corpus.fsutil import atomic_write, exclusive_lock
+from corpus.inspection import ReadWarning
 from corpus.model import Document, DocumentMeta
-from corpus.readers import MAX_DOCX_UNPACKED_BYTES, SUPPORTED_SUFFIXES, read_plan_bytes
+from corpus.places import validate_city
+from corpus.readers import MAX_DOCX_UNPACKED_BYTES, Progress, check_suffix, SourceText, read_source
 
 MAX_BYTES = 10 * 1024 * 1024
 # Most paragraphs (chunks) one plan may have: the built-in plans have 22 to 70. Embedding is
@@ -35,13 +36,47 @@ _LOCK_FILE = ".lock"
 class IngestResult:
     document: Document
     duplicate: bool  # the same bytes were already in the corpus; nothing was written
+    warnings: tuple[ReadWarning, ...] = ()  # what to check in what was read (corpus.inspection)
+
+
+@dataclass(frozen=True)
+class ReadDocument:
+    """A file read and parsed, not stored: what `inspect` shows and `add` stores."""
+
+    source: SourceText
+    document: Document
+    warnings: tuple[ReadWarning, ...]
+
+
+def read_document(data: bytes, suffix: str, meta: DocumentMeta, *, max_unpacked: int = MAX_DOCX_UNPACKED_BYTES,
+                  max_paragraphs: int = MAX_PARAGRAPHS, progress: Progress | None = None,
+                  require_place: bool = True) -> ReadDocument:
+    """Read and parse a file with the values given in `meta` (those win over what the text
+    states); refuses what cannot be a plan with an IngestError. The place must be given or
+    read from the text (corpus.metadata): a document of no known place is refused."""
+    source = read_source(data, suffix, max_unpacked, progress=progress, raw=True)
+    paras = paragraphs(source.text)
+    if len(paras) > max_paragraphs:
+        raise IngestError(f"file has {len(paras)} paragraphs, more than the limit of {max_paragraphs} per plan")
+    document = parse_source(source, meta)  # fills what the text states and was not given (corpus.metadata)
+    if not document.chunks:
+        raise IngestError("document has no text paragraphs")
+    if require_place and not document.meta.city:
+        raise IngestError("cannot tell which place the document belongs to: pass --city (全国 for a "
+                          "national document) or --province")
+    return ReadDocument(source=source, document=document, warnings=tuple(inspection.warnings(source, document)))
+
+
+def _retitled(document: Document, title: str) -> Document:
+    meta = replace(document.meta, title=title)
+    return Document(meta=meta, chunks=tuple(replace(c, title=title) for c in document.chunks))
 
 
 def ingest_file(
     path: Path,
     data_dir: Path,
     *,
-    city: str,
+    city: str = "",
     province: str = "",
     title: str = "",
     doc_number: str = "",
@@ -51,6 +86,7 @@ def ingest_file(
     max_bytes: int = MAX_BYTES,
     max_paragraphs: int = MAX_PARAGRAPHS,
     max_unpacked: int = MAX_DOCX_UNPACKED_BYTES,
+    progress: Progress | None = None,
 ) -> IngestResult:
     """Add the plan at `path` (.txt / .docx / .pdf) to `data_dir`; see `ingest_bytes`."""
     path = Path(path)
@@ -64,7 +100,7 @@ def ingest_file(
     return ingest_bytes(
         data, path.name, data_dir, city=city, province=province, title=title,
         doc_number=doc_number, date=date, issuer=issuer, doc_id=doc_id, max_bytes=max_bytes,
-        max_paragraphs=max_paragraphs, max_unpacked=max_unpacked,
+        max_paragraphs=max_paragraphs, max_unpacked=max_unpacked, progress=progress,
     )
 
 
@@ -73,7 +109,7 @@ def ingest_bytes(
     filename: str,
     data_dir: Path,
     *,
-    city: str,
+    city: str = "",
     province: str = "",
     title: str = "",
     doc_number: str = "",
@@ -83,6 +119,7 @@ def ingest_bytes(
     max_bytes: int = MAX_BYTES,
     max_paragraphs: int = MAX_PARAGRAPHS,
     max_unpacked: int = MAX_DOCX_UNPACKED_BYTES,
+    progress: Progress | None = None,
 ) -> IngestResult:
     """Add an uploaded plan. Only the suffix of `filename` is used (to pick the reader); the
     stored name is derived from `doc_id`. The same text as a known plan (whatever its encoding,
@@ -92,27 +129,20 @@ def ingest_bytes(
     Raises IngestError (bad input) or CorpusStoreError (the stored corpus is damaged)."""
     if len(data) > max_bytes:
         raise IngestError(_too_big(max_bytes))
-    suffix = PurePath(str(filename).replace("\\", "/")).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"unsupported file type '{suffix or '(none)'}' (expected .txt, .docx or .pdf)")
-    city, province, title = validate_city(city), province.strip(), title.strip()
+    suffix = check_suffix(PurePath(str(filename).replace("\\", "/")).suffix)
+    city = validate_city(city) if city.strip() else ""
+    province, title = province.strip(), title.strip()
     date = _valid_date(date.strip())
     sha = hashlib.sha256(data).hexdigest()
     doc_id = _valid_doc_id(doc_id) if doc_id else f"doc-{sha[:10]}"
 
-    text = read_plan_bytes(data, suffix, max_unpacked)  # refuses empty / garbage / image-only PDFs
-    paras = paragraphs(text)
-    if len(paras) > max_paragraphs:
-        raise IngestError(f"file has {len(paras)} paragraphs, more than the limit of {max_paragraphs} per plan")
-    if not title:
-        title = structure.detect_title([p.text for p in paras]) or _stem_title(filename) or doc_id
-    meta = DocumentMeta(
+    read = read_document(data, suffix, DocumentMeta(
         doc_id=doc_id, city=city, province=province, title=title, issuer=issuer.strip(),
         doc_number=doc_number.strip(), date=date, source_file=f"{doc_id}{suffix}", content_hash=sha,
-    )
-    document = parse_plan(text, meta)  # fills what the text states and was not given (corpus.metadata)
-    if not document.chunks:
-        raise IngestError("document has no text paragraphs")
+    ), max_unpacked=max_unpacked, max_paragraphs=max_paragraphs, progress=progress)
+    document = read.document
+    if not document.meta.title:
+        document = _retitled(document, _stem_title(filename) or doc_id)
     meta = document.meta
     fingerprint = catalog.text_hash(document)
 
@@ -123,7 +153,7 @@ def ingest_bytes(
         known = catalog.builtin_documents() + catalog.added_documents(Path(data_dir))
         same = next((d for d in known if d.meta.content_hash == sha or catalog.text_hash(d) == fingerprint), None)
         if same is not None:
-            return IngestResult(document=same, duplicate=True)
+            return IngestResult(document=same, duplicate=True, warnings=read.warnings)
         if any(m.doc_id == doc_id for m in stored) or any(d.meta.doc_id == doc_id for d in known):
             raise IngestError(f"doc_id '{doc_id}' is already used by another document")
         target = folder / meta.source_file
@@ -133,7 +163,7 @@ def ingest_bytes(
         except BaseException:
             target.unlink(missing_ok=True)
             raise
-    return IngestResult(document=document, duplicate=False)
+    return IngestResult(document=document, duplicate=False, warnings=read.warnings)
 
 
 def accept_changes(data_dir: Path, name: str) -> DocumentMeta:
@@ -154,7 +184,7 @@ def accept_changes(data_dir: Path, name: str) -> DocumentMeta:
             data = (folder / old.source_file).read_bytes()
         except OSError as err:
             raise IngestError(f"cannot read {catalog.DOCUMENTS_DIR}/{old.source_file}: {err.strerror or err}") from None
-        parse_plan(read_plan_bytes(data, PurePath(old.source_file).suffix), old)  # still a readable plan
+        parse_source(read_source(data, PurePath(old.source_file).suffix), old)  # still a readable plan
         metas[index] = replace(old, content_hash=hashlib.sha256(data).hexdigest())
         _write_manifest(folder, metas)
     return metas[index]

@@ -27,7 +27,7 @@ class MetaSource:
     """Where a metadata value was read: the display line (or sentence) of the plan that states
     it, a verbatim substring of one chunk's text (corpus.metadata)."""
 
-    field: str  # "title" | "issuer" | "doc_number" | "date" | "implements" | "meeting"
+    field: str  # "title" | "issuer" | "doc_number" | "date" | "implements" | "meeting" | "doc_type" | "level" | "city" …
     value: str  # the value read (for "implements": the DocRef's number, else its title)
     line: str  # verbatim display text it was read from
 
@@ -38,8 +38,11 @@ class DocumentMeta:
     plan's text on ingestion (corpus.metadata; `sources` says which line each came from)."""
 
     doc_id: str  # short ascii slug, e.g. "tieling-2022-jnjp"
-    city: str  # "铁岭市"
-    province: str  # "辽宁省"
+    # The place the document belongs to, most specific level that applies: "铁岭市"; a
+    # province's own document "河南省"; a county's "繁昌区" (with `prefecture` its city); a
+    # national document "全国" (corpus.places.NATIONAL). Every consumer scopes and labels by it.
+    city: str
+    province: str  # "辽宁省"; "" for a national document
     title: str  # full title without book-title marks
     issuer: str = ""  # issuing body, e.g. "铁岭市人民政府"
     doc_number: str = ""  # 文号, e.g. "安府发〔2022〕17号"; "" when not given
@@ -48,6 +51,10 @@ class DocumentMeta:
     content_hash: str = ""  # sha256 of the source bytes
     implements: tuple[DocRef, ...] = ()  # higher-level documents it implements (依据/落实)
     meeting: str = ""  # the meeting that approved it, e.g. "市政府第10次常务会议"; "" when not stated
+    doc_type: str = ""  # kind: 规划, 方案, 意见, 通知, 办法, 条例, 计划, 要点, 指南 … ("" when unknown)
+    level: str = ""  # "国家" | "省" | "市" | "县" ("" when unknown)
+    prefecture: str = ""  # a county-level document's city ("芜湖市" for 繁昌区); "" otherwise
+    pages: int = 0  # pages of the source file (PDF); 0 for text and Word files
     sources: tuple[MetaSource, ...] = ()  # the lines values were read from (not for given values)
 
     def source(self, name: str, value: str = "") -> MetaSource | None:
@@ -70,6 +77,8 @@ class DocumentMeta:
             elif f.name == "sources":
                 values[f.name] = tuple(MetaSource(field=str(r["field"]), value=str(r.get("value", "")),
                                                   line=str(r["line"])) for r in raw)
+            elif f.name == "pages":
+                values[f.name] = int(raw)
             else:
                 values[f.name] = str(raw)
         for required in ("doc_id", "city", "province", "title"):
@@ -109,6 +118,21 @@ class Chunk:
     # its clauses that the plan's own text does not repeat (corpus.leads). "" for a paragraph.
     # `match_text` (and so the chunk id) is always matching(text).
     context: str = ""
+    # Source pages (1-based) the paragraph was read from, first to last: a PDF paragraph that
+    # runs over a page break has two. () for text and Word sources (they have no pages).
+    pages: tuple[int, ...] = ()
+    # True when the text came from OCR of a page image (corpus.ocr): answers quoting it say so.
+    ocr: bool = False
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Chunk":
+        """From a stored JSON row (`dataclasses.asdict` of a Chunk: tuples came back as lists;
+        rows written before a field existed take its default)."""
+        values = dict(row)
+        for name in ("section", "sentences", "pages"):
+            if name in values:
+                values[name] = tuple(values[name])
+        return cls(**values)
 
     @property
     def search_text(self) -> str:
@@ -122,7 +146,15 @@ class Chunk:
         if self.kind == "heading":  # a heading is cited as the heading of its section, not a 段
             return f"《{self.title}》{where}标题"
         prefix = "导语 " if self.kind == "lead" else ""
-        return f"《{self.title}》{prefix}{where}第{self.section_paragraph}段"
+        return f"《{self.title}》{prefix}{where}第{self.section_paragraph}段{self.page_label}"
+
+    @property
+    def page_label(self) -> str:
+        """" （第3页）" / " （第3-4页）" for a PDF paragraph; "" when the source has no pages."""
+        if not self.pages:
+            return ""
+        first, last = self.pages[0], self.pages[-1]
+        return f"（第{first}页）" if first == last else f"（第{first}-{last}页）"
 
 
 def make_chunk_id(doc_id: str, match_text: str) -> str:

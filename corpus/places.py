@@ -15,6 +15,8 @@ import unicodedata
 from corpus.errors import IngestError
 from corpus.text import matching
 
+# The place of a national document (DocumentMeta.city): it belongs to no province or city.
+NATIONAL = "全国"
 # Administrative suffixes, longest first: 地区 before 区.
 ADMIN_SUFFIXES: tuple[str, ...] = ("地区", "自治州", "自治县", "市", "县", "区", "州", "盟", "旗")
 MIN_SHORT_NAME = 2  # 铁岭市 -> 铁岭, but a one-character stem stays whole (沙市 stays 沙市)
@@ -107,10 +109,14 @@ def validate_city(value: object) -> str:
     """The city name, stripped; IngestError("city ...") unless it looks like a place name:
     2 to 20 characters, only letters (CJK or Latin, with "·" "-" or single spaces between
     Latin words), at least one CJK or Latin letter, and not a unit, a date word or a bare
-    administrative suffix such as 年, 月, 市 or 万吨 (which would match every question)."""
+    administrative suffix such as 年, 月, 市 or 万吨 (which would match every question).
+    A document's place may also be a province ("河南省", "内蒙古自治区") or NATIONAL ("全国",
+    a national document)."""
     if not isinstance(value, str) or not value.strip():
         raise IngestError("city must be a non-empty string")
     name = value.strip()
+    if name == NATIONAL:
+        return name
     if len(name) > MAX_CITY_CHARS:
         raise IngestError(f"city must be at most {MAX_CITY_CHARS} characters")
     for ch in name:

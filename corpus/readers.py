@@ -7,11 +7,10 @@ tabs, one tab per grid column (corpus.tables reads the rows):
   GB18030 (a GBK superset) and BIG5 (read as cp950, its Windows superset).
 - .docx (python-docx): body paragraphs and tables in document order; a merged cell is given
   once, in its first grid column (horizontal spans, vertical merges), the rest left empty.
-- .pdf (pdfplumber, on pdfminer.six): tables found from their ruling lines, each row's cells
-  tab-separated (spanned cells empty); the text around them re-assembled into paragraphs from
-  the layout (a line that runs to the right margin continues on the next line, unless that
-  one is indented or a wider gap separates them); bare page numbers dropped. A PDF without a
-  text layer (a scan) is refused with that reason: OCR is not done here.
+- .pdf: corpus.pdf (paragraphs from layout and punctuation, running headers and page numbers
+  dropped, ruled tables as rows, the page each paragraph came from; pages with no text layer
+  OCR'd with the `ocr` extra, else refused naming them).
+- .doc / .wps (Word 97-2003, WPS): refused with "save it as .docx or .pdf".
 
 Anything that is not readable text is refused with an `IngestError` carrying a one-line reason.
 """
@@ -23,9 +22,13 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from corpus.errors import IngestError
+
+Progress = Callable[[int, int], None]  # (pages read, pages in all)
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 # Share of undecodable / control / private-use characters above which bytes are not text.
@@ -34,6 +37,9 @@ MAX_BAD_SHARE = 0.02
 # that becomes 200 MB of XML), before python-docx parses any of it. Real plans unpack to < 3 MB.
 MAX_DOCX_UNPACKED_BYTES = 32 * 1024 * 1024
 MAX_DOCX_PARTS = 2000
+# Most pages a PDF may have: the longest of the 160 real policy PDFs has 128; a 2,000-page
+# file reads in about 7 minutes at 5 pages/s with memory bounded (pages are read one at a time).
+MAX_PDF_PAGES = 2000
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\x0c"}
 
 
@@ -94,19 +100,63 @@ def _checked(text: str) -> str:
     return text
 
 
-def read_plan_bytes(data: bytes, suffix: str, max_unpacked: int = MAX_DOCX_UNPACKED_BYTES) -> str:
-    """Text of a plan given its bytes and file suffix (".txt", ".docx" or ".pdf")."""
+@dataclass(frozen=True)
+class SourceText:
+    """A source file read: its text (one paragraph or table row per line) and, for a PDF,
+    where each page begins (corpus.pdf.PdfText)."""
+
+    text: str
+    pages: int = 0  # 0: the source has no pages (.txt, .docx)
+    page_marks: tuple[tuple[int, int], ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    empty_pages: tuple[int, ...] = ()
+    raw_pages: tuple[str, ...] = ()
+    garbled_pages: tuple[int, ...] = ()
+
+
+# Word 97-2003 and WPS files: refused with what to do (they are OLE containers, not text).
+_LEGACY_WORD = (".doc", ".wps", ".et", ".dps", ".rtf", ".xls", ".ppt")
+
+
+def check_suffix(suffix: str) -> str:
+    """The lower-cased suffix when this product reads it; IngestError with what to do otherwise."""
     suffix = suffix.lower()
+    if suffix in _LEGACY_WORD:
+        raise IngestError(f"{suffix} files cannot be read: save it as .docx or .pdf and add that")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"unsupported file type '{suffix or '(none)'}' (expected .txt, .docx or .pdf)")
+    return suffix
+
+
+def read_source(data: bytes, suffix: str, max_unpacked: int = MAX_DOCX_UNPACKED_BYTES, *,
+                progress: Progress | None = None, max_pages: int = MAX_PDF_PAGES, raw: bool = False,
+                ocr: bool | None = None) -> SourceText:
+    """Read a plan given its bytes and file suffix (".txt", ".docx" or ".pdf"); `progress` is
+    called after each PDF page, `raw` keeps each PDF page's own layout text (raw_pages), `ocr`
+    False reads no page image even when the OCR extra is installed (None: OCR when installed)."""
+    suffix = check_suffix(suffix)
     if not data:
         raise IngestError("file is empty")
     if suffix == ".txt":
-        return decode_bytes(data)
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE: a .doc/.wps renamed
+            raise IngestError("file is a Word 97-2003 or WPS document: save it as .docx or .pdf and add that")
+        return SourceText(decode_bytes(data))
     if suffix == ".docx":
         check_docx_size(data, max_unpacked)
-        return _docx_text(data)
+        return SourceText(_docx_text(data))
     if suffix == ".pdf":
-        return _pdf_text(data)
-    raise IngestError(f"unsupported file type '{suffix or '(none)'}' (expected .txt, .docx or .pdf)")
+        from corpus.pdf import read_pdf
+
+        pdf = read_pdf(data, progress=progress, max_pages=max_pages, raw=raw, ocr=ocr)
+        return SourceText(text=_checked(pdf.text), pages=pdf.pages, page_marks=pdf.page_marks,
+                          ocr_pages=pdf.ocr_pages, empty_pages=pdf.empty_pages, raw_pages=pdf.raw_pages,
+                          garbled_pages=pdf.garbled_pages)
+    raise AssertionError(suffix)  # check_suffix admits nothing else
+
+
+def read_plan_bytes(data: bytes, suffix: str, max_unpacked: int = MAX_DOCX_UNPACKED_BYTES) -> str:
+    """Text of a plan given its bytes and file suffix (".txt", ".docx" or ".pdf")."""
+    return read_source(data, suffix, max_unpacked).text
 
 
 def read_plan_text(path: Path) -> str:
@@ -150,7 +200,7 @@ def _docx_text(data: bytes) -> str:
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(_one_line(Paragraph(element, document).text))
+            lines.append(one_line(Paragraph(element, document).text))
         elif tag == "tbl":
             lines.extend(_docx_rows(Table(element, document)))
     text = "\n".join(lines)
@@ -170,13 +220,13 @@ def _docx_rows(table: Any) -> list[str]:
         cells: list[str] = [""] * int(getattr(tr, "grid_before", 0) or 0)
         for tc in tr.tc_lst:
             span = int(tc.grid_span or 1)
-            text = "" if tc.vMerge == "continue" else _one_line(_Cell(tc, table).text)
+            text = "" if tc.vMerge == "continue" else one_line(_Cell(tc, table).text)
             cells.extend([text] + [""] * (span - 1))
         rows.append("\t".join(cells))
     return rows
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """A paragraph or cell as one line: line breaks inside it joined (a space only between
     two Latin words), tabs (which would read as column breaks) made spaces."""
     from corpus.clean import join_display
@@ -187,90 +237,3 @@ def _one_line(text: str) -> str:
     return out
 
 
-def _pdf_text(data: bytes) -> str:
-    """Paragraphs and table rows of a PDF with a text layer (see the module docstring)."""
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_pdf_page_items(page) for page in pdf.pages]
-            images = sum(len(page.images) for page in pdf.pages)
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, OSError, AssertionError) as err:
-        raise IngestError("not a valid PDF file") from err
-    except Exception as err:  # pdfminer raises assorted errors on malformed files
-        raise IngestError("not a valid PDF file") from err
-    if not any(items for items, _ in pages):
-        reason = "scanned image?" if images else "no characters on any page"
-        raise IngestError(f"PDF has no text layer ({reason}); OCR is not supported: add a PDF with "
-                          "text, a .docx or a .txt")
-    return _checked("\n".join(_pdf_paragraphs(pages)))
-
-
-_PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–\s]*$")
-
-
-def _pdf_page_items(page: Any) -> tuple[list[dict[str, Any]], float]:
-    """(items, right margin) of one page: text lines outside tables and table rows, top to
-    bottom; a table row item has "row" (its cells), a line "text", "x0", "x1", "top", "bottom"."""
-    tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
-
-    def outside(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
-
-    text_page = page.filter(outside) if boxes else page
-    items: list[dict[str, Any]] = []
-    for line in text_page.extract_text_lines(return_chars=False):
-        if line["text"].strip() and not _PAGE_NUMBER_RE.match(line["text"]):
-            items.append(dict(line))
-    for table in tables:
-        rows = [["" if cell is None else _one_line(cell) for cell in row] for row in table.extract()]
-        for k, row in enumerate(rows):
-            if any(row):
-                items.append({"row": row, "top": table.bbox[1] + k * 1e-3})
-    items.sort(key=lambda item: item["top"])
-    right = max((item["x1"] for item in items if "text" in item), default=0.0)
-    return items, right
-
-
-def _pdf_paragraphs(pages: list[tuple[list[dict[str, Any]], float]]) -> list[str]:
-    """Text lines re-assembled into paragraphs (one output line each), table rows as is."""
-    from corpus.clean import join_display
-
-    out: list[str] = []
-    prev: dict[str, Any] | None = None  # the last text line of the paragraph being built
-    # The right margin of the text: the widest line of the document (a page of short lines,
-    # e.g. an annex caption, has no line that runs to the margin).
-    right = max((r for _, r in pages), default=0.0)
-    for items, _ in pages:
-        lines = [i for i in items if "text" in i]
-        heights = sorted(i["bottom"] - i["top"] for i in lines) or [10.0]
-        size = heights[len(heights) // 2]
-        gaps = sorted(b["top"] - a["bottom"] for a, b in zip(lines, lines[1:]) if b["top"] > a["bottom"])
-        usual_gap = gaps[len(gaps) // 2] if gaps else size * 0.5
-        left = min((i["x0"] for i in lines), default=0.0)
-        first_on_page = True
-        for item in items:
-            if "row" in item:
-                out.append("\t".join(item["row"]))
-                prev = None
-                continue
-            text = item["text"].strip()
-            if prev is not None:
-                full = prev["x1"] >= right - 2 * size
-                indented = item["x0"] > left + 0.8 * size
-                gap = 0.0 if first_on_page else item["top"] - prev["bottom"]
-                if full and not indented and gap <= usual_gap + 0.4 * size:
-                    out[-1] = join_display(out[-1], text)
-                    prev = item
-                    first_on_page = False
-                    continue
-            out.append(text)
-            prev = item
-            first_on_page = False
-    return out

@@ -7,6 +7,7 @@ whole documents) and adds documents incrementally. It implements `index.types.Se
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +33,14 @@ class AddReport:
     chunks: int
     embedded: int  # windows embedded for this add (0 for a duplicate)
     duplicate: bool
+    warnings: tuple[Any, ...] = ()  # corpus.inspection.ReadWarning: what to check in what was read
+    meta: DocumentMeta | None = None  # the document's metadata as stored (given + read)
+
+
+def _page_progress(done: int, total: int) -> None:
+    """Reading progress of a PDF on stderr: every 10 pages and the last."""
+    if done == total or done % 10 == 0:
+        print(f"reading page {done}/{total}", file=sys.stderr, flush=True)
 
 
 def auto_city_filter(
@@ -193,19 +202,20 @@ class SearchIndex:
         """Ingest one plan (corpus.ingest) and refresh the index; only new windows are embedded
         (with `progress`, reported on stderr).
 
-        `meta`: city (required), province, title, doc_number, date, issuer, doc_id.
-        Raises corpus.errors.IngestError for unreadable or refused input."""
+        `meta`: city (read from the document when not given), province, title, doc_number, date,
+        issuer, doc_id. Raises corpus.errors.IngestError for unreadable or refused input."""
         from corpus.ingest import ingest_file
 
         with self._lock:
-            result = ingest_file(Path(path), self.data_dir, **meta)
+            result = ingest_file(Path(path), self.data_dir, progress=_page_progress if progress else None, **meta)
             doc_id = result.document.meta.doc_id
             n_chunks = len(result.document.chunks)
             if result.duplicate and doc_id in {m.doc_id for m in self.documents}:
-                return AddReport(doc_id, n_chunks, 0, True)
+                return AddReport(doc_id, n_chunks, 0, True, result.warnings, result.document.meta)
             report = ensure_index(self.data_dir, self.embedder, progress=progress)
             self._state = load_index(self.data_dir, self.embedder)
-            return AddReport(doc_id, n_chunks, report.embedded, result.duplicate)
+            return AddReport(doc_id, n_chunks, report.embedded, result.duplicate, result.warnings,
+                             result.document.meta)
 
     def refresh(self) -> bool:
         """Pick up an index another process rebuilt; True if the state changed."""

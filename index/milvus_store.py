@@ -108,10 +108,7 @@ def chunk_to_json(chunk: Chunk) -> str:
 
 
 def chunk_from_json(text: str) -> Chunk:
-    row = json.loads(text)
-    row["section"] = tuple(row["section"])
-    row["sentences"] = tuple(row["sentences"])
-    return Chunk(**row)
+    return Chunk.from_row(json.loads(text))
 
 
 def _quote(value: str) -> str:

@@ -318,7 +318,7 @@ def _load_version(path: Path, manifest: Manifest, embedder: Embedder) -> LoadedI
         documents = tuple(
             DocumentMeta.from_row(row) for row in json.loads((path / "documents.json").read_text("utf-8"))
         )
-        chunks = tuple(_chunk_from_row(json.loads(line)) for line in
+        chunks = tuple(Chunk.from_row(json.loads(line)) for line in
                        (path / "chunks.jsonl").read_text("utf-8").splitlines() if line.strip())
     except (ValueError, TypeError, KeyError):
         raise _corrupt(path.parent, f"{path.name}/chunks.jsonl", "unreadable") from None
@@ -337,10 +337,6 @@ def _load_version(path: Path, manifest: Manifest, embedder: Embedder) -> LoadedI
     return LoadedIndex(path, manifest, documents, chunks, bm25, dense)
 
 
-def _chunk_from_row(row: dict[str, Any]) -> Chunk:
-    row["section"] = tuple(row["section"])
-    row["sentences"] = tuple(row["sentences"])
-    return Chunk(**row)
 
 
 # --- build -------------------------------------------------------------------------------

@@ -76,7 +76,8 @@ def _css() -> str:
 def _paragraph(chunk: Chunk, clause: str = "") -> str:
     anchor = f"p-{chunk.paragraph}"
     text = _marked(chunk.text, locate(chunk.text, clause) if clause else None)
-    number = f'<a class="pno" href="#{anchor}" title="第{chunk.paragraph}段">{chunk.paragraph}</a>'
+    where = f"第{chunk.paragraph}段" + (chunk.page_label.strip("（）") and f"，{chunk.page_label.strip('（）')}")
+    number = f'<a class="pno" href="#{anchor}" title="{where}">{chunk.paragraph}</a>'
     if chunk.kind == "heading":
         level = min(len(chunk.section), 4) + 1 if chunk.section else 2
         return f'<h{level} id="{anchor}" class="para heading">{number}{text}</h{level}>'
@@ -87,10 +88,18 @@ def _paragraph(chunk: Chunk, clause: str = "") -> str:
 def render_document(meta: DocumentMeta, chunks: Iterable[Chunk], paragraph: int | None = None,
                     clause: str = "") -> str:
     """The full HTML page of one plan; `clause` is marked in paragraph number `paragraph`."""
-    facts = [meta.city, meta.issuer, meta.doc_number, meta.date]
+    facts = [meta.city, meta.issuer, meta.doc_number, meta.date, meta.doc_type]
     facts_html = " · ".join(esc(f) for f in facts if f)
-    body = "\n".join(_paragraph(c, clause if c.paragraph == paragraph else "")
-                     for c in sorted(chunks, key=lambda c: c.paragraph))
+    parts: list[str] = []
+    page = 0
+    for c in sorted(chunks, key=lambda c: c.paragraph):
+        if c.pages and c.pages[0] != page:  # a PDF: where each page begins (id page-N)
+            page = c.pages[0]
+            parts.append(f'<div class="page-mark" id="page-{page}">第{page}页</div>')
+        parts.append(_paragraph(c, clause if c.paragraph == paragraph else ""))
+    body = "\n".join(parts)
+    if meta.pages:
+        facts.append(f"PDF，共{meta.pages}页")
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

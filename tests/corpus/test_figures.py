@@ -1,9 +1,9 @@
-"""The general figure grammar (assistant.figures) on clauses copied from the five plans."""
+"""The general figure grammar (corpus.figures) on clauses copied from the five plans."""
 from __future__ import annotations
 
 import pytest
 
-from assistant.figures import comparable, figures_of, magnitude
+from corpus.figures import comparable, figures_of, magnitude
 
 
 def _kinds(text: str) -> list[tuple[str, str, str, str]]:

@@ -13,7 +13,7 @@ from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND, clip, validation_e
 from assistant.api.schemas import ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse, UploadResponse
 from corpus.errors import CorpusStoreError, IngestError
 from corpus.places import validate_city
-from corpus.readers import SUPPORTED_SUFFIXES
+from corpus.readers import check_suffix
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 log = logging.getLogger("assistant.api")
@@ -73,7 +73,8 @@ def upload_document(
     snapshot: SnapshotDep,
     response: Response,
     file: Annotated[UploadFile, File(description=".txt (UTF-8 or GBK), .docx or .pdf")],
-    city: Annotated[str, Form(min_length=1, max_length=40, description="城市, e.g. 某某市")],
+    city: Annotated[str, Form(max_length=40, description="地方, e.g. 某某市; 全国 for a national document. "
+                                                          "Default: read from the document")] = "",
     province: Annotated[str, Form(max_length=40)] = "",
     title: Annotated[str, Form(max_length=200, description="Default: the document's title line")] = "",
     doc_number: Annotated[str, Form(max_length=100, description="文号")] = "",
@@ -91,11 +92,12 @@ def upload_document(
     """
     del snapshot  # depended on only so that an upload before the index is loaded gets 503
     _stem, suffix = _safe_name(file.filename)
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise validation_error(("body", "file"), f"unsupported file type {clip(suffix) or '(none)'!r}; "
-                               f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")
     try:
-        city = validate_city(city)
+        check_suffix(suffix)
+    except IngestError as exc:
+        raise validation_error(("body", "file"), str(exc)) from None
+    try:
+        city = validate_city(city) if city.strip() else ""
     except IngestError as exc:
         raise validation_error(("body", "city"), str(exc).removeprefix("city ")) from None
     data = _read_limited(file, settings.max_upload_bytes)
