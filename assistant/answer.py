@@ -246,6 +246,10 @@ def _answering(s: Scored, when: bool) -> tuple[Figure, ...]:
     return tuple(f for f in s.clause.figures if f.kind != "deadline" or when)
 
 
+def _deadlines(s: Scored) -> tuple[Figure, ...]:
+    return tuple(f for f in s.clause.figures if f.kind == "deadline")
+
+
 def _same_sentence(a: Scored, b: Scored) -> bool:
     return a.clause.chunk.chunk_id == b.clause.chunk.chunk_id and a.clause.sentence == b.clause.sentence
 
@@ -411,7 +415,11 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
             quotes_figure = top is not None and bool(_answering(top, when))
             guesses = [] if indicator_terms(q) else [s for s in admitted if _answering(s, when)][:2]
             shown = [top] if (covers and quotes_figure and top is not None) else guesses
-            if names_it or (covers and not quotes_figure):
+            if names_it and quotes_figure and top is not None and (not when or _deadlines(top)):
+                # The clause naming the indicator states a figure (a deadline, when asked when):
+                # too little evidence to assert it, none at all to deny it. Shown, not asserted.
+                parts.append(_possible_answers(city, name, [top], items, city_hits[0].score))
+            elif names_it or (covers and not quotes_figure):
                 parts.append((f"{city}方案未给出{name}的具体数值，仅提出：{_quoted_clause(q, sentence)}", [len(items)]))
                 items.append((chunk, sentence, city_hits[0].score))
             elif shown:

@@ -30,7 +30,7 @@ from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.targets import _CLAUSE_SPLIT, Target
 from assistant.table_targets import column_fit
-from assistant.understanding import group_of, is_metric
+from assistant.understanding import ASKS_WHEN, group_of, is_metric
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
 from index.clause_vectors import ClauseVectors
@@ -45,7 +45,6 @@ QUALIFIER_SETS: tuple[tuple[str, ...], ...] = (
     ("化学需氧量", "氨氮", "氮氧化物", "挥发性有机物", "二氧化硫"),
 )
 # Questions that ask when: a deadline year is then a figure of the answer.
-ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|几年|什么时间|截止|期限")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from assistant.api.errors import error_body, field_name
 from assistant.api.routes import documents as documents_route
 from assistant.api.routes import targets as targets_route
 from assistant.api.routes.chat import answer_messages
+from assistant.api.routes.feedback import remember
 from assistant.api.routes.search import run_search
 from assistant.api.schemas import MAX_TOP_K, ChatResponse, DocumentList, SearchResponse, TargetList
 from assistant.api.state import ApiState, NotReadyError, Snapshot
@@ -109,7 +110,12 @@ def build_server(state: ApiState) -> MCPServer:
         last = len(messages) - 1
         renames = {f"messages[{i}].content": f"history[{i}]" for i in range(last)}
         renames.update({f"messages[{last}].content": "question", "messages": "history"})
-        return call(lambda snap: ChatResponse.from_answer(answer_messages(snap, settings, messages)), **renames)
+
+        def answer(snap: Snapshot) -> ChatResponse:
+            given = answer_messages(snap, settings, messages)
+            return ChatResponse.from_answer(given, remember(state, snap, given, messages, "mcp"))
+
+        return call(answer, **renames)
 
     @server.tool(title="已收录的方案", annotations=READ_ONLY)
     def list_documents() -> DocumentList:

@@ -34,7 +34,8 @@ _WHO_COMPARES = re.compile(
     r"(?:谁|哪个|哪一个|哪座|哪些)[^，。？?]{0,30}?(?:更|最|较)(?:高|低|多|少|大|小|快|慢|严|强|好)|"
     r"(?:谁|哪个|哪一个)[^，。？?]{0,30}?(?:高于|低于|多于|少于|大于|小于)"
 )
-_ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|什么时间")
+# A question asking when: its answer is a date or deadline (one definition: assistant.clauses reads it too).
+ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|几年|什么时间|截止|期限|哪天|哪一天|几月|什么日期|最晚|最迟")
 _COMPARE = re.compile(r"比较|对比|相比|哪个城市|哪个市|哪些城市|各市|各城市|分别|差异|区别|谁更|哪个更")
 
 # Function words removed when reading the topic of a question (what it is about).
@@ -146,7 +147,7 @@ def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()
     if figure_ish and (len(cities) > 1 or (_COMPARE.search(text) and not cities)):
         if strong or not _MEASURE.search(text):
             return "comparison"
-    if strong or _ASKS_WHEN.search(text):
+    if strong or ASKS_WHEN.search(text):
         return "figure"  # a deadline year is a figure ("到2023年完成")
     if _MEASURE.search(text):
         return "measure"

@@ -11,8 +11,8 @@ asks of any clause: which figures does it state? A figure is
   - a count: a number with a measure word (家 / 个 / 座 / 处 / 项 …) — a quantity whose unit is
     a classifier;
   - a class: a Roman-numeral water or emission class (Ⅱ类, III类 after NFKC);
-  - a deadline: a year that ends a task ("到2023年完成", "2022年底前", "2025年前全覆盖"), not the
-    period a target is set for ("到2025年，…达到70%").
+  - a deadline: a date with its month ("2022年9月底前", "2023年1月1日起"), or a year that ends a
+    task ("到2023年完成", "2022年底前", "2025年前全覆盖"), not the period a target is set for ("到2025年，…达到70%").
 
 Everything reads matching text with whitespace removed (`corpus.text.matching`), so full-width
 digits and Traditional script read the same; `Figure.text` is that text.
@@ -50,6 +50,11 @@ _CLASS = re.compile(r"(?<![A-Za-z])(?P<num>I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])类")
 # A deadline: a year of the plan period with 底/前 after it, or an interim year (before the
 # period's last year) — "到2023年，全市钢铁产能完成超低排放改造", "2022年底前".
 _DEADLINE = re.compile(r"(?:到|至|于|在)?(?P<year>20\d{2})年(?P<tail>年底前|底前|以前|前|底|末)?(?![\d月]|基础|水平)")
+# A date with its month inside a sentence is a deadline or a start ("2022年9月底前将…报",
+# "2023年1月1日全面供应"): no plan sets a target for a month, so it is never the period a target
+# is set for. A date standing alone (a signature line) is no figure.
+_DATED = re.compile(r"(?:到|至|于|在|自|从)?(?P<year>20\d{2})年(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[12]\d|3[01]|0?[1-9])日)?"
+                    r"(?P<tail>底前|底|前|以前|起|以后|后)?")
 PERIOD_FIRST, PERIOD_LAST = 2021, 2025  # the 十四五 period
 _BASELINE_YEAR = re.compile(r"(?:比|较|与|相比)\s*$")
 
@@ -86,7 +91,16 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
         return all(end <= s or start >= e for s, e in taken)
 
     if deadlines:
+        for m in _DATED.finditer(key):
+            # a bare date (a signature line "2022年12月23日") sets no task: only one in a sentence
+            inside = m.end() < len(key) and key[m.end()] not in "。；;，,）)"
+            if _BASELINE_YEAR.search(key[: m.start()]) or not (m.group("tail") or inside):
+                continue
+            found.append(Figure("deadline", m.group(), m.group("year"), "年", start=m.start(), end=m.end()))
+            taken.append((m.start(), m.end()))
         for m in _DEADLINE.finditer(key):
+            if not free(m.start(), m.end()):
+                continue
             year, tail = int(m.group("year")), m.group("tail") or ""
             if _BASELINE_YEAR.search(key[: m.start()]) or not PERIOD_FIRST <= year <= PERIOD_LAST:
                 continue

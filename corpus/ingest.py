@@ -62,8 +62,8 @@ def read_document(data: bytes, suffix: str, meta: DocumentMeta, *, max_unpacked:
     if not document.chunks:
         raise IngestError("document has no text paragraphs")
     if require_place and not document.meta.city:
-        raise IngestError("cannot tell which place the document belongs to: pass --city (全国 for a "
-                          "national document) or --province")
+        raise IngestError("cannot tell which place the document belongs to: give its city (全国 for a "
+                          "national document) or its province")
     return ReadDocument(source=source, document=document, warnings=tuple(inspection.warnings(source, document)))
 
 

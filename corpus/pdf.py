@@ -60,6 +60,8 @@ STARTS_NEW_RE = re.compile(
     r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[●■◆▲•·]\s*)"
 )
 SENTENCE_END = "。！？；：!?;:"
+# A line that is only a document number (文号), e.g. 安府发〔2022〕17号.
+_DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[（(【［]\s*(?:19|20)\d{2}\s*[〕\]）)】］]\s*第?\s*\d{1,4}\s*号$")
 # Most pages one file may have OCR'd (about 5 s a page on two cores, corpus.ocr).
 MAX_OCR_PAGES = 60
 # Blank-looking characters some producers use as spaces (Hangul fillers, braille blank).
@@ -332,8 +334,11 @@ def _line_of(chars: Sequence[dict[str, Any]], page: int) -> _Line:
     text = ""
     prev: dict[str, Any] | None = None
     for c in chars:
-        if prev is not None and c["x0"] - prev["x1"] > 0.6 * max(1.0, float(prev["size"])):
-            text += " "  # a visible gap: a word space (dropped between CJK by clean_display)
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            latin = prev["text"][-1:].isascii() and c["text"][:1].isascii()
+            if gap > (0.15 if latin else 0.6) * max(1.0, float(prev["size"])):
+                text += " "  # a visible gap: a word space (dropped between CJK by clean_display)
         text += c["text"]
         prev = c
     text = _FILLER_RE.sub(" ", _PUA_DECIMAL_RE.sub(".", text))
@@ -492,6 +497,8 @@ def _continues(prev: _Line, prev_page: _Page, line: _Line, page: _Page, inside: 
     the paragraph's first line (a heading or caption is a paragraph's only line)."""
     if starts_new(line.text) or TOC_RE.search(prev.text) or TOC_RE.search(line.text):
         return False
+    if _DOC_NUMBER_LINE_RE.match(compact(matching(line.text))) or _DOC_NUMBER_LINE_RE.match(compact(matching(prev.text))):
+        return False  # a 文号 line stands alone (under the letterhead or the notice's title)
     if abs(line.size - prev.size) > 0.15 * max(line.size, prev.size):
         return False
     # A title: larger than the body, not a letterhead (红头: the issuers' names in huge type,
@@ -515,7 +522,7 @@ def _continues(prev: _Line, prev_page: _Page, line: _Line, page: _Page, inside: 
         return False
     # Stops short mid-sentence: ragged right margins (rebuilt scans) still continue, and so does
     # a short line inside a paragraph (a layout quirk: a line of two characters).
-    if inside and line.x0 <= b.left + 0.5 * size:
+    if inside and len(prev.head) <= 4 and line.x0 <= b.left + 0.5 * size:
         return True
     return prev.x1 - a.left >= 0.6 * span and prev.x0 <= a.left + 4 * size
 

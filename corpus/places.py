@@ -30,12 +30,11 @@ _NOT_CITY_NAMES = frozenset(
 
 
 def short_name(city: str) -> str:
-    """The city name without its administrative suffix: 铁岭市 -> 铁岭, 大兴安岭地区 -> 大兴安岭."""
-    city = city.strip()
-    for suffix in ADMIN_SUFFIXES:
-        if city.endswith(suffix) and len(city) - len(suffix) >= MIN_SHORT_NAME:
-            return city[: -len(suffix)]
-    return city
+    """The place name without its administrative suffix (corpus.divisions.stem): 铁岭市 -> 铁岭,
+    大兴安岭地区 -> 大兴安岭, 河南省 -> 河南, 广西壮族自治区 -> 广西; 沙市 and 全国 stay whole."""
+    from corpus.divisions import stem
+
+    return stem(city.strip())
 
 
 def _key(name: str) -> str:
@@ -67,10 +66,17 @@ def _aliases(cities: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(alias in matching form, full city name), longest alias first so 铁岭市 wins over 铁岭."""
     aliases: dict[str, str] = {}
     for city in cities:
-        for alias in (matching(city), matching(short_name(city))):
+        names = (city, short_name(city)) + (NATIONAL_ALIASES if city == NATIONAL else ())
+        for alias in map(matching, names):
             if alias:
                 aliases.setdefault(alias, city)
     return tuple(sorted(aliases.items(), key=lambda kv: -len(kv[0])))
+
+
+# A question names the national documents as 全国 or 国家 ("国家减污降碳方案"); "国家级" (a rank
+# any place awards: 国家级示范园区) names no place.
+NATIONAL_ALIASES = ("国家",)
+_NOT_A_PLACE_AFTER = {"国家": "级"}
 
 
 def city_mentions(text: str, cities: Iterable[str]) -> list[CityMention]:
@@ -80,6 +86,9 @@ def city_mentions(text: str, cities: Iterable[str]) -> list[CityMention]:
         start = text.find(alias)
         while start >= 0:
             end = start + len(alias)
+            if text[end : end + 1] and text[end : end + 1] in _NOT_A_PLACE_AFTER.get(alias, ""):
+                start = text.find(alias, start + 1)
+                continue
             if all(end <= t.start or start >= t.end for t in taken):
                 taken.append(CityMention(city, start, end))
             start = text.find(alias, start + 1)

@@ -68,6 +68,8 @@ def parse_heading(text: str) -> Heading | None:
         label = template.format(m.group(1))
         if level == 0:
             return Heading(level, label, label, inline=False)
+        if label.endswith("条"):  # an article: its words are the body, the label its section
+            return Heading(level, label, "", inline=bool(text[aligned.display_span(0, m.end())[1]:].strip()))
         rest = text[aligned.display_span(0, m.end())[1] :].strip()
         if not rest:
             return Heading(level, label, "", inline=False)

@@ -9,6 +9,9 @@
   python -m eval answers-loco answer accuracy leave-one-city-out (eval/answer_loco.py)
   python -m eval readme [--from eval/results/latest.json] [--loco eval/results/answers-loco.json]
                               regenerate the README's retrieval and answer figures
+  python -m eval from-feedback [--data-dir DIR] [--out FILE] [--useful] [--not-found]
+                              candidate questions from officials' feedback, for a person to review
+                              (eval/from_feedback.py; never written into eval/questions.jsonl)
   (`run --answers` also scores the chat answers against each question's expect: eval/answers.py)
 
 Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
@@ -54,7 +57,34 @@ def _parser() -> argparse.ArgumentParser:
     loco = sub.add_parser("answers-loco", help="answer accuracy, leave one city out (eval.answer_loco)")
     loco.add_argument("--name", default="answers-loco", help="results name (default: %(default)s)")
     loco.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
+    fb = sub.add_parser("from-feedback", help="candidate eval questions from answer feedback, for review")
+    fb.add_argument("--data-dir", type=Path, default=None,
+                    help="data directory holding feedback.sqlite3 (default: POLICYQA_DATA_DIR or .data/)")
+    fb.add_argument("--out", type=Path, default=None,
+                    help="JSON lines file to write (default: <data dir>/eval-candidates.jsonl)")
+    fb.add_argument("--useful", action="store_true", help="also answers marked useful (gold: the quoted sentence)")
+    fb.add_argument("--not-found", action="store_true",
+                    help="also logged questions answered 'not found' (POLICYQA_LOG_QUESTIONS; no gold yet)")
     return parser
+
+
+def _from_feedback(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from assistant.feedback import StoreUnavailable
+    from eval.from_feedback import CandidateError, describe, write_candidates
+    from index.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    if not data_dir.is_dir():
+        parser.error(f"--data-dir {data_dir} is not a directory")
+    try:
+        written = write_candidates(data_dir, args.out, useful=args.useful, not_found=args.not_found)
+    except CandidateError as err:
+        parser.error(str(err))
+    except StoreUnavailable as err:
+        print(f"error: cannot read the feedback database: {err}", file=sys.stderr)
+        return 2
+    print(describe(written, data_dir))
+    return 0
 
 
 def _split() -> int:
@@ -197,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         return _answers_loco(args, parser)
     if args.command == "readme":
         return _readme(args, parser)
+    if args.command == "from-feedback":
+        return _from_feedback(args, parser)
     from eval.report import load_results
 
     if args.command == "compare":

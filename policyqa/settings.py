@@ -57,8 +57,9 @@ class Settings(BaseSettings):
 
     # --- the API ---------------------------------------------------------------------
     admin_token: SecretStr | None = Field(
-        None, description=f"bearer token for `POST /api/v1/documents` (≥{MIN_TOKEN_CHARS} characters)",
-        json_schema_extra={"shown_default": "unset (uploads off)"})
+        None, description=f"bearer token for `POST /api/v1/documents` and `GET /api/v1/admin/feedback` "
+        f"(≥{MIN_TOKEN_CHARS} characters)",
+        json_schema_extra={"shown_default": "unset (uploads and admin off)"})
     dify_api_key: SecretStr | None = Field(
         None, description=f"bearer key Dify must send to `/api/v1/dify/retrieval` (≥{MIN_TOKEN_CHARS} characters)",
         json_schema_extra={"shown_default": "unset (no check)"})
@@ -76,6 +77,9 @@ class Settings(BaseSettings):
         (), description="comma-separated origins allowed to call the API from a browser",
         json_schema_extra={"shown_default": "empty (closed)"})
     mount_ui: bool = Field(True, description="serve the chat page at `/ui`")
+    log_questions: bool = Field(
+        False, description="keep a log of every question and its answer in `<data dir>/feedback.sqlite3` "
+        "(questions by day, not-found share); off: only questions sent with 有用/有误 feedback are stored")
     # what an upload may become (defaults: corpus.ingest.MAX_PARAGRAPHS, corpus.readers.MAX_DOCX_UNPACKED_BYTES)
     max_plan_paragraphs: int = Field(
         5000, ge=1, le=100_000, description="most paragraphs (chunks) one uploaded plan may become")

@@ -18,6 +18,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
+from assistant.feedback import FeedbackStore, index_version  # noqa: E402
 from assistant.model import Answer  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from index.types import MODES, SearchBackend  # noqa: E402
@@ -31,6 +32,7 @@ from ui.render import (  # noqa: E402
     NeighbourLookup,
     render_answer,
     render_error,
+    render_feedback,
     render_notice,
     render_pending,
     render_user,
@@ -90,7 +92,7 @@ document.addEventListener('click', function (ev) {
     navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
   } else { fallback(); }
 });
-</script>"""
+</script>""" + f"<script>{(STATIC_DIR / 'feedback.js').read_text(encoding='utf-8')}</script>"  # 有用 / 有误
 
 # After an answer arrives, scroll the chat (not the page) so that the question just asked is
 # at the top: long answers then read from the direct answer down, not from the last card.
@@ -119,6 +121,7 @@ def _css() -> str:
 
 
 GetAssistant = Callable[[], "Assistant"]
+GetFeedback = Callable[[], FeedbackStore]  # the API's store (assistant.feedback), read per answer
 
 
 def _index_of(assistant: Assistant) -> SearchBackend:
@@ -193,8 +196,10 @@ def finish_turn(
     cities: list[str] | None,
     n_sources: float,
     mode: str,
+    feedback: GetFeedback | None = None,
 ) -> tuple[Chat, list[str]]:
-    """Replace the "searching" note with the answer; returns (chat, earlier questions)."""
+    """Replace the "searching" note with the answer; returns (chat, earlier questions). With
+    `feedback`, the answer gets an answer id and the 有用 / 有误 bar."""
     if not question:
         return chat, asked
     chat = list(chat)
@@ -205,13 +210,28 @@ def finish_turn(
         return chat, asked
     try:
         answer, asked_as = _ask(assistant, question, tuple(asked), tuple(cities or ()), mode)
+        footer = _feedback_bar(feedback, assistant, answer, tuple(asked), mode, int(n_sources))
         html = render_answer(answer, _neighbour_lookup(_index_of(assistant)), max_sources=int(n_sources),
-                             links=_explorer_links(get_assistant, answer))
+                             links=_explorer_links(get_assistant, answer), footer=footer)
     except Exception:
         log.exception("answering failed for %r", question)
         html, asked_as = render_error(), question
     chat[-1] = {"role": "assistant", "content": html}
     return chat, [*asked, asked_as]
+
+
+def _feedback_bar(feedback: GetFeedback | None, assistant: Assistant, answer: Answer,
+                  history: tuple[str, ...], mode: str, max_sources: int) -> str:
+    """The 有用 / 有误 bar of an answer (none for an empty question, or without a store)."""
+    if feedback is None or answer.kind == "empty":
+        return ""
+    try:
+        answer_id = feedback().remember(answer, history, mode=mode, index_version=index_version(_index_of(assistant)),
+                                        source="ui")
+    except Exception as exc:  # feedback is an extra: never lose the answer over it
+        log.warning("no feedback bar: %s: %s", type(exc).__name__, exc)
+        return ""
+    return render_feedback(answer_id, answer, max_sources)
 
 
 def _explorer_links(get_assistant: GetAssistant, answer: Answer) -> str:
@@ -234,22 +254,24 @@ def answer_turn(
     cities: list[str] | None,
     n_sources: float,
     mode: str,
+    feedback: GetFeedback | None = None,
 ) -> Iterator[tuple[str, Chat, list[str]]]:
     """One whole turn, as the page runs it: yields (input box, chat, earlier questions)
     after `start_turn` and, for a non-empty question, after `finish_turn`."""
     box, chat, question = start_turn(question, chat)
     yield box, chat, asked
     if question:
-        chat, asked = finish_turn(get_assistant, question, chat, asked, cities, n_sources, mode)
+        chat, asked = finish_turn(get_assistant, question, chat, asked, cities, n_sources, mode, feedback)
         yield box, chat, asked
 
 
 def build_blocks(
     get_assistant: GetAssistant,
     documents: Sequence[DocumentMeta] | None = None,
+    feedback: GetFeedback | None = None,
 ) -> gr.Blocks:
     """The chat page (tabs 智能问答 and 指标对比). `documents` seeds the city filters; they are
-    refreshed on every page load."""
+    refreshed on every page load. `feedback`: the store behind the 有用 / 有误 buttons."""
 
     def on_load(selected: list[str] | None, compared: list[str] | None) -> Any:
         """Fresh city lists: documents may have been added since the page was built."""
@@ -322,7 +344,7 @@ def build_blocks(
 
         # Two steps so the question and the "searching" note show before retrieval starts;
         # the chat's autoscroll is off and each step scrolls the new question to the top.
-        finish = partial(finish_turn, get_assistant)
+        finish = partial(finish_turn, get_assistant, feedback=feedback)
         for event in (box.submit, send.click):
             (
                 event(start_turn, [box, chatbot], [box, chatbot, pending], queue=False)
@@ -338,19 +360,19 @@ def build_blocks(
     return blocks
 
 
-def mount_ui(app: FastAPI, get_assistant: GetAssistant) -> None:
+def mount_ui(app: FastAPI, get_assistant: GetAssistant, feedback: GetFeedback | None = None) -> None:
     """Mount the chat page at /ui and the document viewer at /ui-docs/{doc_id} on `app`.
 
     (`ui.deferred.mount_ui_deferred` does the same without waiting for Gradio.)"""
     app.include_router(document_router(lambda: _index_of(get_assistant())))
-    mount_gradio(app, get_assistant)
+    mount_gradio(app, get_assistant, feedback)
 
 
-def mount_gradio(app: FastAPI, get_assistant: GetAssistant) -> None:
+def mount_gradio(app: FastAPI, get_assistant: GetAssistant, feedback: GetFeedback | None = None) -> None:
     """Only the Gradio chat page, at /ui."""
     gr.mount_gradio_app(
         app,
-        build_blocks(get_assistant),
+        build_blocks(get_assistant, feedback=feedback),
         path=UI_PATH,
         theme=THEME,
         css=_css(),

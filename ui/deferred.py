@@ -53,18 +53,19 @@ class DeferredApp:
             await send({"type": "websocket.close", "code": 1013})  # try again later
 
 
-def _build_gradio_app(get_assistant: GetAssistant) -> Any:
+def _build_gradio_app(get_assistant: GetAssistant, feedback: Callable[[], Any] | None = None) -> Any:
     """The chat page's Gradio app, configured exactly as ui.app.mount_ui does (runs in a thread)."""
     from ui.app import mount_gradio
 
     holder = FastAPI()
-    mount_gradio(holder, get_assistant)
+    mount_gradio(holder, get_assistant, feedback)
     mounted = next(getattr(route, "app") for route in holder.routes if getattr(route, "path", None) == UI_PATH)
     return mounted.app if isinstance(mounted, GuardedUi) else mounted  # re-guarded when served
 
 
 async def _serve_page(deferred: DeferredApp, get_assistant: GetAssistant,
-                      index_ready: Callable[[], bool], stop: asyncio.Event) -> None:
+                      index_ready: Callable[[], bool], stop: asyncio.Event,
+                      feedback: Callable[[], Any] | None = None) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + INDEX_WAIT_S
     while not index_ready() and loop.time() < deadline and not stop.is_set():
@@ -72,7 +73,7 @@ async def _serve_page(deferred: DeferredApp, get_assistant: GetAssistant,
     if stop.is_set():
         return
     try:
-        gradio_app = await asyncio.to_thread(_build_gradio_app, get_assistant)
+        gradio_app = await asyncio.to_thread(_build_gradio_app, get_assistant, feedback)
     except Exception:  # the API keeps serving; /ui stays on its loading page, and the log says why
         log.exception("chat page could not be built")
         return
@@ -87,8 +88,10 @@ async def _serve_page(deferred: DeferredApp, get_assistant: GetAssistant,
 
 
 def mount_ui_deferred(app: FastAPI, get_assistant: GetAssistant,
-                      index_ready: Callable[[], bool] = lambda: True) -> DeferredApp:
-    """Mount the document viewer now and the chat page at /ui as soon as it is built."""
+                      index_ready: Callable[[], bool] = lambda: True,
+                      feedback: Callable[[], Any] | None = None) -> DeferredApp:
+    """Mount the document viewer now and the chat page at /ui as soon as it is built;
+    `feedback` returns the answer feedback store (assistant.feedback) behind 有用 / 有误."""
     app.include_router(document_router(lambda: get_assistant().index))
     deferred = DeferredApp()
     app.mount(UI_PATH, deferred)
@@ -98,7 +101,7 @@ def mount_ui_deferred(app: FastAPI, get_assistant: GetAssistant,
     async def lifespan(parent: FastAPI) -> AsyncIterator[Any]:
         async with outer(parent) as state:
             stop = asyncio.Event()
-            task = asyncio.create_task(_serve_page(deferred, get_assistant, index_ready, stop))
+            task = asyncio.create_task(_serve_page(deferred, get_assistant, index_ready, stop, feedback))
             try:
                 yield state
             finally:

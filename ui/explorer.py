@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.explorer import Explorer, View, explorer_for
+from corpus.text import fold
 from ui.explorer_files import chart_png, export_rows, to_csv, to_xlsx
 from ui.explorer_view import render_empty, render_view
 
@@ -28,6 +29,10 @@ log = logging.getLogger("ui")
 TAB_ID = "explorer"
 GetAssistant = Callable[[], "Assistant"]
 MAX_SEARCH_CHARS = 100
+READ_SEARCH_BOX = """(query, current) => {
+  const box = document.querySelector('#pqa-ind-search textarea, #pqa-ind-search input');
+  return [box ? box.value : query, current];
+}"""
 
 
 def explorer_of(get_assistant: GetAssistant) -> Explorer:
@@ -44,6 +49,23 @@ def indicator_choices(explorer: Explorer, query: str = "") -> list[tuple[str, st
         if figures:
             out.append((f"{ind.domain}｜{ind.name}（{cities}市）", ind.name))
     return out
+
+
+def enter_choice(explorer: Explorer, query: str) -> str | None:
+    """The indicator Enter in the search box opens: the only one listed for `query`, or the one
+    whose name, synonym or plan name `query` is exactly (单位GDP能耗); None when it is not clear."""
+    listed = [value for _, value in indicator_choices(explorer, query or "")]
+    if len(listed) == 1:
+        return listed[0]
+    key = fold((query or "").strip())
+    if not key:
+        return None
+    exact = []
+    for name in listed:
+        ind = explorer.catalog.indicator(name)
+        if ind is not None and key in {fold(w) for w in (ind.name, *ind.terms, *ind.names)}:
+            exact.append(name)
+    return exact[0] if len(exact) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -90,13 +112,31 @@ def _buttons(shown: Shown) -> list[Any]:
 def build_explorer_tab(get_assistant: GetAssistant, city_choices: list[tuple[str, str]]) -> dict[str, Any]:
     """The tab's components (call inside `gr.Tab`); returns them for the page's load event."""
 
+    def listed(explorer: Explorer, query: str, current: str | None) -> list[tuple[str, str]]:
+        """The matches for `query`, plus the indicator shown now (it stays shown, and valid, until
+        another is picked)."""
+        choices = indicator_choices(explorer, query or "")
+        if current and current not in {v for _, v in choices}:
+            choices += [c for c in indicator_choices(explorer, current) if c[1] == current]
+        return choices
+
+    # Typing only lists (it never sets the value) and Enter sets it: the two commute, so a list
+    # for the last keystroke answered after Enter's pick cannot undo the pick.
     def search(query: str, current: str | None) -> Any:
         try:
-            choices = indicator_choices(explorer_of(get_assistant), query or "")
+            return gr.update(choices=listed(explorer_of(get_assistant), query, current))
         except Exception:  # index not ready
             return gr.update()
-        values = {v for _, v in choices}
-        return gr.update(choices=choices, value=current if current in values else None)
+
+    def enter(query: str, current: str | None) -> Any:
+        """Enter: open the indicator when the words name one (the list's only entry, or an exact
+        name or synonym); otherwise just list the matches."""
+        try:
+            explorer = explorer_of(get_assistant)
+            chosen = enter_choice(explorer, query or "")
+            return gr.update(choices=listed(explorer, query, current), value=chosen or current)
+        except Exception:  # index not ready
+            return gr.update()
 
     def show(indicator: str | None, cities: list[str] | None) -> list[Any]:
         if not indicator:
@@ -128,6 +168,9 @@ def build_explorer_tab(get_assistant: GetAssistant, city_choices: list[tuple[str
             view = gr.HTML(render_empty(), elem_id="pqa-ind-view")
     outputs = [view, csv_btn, xlsx_btn, png_btn]
     query.input(search, [query, picker], [picker], queue=False)
+    # Enter reads the words in the box itself: pressed right after typing, the component's own
+    # value may not have caught up yet. picker.change then shows the pick.
+    query.submit(enter, [query, picker], [picker], queue=False, js=READ_SEARCH_BOX)
     picker.change(show, [picker, cities], outputs)
     cities.change(show, [picker, cities], outputs)
 

@@ -67,10 +67,31 @@ def render_error() -> str:
     return '<div class="pqa-notice pqa-error">抱歉，处理这个问题时出错了，请稍后重试。</div>'
 
 
-def render_notice(kind: str, text: str = "") -> str:
-    """Friendly message for an empty question or when nothing relevant was found."""
+def render_notice(kind: str, text: str = "", footer: str = "") -> str:
+    """Friendly message for an empty question or when nothing relevant was found; `footer` is
+    HTML built by this package (the feedback bar)."""
     body = text or _NOTICE_TEXT.get(kind, "")
-    return f'<div class="pqa-notice pqa-{esc(kind)}">{_lines(body)}</div>'
+    return f'<div class="pqa-notice pqa-{esc(kind)}">{_lines(body)}{footer}</div>'
+
+
+def render_feedback(answer_id: str, answer: Answer, max_sources: int | None = None) -> str:
+    """The 有用 / 有误 bar of one answer. The page's script (ui/static/feedback.js) reads the
+    answer id and the shown sources from the hidden `.pqa-fb-data` (the chat sanitizer keeps
+    classes but drops data-* attributes) and posts to /api/v1/feedback."""
+    citations = answer.citations[:max_sources] if max_sources else answer.citations
+    sources = "".join(
+        f'<span class="pqa-fb-source"><span class="pqa-fb-chunk">{esc(c.chunk.chunk_id)}</span>'
+        f'<span class="pqa-fb-name">来源{c.n}：{esc(c.chunk.citation)}</span></span>'
+        for c in citations)
+    return (
+        '<div class="pqa-feedback">'
+        f'<span class="pqa-fb-data"><span class="pqa-fb-aid">{esc(answer_id)}</span>{sources}</span>'
+        '<span class="pqa-fb-ask">这个回答：</span>'
+        '<button class="pqa-fb-useful" type="button">有用</button>'
+        '<button class="pqa-fb-wrong" type="button">有误</button>'
+        '<span class="pqa-fb-status"></span>'
+        "</div>"
+    )
 
 
 def _neighbour_block(before: Chunk | None, after: Chunk | None) -> str:
@@ -150,11 +171,12 @@ def render_answer(
     neighbours: NeighbourLookup | None = None,
     max_sources: int | None = None,
     links: str = "",
+    footer: str = "",
 ) -> str:
     """The whole assistant message: answer text, comparison table, `links` (HTML built by this
-    package, e.g. to the explorer), source cards."""
+    package, e.g. to the explorer), source cards, `footer` (the feedback bar)."""
     if answer.kind in ("empty", "not_found") and not answer.citations:
-        return render_notice(answer.kind, answer.text)
+        return render_notice(answer.kind, answer.text, footer)
     citations = answer.citations[:max_sources] if max_sources else answer.citations
     parts = [f'<div class="pqa-answer pqa-kind-{esc(answer.kind)}">{_lines(answer.text)}</div>']
     if answer.resolved_query and answer.resolved_query != answer.question:
@@ -164,4 +186,5 @@ def render_answer(
     if citations:
         cards = "".join(render_card(c, neighbours) for c in citations)
         parts.append(f'<div class="pqa-sources"><div class="pqa-sources-title">来源</div>{cards}</div>')
+    parts.append(footer)
     return f'<div class="pqa-msg">{"".join(parts)}</div>'

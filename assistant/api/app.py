@@ -21,8 +21,10 @@ from assistant.api import errors
 from assistant.api.hardening import SecurityHeadersMiddleware
 from assistant.api.limits import BodyLimitMiddleware
 from assistant.api.routes import chat, chunks, dify, documents, health, jobs, openai_compat, search, targets
+from assistant.api.routes import feedback as feedback_routes
 from policyqa.settings import Settings
 from assistant.api.state import ApiState
+from assistant.feedback import FeedbackStore
 from assistant.mcp_server import HTTP_PATH, McpHttpEndpoint
 
 log = logging.getLogger("assistant.api")
@@ -59,14 +61,26 @@ def _mount_ui(app: FastAPI, state: ApiState, defer: bool) -> bool:
         if defer:
             from ui.deferred import mount_ui_deferred
 
-            mount_ui_deferred(app, lambda: state.current().assistant, lambda: state.ready)
+            mount_ui_deferred(app, lambda: state.current().assistant, lambda: state.ready,
+                              feedback=lambda: state.feedback)
             return True
         from ui.app import mount_ui
     except ImportError as exc:
         log.info("chat page not mounted: %s", exc)
         return False
-    mount_ui(app, lambda: state.current().assistant)
+    mount_ui(app, lambda: state.current().assistant, feedback=lambda: state.feedback)
     return True
+
+
+def _mount_admin_page(app: FastAPI) -> None:
+    """The admin page (/ui-admin): a page without data that reads GET /api/v1/admin/feedback with
+    the token typed into it. It does not need Gradio, so it is served whether or not /ui is."""
+    try:
+        from ui.admin_view import admin_router
+    except ImportError as exc:
+        log.info("admin page not mounted: %s", exc)
+        return
+    app.include_router(admin_router())
 
 
 def create_app(
@@ -74,13 +88,15 @@ def create_app(
     index: Any | None = None,
     load_early: bool = False,
     defer_ui: bool = False,
+    feedback: FeedbackStore | None = None,
 ) -> FastAPI:
     """The API (and chat page). Without `index`, the persisted one is opened in the background
     at start-up; with `load_early` that starts now. With `defer_ui` the chat page is built in
     the background once the index is loaded (Gradio takes seconds to import), so the API is
-    ready first; without it the page is mounted before this returns."""
+    ready first; without it the page is mounted before this returns. `feedback`: the answer
+    feedback store (default: `<data dir>/feedback.sqlite3`; tests hand in their own)."""
     settings = settings if settings is not None else Settings()
-    state = ApiState(settings, index)
+    state = ApiState(settings, index, feedback)
     if load_early:
         state.start_loading()
 
@@ -107,10 +123,11 @@ def create_app(
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (search, chat, documents, jobs, chunks, targets, dify):
+    for module in (search, chat, feedback_routes, documents, jobs, chunks, targets, dify):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
+    _mount_admin_page(app)
     app.include_router(openai_compat.router)  # /v1/chat/completions, /v1/models
     app.add_route(HTTP_PATH, mcp_http, include_in_schema=False)  # type: ignore[arg-type]  # an ASGI app: MCP over streamable HTTP
 

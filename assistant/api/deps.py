@@ -42,9 +42,11 @@ _bearer = HTTPBearer(auto_error=False, description="POLICYQA_ADMIN_TOKEN of the 
 def require_admin(
     settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> None:
-    """401 without a bearer token, 403 with a wrong one or when ingestion is disabled."""
+    """401 without a bearer token, 403 with a wrong one or when the admin endpoints (uploads,
+    the feedback listing) are disabled."""
     if settings.admin_token is None:
-        raise HTTPException(403, "ingestion is disabled on this server (POLICYQA_ADMIN_TOKEN is not set)")
+        raise HTTPException(403, "uploads and the admin endpoints are disabled on this server "
+                                 "(POLICYQA_ADMIN_TOKEN is not set)")
     if credentials is None:
         raise HTTPException(401, "missing bearer token: send 'Authorization: Bearer <token>'",
                             headers={"WWW-Authenticate": "Bearer"})

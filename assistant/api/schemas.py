@@ -185,6 +185,7 @@ class ChatResponse(BaseModel):
         "citations": [{"n": 1, **{k: EXAMPLE_CHUNK[k] for k in ("chunk_id", "doc_id", "city", "citation",
                                                                   "text", "highlight")}, "score": 0.5}],
         "table": [],
+        "answer_id": "5f0c2a9be41d4c6f8e1b7a5d9c0e2f41",
     }]})
 
     answer: str = Field(description="The direct answer in Chinese.")
@@ -192,12 +193,13 @@ class ChatResponse(BaseModel):
     resolved_query: str
     citations: list[CitationOut]
     table: list[TableRowOut] = Field(description="Per-city figures for comparisons; empty otherwise.")
+    answer_id: str = Field(description="Names this answer in POST /api/v1/feedback (有用/有误).")
 
     @classmethod
-    def from_answer(cls, a: Answer) -> ChatResponse:
+    def from_answer(cls, a: Answer, answer_id: str) -> ChatResponse:
         return cls(answer=a.text, kind=a.kind, resolved_query=a.resolved_query,
                    citations=[CitationOut.from_citation(c) for c in a.citations],
-                   table=[TableRowOut.from_row(r) for r in a.table])
+                   table=[TableRowOut.from_row(r) for r in a.table], answer_id=answer_id)
 
 
 # --- documents and chunks -------------------------------------------------------------

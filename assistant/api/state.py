@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.api.jobs import Job, JobStore
+from assistant.feedback import FeedbackStore
 from corpus.places import resolve_city
 from policyqa.settings import Settings
 
@@ -95,12 +96,17 @@ def public_reason(text: str, *paths: Path | None) -> str:
 
 
 class ApiState:
-    def __init__(self, settings: Settings, index: Served | None = None) -> None:
+    def __init__(self, settings: Settings, index: Served | None = None,
+                 feedback: FeedbackStore | None = None) -> None:
         from index.paths import resolve_data_dir
 
         self.settings = settings
         self.data_dir: Path = Path(index.data_dir) if index is not None else resolve_data_dir(settings.data_dir)
         self.jobs = JobStore(self.data_dir)
+        # answer ids, 有用/有误 feedback and the optional question log (<data dir>/feedback.sqlite3);
+        # a store handed in (tests) stays where it is when the data dir changes
+        self._own_feedback = feedback is None
+        self.feedback = feedback or FeedbackStore(self.data_dir, log_questions=settings.log_questions)
         self._snapshot: Snapshot | None = make_snapshot(index) if index is not None else None
         self._problem = "index is loading"
         self._loader: threading.Thread | None = None
@@ -127,6 +133,7 @@ class ApiState:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self.feedback.close()
 
     @property
     def ready(self) -> bool:
@@ -143,13 +150,16 @@ class ApiState:
             problems = self._snapshot.problems if self._snapshot is not None else ()
         if Path(index.data_dir) != self.data_dir:  # an index handed in later (tests) names its data dir
             self.data_dir, self.jobs = Path(index.data_dir), JobStore(Path(index.data_dir))
+            if self._own_feedback:
+                self.feedback.close()
+                self.feedback = FeedbackStore(self.data_dir, log_questions=self.settings.log_questions)
         snap = make_snapshot(index, problems)
         self._snapshot = snap  # one reference assignment: readers see the old or the new, never a mix
         return snap
 
     # --- uploads --------------------------------------------------------------------
 
-    def submit_upload(self, data: bytes, filename: str, **meta: str) -> UploadOutcome:
+    def submit_upload(self, data: bytes, filename: str, **meta: Any) -> UploadOutcome:
         """Validate and store one plan (corpus.ingest; IngestError / CorpusStoreError on refusal)
         and queue a job that indexes it. Nothing of the served index changes here."""
         from corpus.ingest import ingest_bytes

@@ -59,6 +59,7 @@ def _check(out: dict[str, Any]) -> None:
     answer = out["answer"].structured_content
     assert "安阳" in answer["answer"] and answer["citations"]
     assert all(c["city"] == "安阳市" for c in answer["citations"])
+    assert len(answer["answer_id"]) == 32  # feedback on it goes to POST /api/v1/feedback
 
     documents = out["documents"].structured_content["documents"]
     assert {d["doc_id"] for d in documents} >= {"tieling", "anyang", "anshun", "sanmenxia", "dingzhou"}

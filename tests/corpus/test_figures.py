@@ -58,3 +58,10 @@ def test_comparable_needs_the_same_unit():
     c = figures_of("0.4872万吨")[0]
     assert comparable(a, b) and not comparable(a, c)
     assert magnitude(a) > magnitude(b)
+
+
+def test_a_dated_deadline_inside_a_sentence_is_a_figure():
+    assert [(f.kind, f.text) for f in figures_of("并于2022年9月底前将专项规划报住房和城乡建设部")] == [
+        ("deadline", "于2022年9月底前")]
+    assert [f.kind for f in figures_of("确保2023年1月1日全国全面供应国六B标准车用汽油")] == ["deadline"]
+    assert [f.kind for f in figures_of("较2020年3月下降5%")] == ["quantity"]  # a baseline date

@@ -130,5 +130,11 @@ def test_scanned_pdf_is_refused_with_the_reason():
     page = canvas.Canvas(buffer)
     page.drawImage(ImageReader(io.BytesIO(image.getvalue())), 50, 500, width=400, height=200)
     page.save()
-    with pytest.raises(IngestError, match=r"no text layer \(scanned image\?\); OCR is not supported"):
+    from corpus.readers import read_source
+
+    # without OCR the page is named and the way out said (with OCR: tests/corpus/test_pdf_inputs.py)
+    with pytest.raises(IngestError, match=r"no text layer on any page \(a scan\?\); install the OCR extra"):
+        read_source(buffer.getvalue(), ".pdf", ocr=False)
+    # with OCR, a grey image holds no text: refused all the same
+    with pytest.raises(IngestError, match=r"no text layer on any page"):
         read_plan_bytes(buffer.getvalue(), ".pdf")

@@ -3,12 +3,17 @@ from corpus.structure import annotate, classify, detect_title, is_title_line, le
 
 def test_parse_heading_levels_and_labels():
     h = parse_heading("三、推进节能减排重点工作")
-    assert (h.level, h.label, h.text, h.inline) == (1, "三、", "推进节能减排重点工作", False)
+    assert (h.level, h.label, h.text, h.inline) == (3, "三、", "推进节能减排重点工作", False)
     h = parse_heading("（一）重点行业绿色升级改造。以钢铁、建材为重点。")
-    assert (h.level, h.label, h.text, h.inline) == (2, "（一）", "重点行业绿色升级改造", True)
+    assert (h.level, h.label, h.text, h.inline) == (4, "（一）", "重点行业绿色升级改造", True)
     assert parse_heading("(八) 煤炭清洁高效利用工程。落实替代。").label == "（八）"
     assert parse_heading("1．严格准入。加强管理。").label == "1."
-    assert parse_heading("2. 提升能效").level == 3
+    assert parse_heading("2. 提升能效").level == 5
+    # 规划 and 办法: chapters above sections above articles (at the level of 一、)
+    assert (parse_heading("第二章 城市建设绿色低碳转型").level, parse_heading("第二章 城市建设绿色低碳转型").label) == (1, "第二章")
+    assert parse_heading("第一节 指导思想").level == 2
+    h = parse_heading("第三条 本办法所称专项资金，是指区财政安排的资金。")
+    assert (h.level, h.label, h.inline) == (3, "第三条", True)
     assert parse_heading("（1）加强监测").label == "（1）"
     assert parse_heading("附件 2").label == "附件2"
     for text in ("1.3万吨", "2025年，全市下降", "（此件公开发布）", "（市生态环境局负责）", "附件2的内容很长。"):

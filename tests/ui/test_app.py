@@ -130,3 +130,31 @@ def test_overlong_question_gets_a_friendly_message_and_is_not_answered():
     box, chat, pending = start_turn("清洁取暖" * MAX_QUESTION_CHARS, [])
     assert box == "" and pending == ""  # nothing is handed to the assistant
     assert "问题过长" in chat[-1]["content"]
+
+
+def test_every_answer_gets_a_feedback_bar_with_its_remembered_answer_id(make_chunk, tmp_path):
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(tmp_path)
+    rec = _Recorder(make_chunk(12, "到2025年达到70%。"))
+    first = list(answer_turn(lambda: rec, "铁岭 2025年城镇清洁取暖率", [], [], [], 3, "bm25", lambda: store))
+    _, chat, asked = first[-1]
+    html = chat[-1]["content"]
+    assert "有用" in html and "有误" in html and 'class="pqa-feedback"' in html
+    answer_id = html.split('<span class="pqa-fb-aid">', 1)[1].split("<", 1)[0]
+    _, chat, _ = list(answer_turn(lambda: rec, "那安阳呢？", chat, asked, [], 3, "hybrid", lambda: store))[-1]
+    follow_up = chat[-1]["content"].split('<span class="pqa-fb-aid">', 1)[1].split("<", 1)[0]
+    remembered = store.recall(answer_id), store.recall(follow_up)
+    assert remembered[0] is not None and remembered[0].mode == "bm25" and remembered[0].source == "ui"
+    assert remembered[1] is not None and remembered[1].history == ("铁岭 2025年城镇清洁取暖率",)
+    assert not (tmp_path / "feedback.sqlite3").exists()  # remembered in memory only (the log is off)
+
+
+def test_no_feedback_bar_without_a_store_or_for_an_empty_question(make_chunk, tmp_path):
+    from assistant.feedback import FeedbackStore
+
+    rec = _Recorder(make_chunk(12, "x"))
+    _, chat, _ = _run(lambda: rec, "铁岭")[-1]
+    assert "pqa-feedback" not in chat[-1]["content"]
+    _, chat, _ = list(answer_turn(lambda: rec, "   ", [], [], [], 3, "hybrid", lambda: FeedbackStore(tmp_path)))[-1]
+    assert "pqa-feedback" not in chat[-1]["content"]

@@ -131,3 +131,53 @@ def test_answer_links_to_the_explorer(browser, base_url):
     expect(explorer.get_by_role("tab", name="指标对比")).to_have_attribute("aria-selected", "true")
     expect(explorer.locator('#pqa-ind-rows tr[data-city="安阳市"] td.pqa-val')).to_have_text("18%")
     context.close()
+
+
+@pytest.mark.parametrize("typed, opened", [
+    ("单位GDP能耗", "单位地区生产总值能耗"),  # the list's only match (a synonym)
+    ("能耗强度", "单位地区生产总值能耗"),  # two listed, one named exactly by this synonym
+    ("污水处理率", "污水处理率"),  # two listed, one named exactly
+])
+def test_enter_opens_the_one_indicator_the_words_name(browser, base_url, typed, opened):
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base_url}/ui/")
+    page.get_by_role("tab", name="指标对比").click()
+    search = page.locator("#pqa-ind-search input, #pqa-ind-search textarea").first
+    search.fill(typed)
+    search.press("Enter")  # the dropdown is never touched
+    view = page.locator("#pqa-ind-view")
+    expect(view.locator(".pqa-ind-name")).to_have_text(opened)
+    expect(page.locator("#pqa-ind-pick input")).to_have_value(re.compile(re.escape(opened)))
+    expect(view.locator("#pqa-ind-rows tbody tr").first).to_be_visible()
+    page.close()
+
+
+def test_enter_after_an_earlier_pick_opens_the_new_indicator(browser, base_url):
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base_url}/ui/")
+    page.get_by_role("tab", name="指标对比").click()
+    search = page.locator("#pqa-ind-search input, #pqa-ind-search textarea").first
+    name = page.locator("#pqa-ind-view .pqa-ind-name")
+    for typed, opened in (("清洁取暖", "清洁取暖率"), ("污水处理率", "污水处理率"), ("单位GDP能耗", "单位地区生产总值能耗")):
+        search.fill(typed)  # the list for these words and Enter's pick, sent back to back
+        search.press("Enter")
+        expect(page.locator("#pqa-ind-pick input")).to_have_value(re.compile(re.escape(opened)))
+        expect(name).to_have_text(opened)
+    page.close()
+
+
+def test_enter_with_several_matches_only_lists_them(browser, base_url):
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base_url}/ui/")
+    page.get_by_role("tab", name="指标对比").click()
+    search = page.locator("#pqa-ind-search input, #pqa-ind-search textarea").first
+    search.fill("能耗")  # nine indicators: none is opened
+    search.press("Enter")
+    page.locator("#pqa-ind-pick input").click()
+    expect(page.get_by_role("option", name=re.compile("｜单位地区生产总值能耗（"))).to_be_visible()
+    expect(page.get_by_role("option", name=re.compile("｜人均能耗（"))).to_be_visible()
+    expect(page.locator("#pqa-ind-view .pqa-ind-name")).to_have_count(0)
+    page.close()

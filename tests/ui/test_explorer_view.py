@@ -26,3 +26,20 @@ def test_links_from_an_answer_open_the_explorer_on_the_indicator():
     html = render_links(["清洁取暖率", '"><b>'])
     assert "&quot;&gt;&lt;b&gt;" in html and "<b>" not in html and 'target="_blank"' in html
     assert render_links([]) == ""
+
+
+def _figure(indicator: str, value: str, chunk) -> Target:
+    return Target(city="铁岭市", indicator=indicator, value=value, unit="%", qualifier="以上", year=2025,
+                  baseline="", verb="达到", chunk_id=chunk.chunk_id, sentence=chunk.text, clause=chunk.text)
+
+
+def test_enter_opens_the_only_match_or_the_one_named_exactly(make_chunk):
+    from ui.explorer import enter_choice
+
+    chunk = make_chunk(12, "到2025年，污水处理率达到95%以上。")
+    explorer = Explorer([_figure("单位地区生产总值能耗", "14.5%", chunk), _figure("污水处理率", "95%", chunk),
+                         _figure("农村生活污水治理率", "40%", chunk)], ["铁岭市"], {chunk.chunk_id: chunk}.get)
+    assert enter_choice(explorer, "单位GDP能耗") == "单位地区生产总值能耗"  # the only match (a synonym)
+    assert enter_choice(explorer, " 污水处理率 ") == "污水处理率"  # two listed, one named exactly
+    assert enter_choice(explorer, "污水") is None  # two listed, neither named: the official picks
+    assert enter_choice(explorer, "") is None and enter_choice(explorer, "火星") is None

@@ -81,3 +81,18 @@ def test_not_found_and_empty_are_friendly_messages():
     assert "未在已收录的政策文件中找到相关内容" in render_answer(nf)
     empty = Answer(question="", resolved_query="", kind="empty", text="")
     assert "请输入问题" in render_answer(empty)
+
+
+def test_feedback_bar_carries_the_answer_id_and_the_shown_sources_escaped(make_chunk, hostile_chunk):
+    from ui.render import render_feedback
+
+    answer = _answer(hostile_chunk, "", citations=(
+        Citation(n=1, chunk=hostile_chunk, highlight="", score=1.0),
+        Citation(n=2, chunk=make_chunk(13, "下一段"), highlight="", score=0.5)))
+    html = render_feedback("0123456789abcdef0123456789abcdef", answer, max_sources=1)
+    assert '<span class="pqa-fb-aid">0123456789abcdef0123456789abcdef</span>' in html
+    assert html.count('class="pqa-fb-source"') == 1 and hostile_chunk.chunk_id in html  # only what is shown
+    assert '<button class="pqa-fb-useful" type="button">有用</button>' in html and ">有误<" in html
+    assert "data-" not in html and "onclick" not in html  # the chat sanitizer would drop them
+    notice = render_answer(Answer(question="火星", resolved_query="火星", kind="not_found", text=""), footer=html)
+    assert "pqa-notice" in notice and "pqa-feedback" in notice  # "not found" can be marked 有误 too

@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from assistant.api.deps import SettingsDep, SnapshotDep, check_text
+from assistant.api.deps import SettingsDep, SnapshotDep, StateDep, check_text
 from assistant.api.errors import COMMON_RESPONSES, validation_error
+from assistant.api.routes.feedback import remember
 from assistant.api.schemas import ChatRequest, ChatResponse
 from policyqa.settings import Settings
 from assistant.api.state import Snapshot
@@ -45,11 +46,12 @@ def answer_messages(
 
 
 @router.post("", response_model=ChatResponse, responses=COMMON_RESPONSES, summary="Answer a question")
-def chat(body: ChatRequest, snapshot: SnapshotDep, settings: SettingsDep) -> ChatResponse:
+def chat(body: ChatRequest, snapshot: SnapshotDep, settings: SettingsDep, state: StateDep) -> ChatResponse:
     """Extractive answer with numbered citations; figures are quoted, never invented.
 
     The server keeps no session: send the whole conversation each time. Earlier user
     messages resolve follow-ups; assistant messages are accepted and ignored.
     """
-    answer = answer_messages(snapshot, settings, [(m.role, m.content) for m in body.messages])
-    return ChatResponse.from_answer(answer)
+    messages = [(m.role, m.content) for m in body.messages]
+    answer = answer_messages(snapshot, settings, messages)
+    return ChatResponse.from_answer(answer, remember(state, snapshot, answer, messages, "api"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import uuid
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from typing import Any, Literal
 
@@ -25,9 +24,10 @@ from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from assistant.api.deps import SettingsDep, SnapshotDep
+from assistant.api.deps import SettingsDep, SnapshotDep, StateDep
 from assistant.api.errors import field_name
 from assistant.api.routes.chat import answer_messages
+from assistant.api.routes.feedback import remember
 from assistant.api.schemas import EXAMPLE_QUERY, ErrorResponse
 from assistant.model import Answer, Citation
 
@@ -174,6 +174,7 @@ class ChatCompletion(BaseModel):
     created: int
     model: str = MODEL_ID
     choices: list[Choice]
+    answer_id: str = Field(description="Extra field: names this answer in POST /api/v1/feedback (有用/有误).")
 
 
 class Delta(BaseModel):
@@ -194,6 +195,7 @@ class ChatCompletionChunk(BaseModel):
     created: int
     model: str = MODEL_ID
     choices: list[ChunkChoice]
+    answer_id: str = Field(description="Extra field: names this answer in POST /api/v1/feedback.")
 
 
 class ModelCard(BaseModel):
@@ -222,9 +224,9 @@ def _pieces(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+", text)
 
 
-def _events(completion_id: str, created: int, answer: Answer) -> Iterator[bytes]:
+def _events(completion_id: str, created: int, answer: Answer, answer_id: str) -> Iterator[bytes]:
     def event(delta: Delta, finish: Literal["stop"] | None = None) -> bytes:
-        chunk = ChatCompletionChunk(id=completion_id, created=created,
+        chunk = ChatCompletionChunk(id=completion_id, created=created, answer_id=answer_id,
                                     choices=[ChunkChoice(delta=delta, finish_reason=finish)]).model_dump(mode="json")
         chunk["choices"][0]["delta"] = {k: v for k, v in chunk["choices"][0]["delta"].items() if v is not None}
         return format_sse_event(data_str=json.dumps(chunk, ensure_ascii=False))
@@ -241,23 +243,26 @@ def _events(completion_id: str, created: int, answer: Answer) -> Iterator[bytes]
     responses={**ERROR_RESPONSES, 200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                                         "description": "JSON, or server-sent events when `stream` is true"}},
 )
-def chat_completions(body: ChatCompletionRequest, snapshot: SnapshotDep, settings: SettingsDep) -> Any:
+def chat_completions(body: ChatCompletionRequest, snapshot: SnapshotDep, settings: SettingsDep,
+                     state: StateDep) -> Any:
     """The answer POST /api/v1/chat gives, as an OpenAI chat completion (or a stream of chunks
     ending with `data: [DONE]`); `message.reference` lists the clauses behind the [n] markers."""
     messages = [(m.role, m.text()) for m in body.messages]
     if messages[-1][0] != "user":
         raise _last_not_user(len(messages) - 1)
     read = [(i, role, text) for i, (role, text) in enumerate(messages) if role in READ_ROLES]
+    conversation = [(role, text) for _, role, text in read]
     try:
-        answer = answer_messages(snapshot, settings, [(role, text) for _, role, text in read])
+        answer = answer_messages(snapshot, settings, conversation)
     except RequestValidationError as exc:  # name the message by its index in the request
         raise RequestValidationError([_renumber(e, [i for i, _, _ in read]) for e in exc.errors()]) from None
-    completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+    answer_id = remember(state, snapshot, answer, conversation, "openai")
+    completion_id, created = f"chatcmpl-{answer_id}", int(time.time())
     if body.stream:
-        return EventSourceResponse(_events(completion_id, created, answer),
+        return EventSourceResponse(_events(completion_id, created, answer, answer_id),
                                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     message = OutMessage(content=answer.cited_text, reference=[Reference.from_citation(c) for c in answer.citations])
-    return ChatCompletion(id=completion_id, created=created, choices=[Choice(message=message)])
+    return ChatCompletion(id=completion_id, created=created, choices=[Choice(message=message)], answer_id=answer_id)
 
 
 def _last_not_user(index: int) -> RequestValidationError:

@@ -145,9 +145,11 @@ def test_refused_files_and_fields_are_422(guarded, search_index, name, data, fie
     assert len(search_index.documents) == before
 
 
-def test_missing_city_is_422(guarded):
+def test_missing_city_the_document_does_not_state_is_422(guarded):
+    """No city given and none read from the text: refused, saying how to give it."""
     resp = guarded.post("/api/v1/documents", headers=AUTH, files={"file": ("p.txt", "方案".encode(), "text/plain")})
-    assert resp.status_code == 422 and resp.json()["message"].startswith("city:")
+    assert resp.status_code == 422
+    assert "cannot tell which place" in resp.json()["message"] and "give its city" in resp.json()["message"]
 
 
 def test_gbk_upload_becomes_searchable_and_embeds_only_its_chunks(fresh_data_dir, search_index):
