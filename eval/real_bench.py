@@ -20,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from eval.report import replace_block
+
 REPO = Path(__file__).resolve().parent.parent
 REAL_DIR = REPO / "eval" / "real"
 PDF_DIR = REAL_DIR / "pdfs"
@@ -141,10 +143,7 @@ def write(results: Mapping[str, Any], out: Path = RESULTS, readme: Path = REPO /
         if d.get("lost"):
             details.append(f"- {d['file']}: {', '.join(d['lost'][:20])}")
     (out / "real-docs.md").write_text("\n".join(details) + "\n", encoding="utf-8")
-    text = readme.read_text(encoding="utf-8")
-    start, end = text.find(README_START), text.find(README_END)
-    if start >= 0 and end > start:
-        readme.write_text(text[:start] + md + text[end + len(README_END):], encoding="utf-8")
+    replace_block(readme, README_START, README_END, md)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

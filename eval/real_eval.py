@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.questions import Question, gold_key
+from eval.report import replace_block
 from eval.split import assign_new
 
 REPO = Path(__file__).resolve().parent.parent
@@ -184,10 +185,7 @@ def write(results: Mapping[str, Any], out: Path = RESULTS, readme: Path = REPO /
         f"- {r['id']} ({r['doc']}, {r['kind']}, {r['side']}): rank {r['rank']}, {r['outcome']} {r['detail']} — "
         f"{r['question']} → {r['answer'][:120]!r}" for r in fails]
     (out / "real-questions.md").write_text("\n".join(details) + "\n", encoding="utf-8")
-    text = readme.read_text(encoding="utf-8")
-    start, end = text.find(README_START), text.find(README_END)
-    if start >= 0 and end > start:
-        readme.write_text(text[:start] + md + text[end + len(README_END):], encoding="utf-8")
+    replace_block(readme, README_START, README_END, md)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -430,16 +430,22 @@ def _expansion_lines(results: Mapping[str, Any]) -> list[str]:
     return lines + _md_table(header, rows) + [""]
 
 
-def update_readme(results: Mapping[str, Any], path: Path) -> bool:
-    """Replace the README's generated retrieval section; False when the markers are missing."""
+def replace_block(path: Path, start_marker: str, end_marker: str, content: str) -> bool:
+    """Replace a generated section of a file (from `start_marker` to `end_marker`, both
+    included, `content` holding both); False, and nothing written, when the markers are missing."""
     text = path.read_text(encoding="utf-8")
-    start, end = text.find(README_START), text.find(README_END)
+    start, end = text.find(start_marker), text.find(end_marker)
     if start < 0 or end < start:
         return False
-    new = text[:start] + readme_section(results) + text[end + len(README_END):]
+    new = text[:start] + content + text[end + len(end_marker):]
     if new != text:
         path.write_text(new, encoding="utf-8")
     return True
+
+
+def update_readme(results: Mapping[str, Any], path: Path) -> bool:
+    """Replace the README's generated retrieval section; False when the markers are missing."""
+    return replace_block(path, README_START, README_END, readme_section(results))
 
 
 def write_chart(results: Mapping[str, Any], path: Path) -> None:
@@ -514,9 +520,6 @@ def readme_answer_section(results: Mapping[str, Any], loco: Mapping[str, Any] | 
 
 def update_readme_answers(results: Mapping[str, Any], loco: Mapping[str, Any] | None = None, path: Path = README) -> Path:
     """Replace the answer accuracy section of the README (between its markers)."""
-    text = path.read_text(encoding="utf-8")
-    start, end = text.find(ANSWERS_START), text.find(ANSWERS_END)
-    if start < 0 or end < start:
+    if not replace_block(path, ANSWERS_START, ANSWERS_END, readme_answer_section(results, loco)):
         raise ValueError(f"{path.name} has no {ANSWERS_START} … {ANSWERS_END} section")
-    path.write_text(text[:start] + readme_answer_section(results, loco) + text[end + len(ANSWERS_END):], encoding="utf-8")
     return path
