@@ -34,29 +34,20 @@ compared with the record by `agree(field, read_value, record_value)`:
 RECORD_ERRORS lists the disagreements judged to be errors of the record (checked against the
 document, with the reason); they are reported apart and NOT counted as agreement.
 
-    python -m eval.real_facts [--pdf-dir eval/real/pdfs] [--record FILE] [--out FILE] [--jobs N]
-
-prints the agreement per field and every disagreement, and writes eval/results/real-facts.json.
+`make bench-real` (eval.real_bench) reads every PDF as `add` does and scores the facts read
+with `score`; the figures are in eval/results/real-docs.json and the README.
 """
 from __future__ import annotations
 
-import argparse
 import csv
-import json
-import os
 import re
-import sys
-import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-PDF_DIR = REPO / "eval" / "real" / "pdfs"
 RECORD = REPO / "eval" / "real" / "metadata.tsv"
-OUT = REPO / "eval" / "results" / "real-facts.json"
 COMPARED = ("title", "issuer", "date", "doc_type", "level", "province", "city")
 TARGET = 0.90
 
@@ -347,47 +338,6 @@ def load_record(path: Path = RECORD) -> list[Row]:
                 for r in csv.DictReader(f, delimiter="\t")]
 
 
-def read_texts(path: Path) -> tuple[list[str], list[bool]]:
-    """A PDF's display paragraphs and which are news leads, as an upload reads them."""
-    from corpus.chunker import paragraphs
-    from corpus.readers import read_plan_bytes
-    from corpus.structure import annotate
-
-    text = read_plan_bytes(path.read_bytes(), path.suffix.lower())
-    paras = paragraphs(text)
-    texts = [p.text for p in paras]
-    kinds = [i.kind for i in annotate(texts, [p.tabular for p in paras])]
-    return texts, [k == "lead" for k in kinds]
-
-
-def read_facts(texts: Sequence[str], is_lead: Sequence[bool]) -> dict[str, Any]:
-    from corpus.metadata import read_metadata
-
-    read = read_metadata(texts, is_lead)
-    values = {f: getattr(read, f) for f in ("title", "issuer", "date", "doc_type", "level", "province", "city",
-                                            "prefecture", "doc_number")}
-    values["sources"] = [asdict(s) for s in read.sources if s.field != "implements"]
-    return values
-
-
-def _read_one(path: str) -> tuple[str, dict[str, Any], float]:
-    start = time.perf_counter()
-    try:
-        texts, lead = read_texts(Path(path))
-        facts = read_facts(texts, lead)
-    except Exception as exc:  # noqa: BLE001 - one unreadable PDF is reported, not fatal
-        facts = {"error": f"{type(exc).__name__}: {exc}"}
-    return Path(path).name, facts, time.perf_counter() - start
-
-
-def read_all(pdf_dir: Path, files: Sequence[str], jobs: int) -> dict[str, dict[str, Any]]:
-    paths = [str(pdf_dir / f) for f in files]
-    if jobs <= 1:
-        return {name: facts for name, facts, _ in map(_read_one, paths)}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return {name: facts for name, facts, _ in pool.map(_read_one, paths)}
-
-
 # --- scoring -----------------------------------------------------------------------------------
 def score(rows: Sequence[Row], reads: Mapping[str, Mapping[str, Any]],
           record_errors: Mapping[str, Mapping[str, str]] = RECORD_ERRORS,
@@ -426,60 +376,3 @@ def score(rows: Sequence[Row], reads: Mapping[str, Mapping[str, Any]],
     lead = sum(lead_issuer_agrees(str(reads.get(r.file, {}).get("issuer", "")), r.issuer) for r in rows)
     fields["issuer"]["lead_issuer_agreement"] = round(lead / len(rows), 4) if rows else 0.0
     return fields
-
-
-def report(result: Mapping[str, Any]) -> str:
-    lines = ["agreement: of all rows | w/o record errors | where the document states the value (record errors "
-             "and not-stated rows left out)",
-             f"{'field':<10}{'all':>7}{'w/o rec.err':>13}{'stated':>8}{'record err':>12}{'not stated':>12}{'other':>7}"]
-    for field in COMPARED:
-        f = result[field]
-        lines.append(f"{field:<10}{f['agreement']:>7.3f}{f['agreement_without_record_errors']:>13.3f}"
-                     f"{f['agreement_where_stated']:>8.3f}{len(f['record_errors']):>12}{len(f['not_stated']):>12}"
-                     f"{len(f['disagreements']):>7}")
-    lines.append(f"(issuer: the first body agrees in {result['issuer']['lead_issuer_agreement']:.3f} of all rows)")
-    for field in COMPARED:
-        f = result[field]
-        if f["disagreements"]:
-            lines.append(f"\n{field}: disagreements")
-            lines += [f"  {d['file']:<8} read {d['read']!r}  record {d['record']!r}" for d in f["disagreements"]]
-        if f["record_errors"]:
-            lines.append(f"{field}: record errors")
-            lines += [f"  {d['file']:<8} read {d['read']!r}  record {d['record']!r}  ({d['reason']})"
-                      for d in f["record_errors"]]
-        if f["not_stated"]:
-            lines.append(f"{field}: not stated in the document ({len(f['not_stated'])}): "
-                         + " ".join(d["file"] for d in f["not_stated"]))
-    return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval.real_facts", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pdf-dir", type=Path, default=PDF_DIR)
-    parser.add_argument("--record", type=Path, default=RECORD)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--reads", type=Path, default=None,
-                        help="score reads saved by an earlier run (its JSON) instead of reading the PDFs")
-    args = parser.parse_args(argv)
-    rows = load_record(args.record)
-    if args.reads is not None:
-        reads = json.loads(args.reads.read_text(encoding="utf-8"))["reads"]
-    else:
-        missing = [r.file for r in rows if not (args.pdf_dir / r.file).is_file()]
-        if missing:
-            print(f"missing PDFs in {args.pdf_dir}: {', '.join(missing[:5])}…", file=sys.stderr)
-            return 2
-        reads = read_all(args.pdf_dir, [r.file for r in rows], args.jobs)
-    result = score(rows, reads)
-    print(report(result))
-    failed = [f for f in COMPARED if result[f]["agreement_where_stated"] < TARGET]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"target": TARGET, "fields": result, "below_target": failed, "reads": reads}
-    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
