@@ -52,16 +52,20 @@ PAGE_NUMBER_RE = re.compile(
     r"|^[-—–－\s]*[IVXLⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]{1,5}[-—–－\s]*$|^[-—–－_·•\s]+$"
 )
 # A line that starts a new paragraph whatever the geometry: numbered headings and list items
-# (corpus.structure reads the same labels), articles, chapters, boxes, annexes.
+# (corpus.structure reads the same labels), articles, chapters, boxes, annexes, a table's unit
+# note "（单位：吨）".
 _CN = "一二三四五六七八九十百零〇两"
 STARTS_NEW_RE = re.compile(
     rf"^(?:[{_CN}]{{1,4}}[、.．]|[（(]\s*[{_CN}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*[.．、](?![\d.．])"
     rf"|第[{_CN}\d]{{1,4}}[章节条部分篇]|专栏\s*[\d{_CN}]{{0,3}}|附件\s*\d{{0,2}}\s*[:：]?$|附件[:：]|附表"
-    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[●■◆▲•·]\s*)"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[●■◆▲•·]\s*|[（(]\s*单位\s*[:：])"
 )
 SENTENCE_END = "。！？；：!?;:"
 # A line that is only a document number (文号), e.g. 安府发〔2022〕17号.
 _DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[（(【［]\s*(?:19|20)\d{2}\s*[〕\]）)】］]\s*第?\s*\d{1,4}\s*号$")
+# A 落款 line: the issuing body's name alone, or a date alone.
+_SIGNATURE_RE = re.compile(r"^(?:[\u4e00-\u9fff（）()]{2,30}(?:人民政府|委员会|办公厅|办公室|政府|厅|局|委|部|署|院|中心)"
+                           r"|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$")
 # Most pages one file may have OCR'd (about 5 s a page on two cores, corpus.ocr).
 MAX_OCR_PAGES = 60
 # Blank-looking characters some producers use as spaces (Hangul fillers, braille blank).
@@ -516,6 +520,8 @@ def _continues(prev: _Line, prev_page: _Page, line: _Line, page: _Page, inside: 
     span = max(a.right - a.left, size)
     full = prev.x1 >= a.right - 1.5 * prev.size
     indented = line.x0 > b.left + 1.2 * size
+    if ends_sentence(prev.text) and _SIGNATURE_RE.match(compact(matching(line.text))):
+        return False  # after a sentence, a line that is only a body's name or a date is the 落款
     if full:
         return not indented
     if ends_sentence(prev.text) or indented:

@@ -95,7 +95,8 @@ REFUSED = [
     ("city-zero-width", "plan.txt", plan_text("甲市", 75).encode(), {"city": "铁\u200b岭"}, 422,
      "city: must contain only letters; found U+200B"),
     ("bad-date", "plan.txt", plan_text("甲市", 71).encode(), {"date": "2022-02-30"}, 422, "date:"),
-    ("blank-city", "plan.txt", plan_text("甲市", 72).encode(), {"city": "   "}, 422, "city:"),
+    # no city given (blank) and none the text states (甲市 is no place): refused, saying what to give
+    ("blank-city", "plan.txt", plan_text("甲市", 72).encode(), {"city": "   "}, 422, "give its city"),
     ("over-size-limit", "plan.txt", (plan_text("甲市", 73).encode() * 200)[:UPLOAD_LIMIT + 1000], {}, 413,
      f"file too large: limit is {UPLOAD_LIMIT} bytes"),
     ("over-request-limit", "plan.txt", b"x" * (UPLOAD_LIMIT + 200 * 1024), {}, 413, "too large"),
