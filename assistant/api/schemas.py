@@ -227,6 +227,10 @@ class DocumentOut(BaseModel):
     implements: list[DocRefOut] = Field(default_factory=list,
                                         description="Higher-level documents the plan implements (依据/落实).")
     meeting: str = Field("", description="The meeting that approved it, e.g. 市政府第10次常务会议.")
+    doc_type: str = Field("", description="Kind: 规划, 方案, 意见, 通知, 办法 …; empty when unknown.")
+    level: str = Field("", description="国家, 省, 市 or 县; empty when unknown.")
+    prefecture: str = Field("", description="For a county-level document, its city.")
+    pages: int = Field(0, description="Pages of the source PDF; 0 for text and Word files.")
     sources: list[MetaSourceOut] = Field(default_factory=list,
                                          description="For values read from the text: the line each came from.")
     source_file: str
@@ -238,7 +242,8 @@ class DocumentOut(BaseModel):
         return cls(doc_id=meta.doc_id, city=meta.city, province=meta.province, title=meta.title,
                    issuer=meta.issuer, doc_number=meta.doc_number, date=meta.date,
                    implements=[DocRefOut(title=r.title, number=r.number) for r in meta.implements],
-                   meeting=meta.meeting,
+                   meeting=meta.meeting, doc_type=meta.doc_type, level=meta.level,
+                   prefecture=meta.prefecture, pages=meta.pages,
                    sources=[MetaSourceOut(field=s.field, value=s.value, line=s.line) for s in meta.sources],
                    source_file=meta.source_file, content_hash=meta.content_hash, chunks=chunks)
 
@@ -261,13 +266,15 @@ class ChunkOut(BaseModel):
     text: str
     start: int = Field(description="Character offset of `text` in the decoded source.")
     end: int
+    pages: list[int] = Field(default_factory=list, description="Source PDF pages, first to last; empty for text and Word.")
+    ocr: bool = Field(False, description="The text was read by OCR from a page image: check it against the page.")
 
     @classmethod
     def from_chunk(cls, c: Chunk) -> ChunkOut:
         return cls(chunk_id=c.chunk_id, doc_id=c.doc_id, city=c.city, title=c.title,
                    section=list(c.section), section_path=c.section_path, paragraph=c.paragraph,
                    section_paragraph=c.section_paragraph, kind=c.kind, citation=c.citation,
-                   text=c.text, start=c.start, end=c.end)
+                   text=c.text, start=c.start, end=c.end, pages=list(c.pages), ocr=c.ocr)
 
 
 class DocumentDetail(DocumentOut):

