@@ -13,14 +13,13 @@ Writes eval/results/real-docs.{json,md} and the README section between its marke
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from eval.report import replace_block
+from eval.report import write_bench_results
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_DIR = REPO / "eval" / "real"
@@ -121,8 +120,6 @@ def markdown(results: Mapping[str, Any]) -> str:
 
 
 def write(results: Mapping[str, Any], out: Path = RESULTS, readme: Path = REPO / "README.md") -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "real-docs.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     md = markdown(results)
     details = [md, "", "## Disagreements with the record", ""]
     for name, a in results["agreement"].items():
@@ -142,8 +139,7 @@ def write(results: Mapping[str, Any], out: Path = RESULTS, readme: Path = REPO /
     for d in results["per_document"]:
         if d.get("lost"):
             details.append(f"- {d['file']}: {', '.join(d['lost'][:20])}")
-    (out / "real-docs.md").write_text("\n".join(details) + "\n", encoding="utf-8")
-    replace_block(readme, README_START, README_END, md)
+    write_bench_results(out, "real-docs", results, details, readme, (README_START, README_END), md)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.questions import Question, gold_key
-from eval.report import replace_block
+from eval.report import write_bench_results
 from eval.split import assign_new
 
 REPO = Path(__file__).resolve().parent.parent
@@ -177,15 +177,12 @@ def markdown(results: Mapping[str, Any]) -> str:
 
 
 def write(results: Mapping[str, Any], out: Path = RESULTS, readme: Path = REPO / "README.md") -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "real-questions.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     md = markdown(results)
     fails = [r for r in results["rows"] if r["rank"] != 1 or r["outcome"] not in ("correct", "no_expect")]
     details = [md, "", "## Misses", ""] + [
         f"- {r['id']} ({r['doc']}, {r['kind']}, {r['side']}): rank {r['rank']}, {r['outcome']} {r['detail']} — "
         f"{r['question']} → {r['answer'][:120]!r}" for r in fails]
-    (out / "real-questions.md").write_text("\n".join(details) + "\n", encoding="utf-8")
-    replace_block(readme, README_START, README_END, md)
+    write_bench_results(out, "real-questions", results, details, readme, (README_START, README_END), md)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

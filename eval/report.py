@@ -443,6 +443,16 @@ def replace_block(path: Path, start_marker: str, end_marker: str, content: str) 
     return True
 
 
+def write_bench_results(out: Path, name: str, results: Mapping[str, Any], details: Sequence[str], readme: Path,
+                  markers: tuple[str, str], section: str) -> None:
+    """`out/name.json` (the results), `out/name.md` (the details lines) and the README section
+    between `markers` (`section`, markers included): what a benchmark target writes."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text("\n".join(details) + "\n", encoding="utf-8")
+    replace_block(readme, markers[0], markers[1], section)
+
+
 def update_readme(results: Mapping[str, Any], path: Path) -> bool:
     """Replace the README's generated retrieval section; False when the markers are missing."""
     return replace_block(path, README_START, README_END, readme_section(results))
