@@ -35,6 +35,9 @@ RELEVANCE_THRESHOLD = 0.2
 # training questions the lexical test turned away pass, and 1 of 24 off-topic questions.
 DENSE_RELEVANCE = 0.935
 DENSE_BACKGROUND = slice(10, 20)
+# A clause states a figure for one of several things asked when it holds this share of that
+# thing's bigrams (its own words and the figure-less words completing it, Clause.scope).
+PART_COVERAGE = 0.6
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 Following = Callable[[Chunk], Sequence[Chunk]]
@@ -277,6 +280,13 @@ def _complete(q: Question, accepted: Sequence[Scored], admitted: Sequence[Scored
         other = next((s for s in accepted if term in s.clause.key), None)
         if other is not None and other not in chosen:
             chosen.append(other)
+    for part in q.parts:  # "A和B分别是多少": a clause stating a figure for each thing asked
+        if any(coverage(part, s.clause.scope) >= PART_COVERAGE for s in chosen):
+            continue
+        stating = [s for s in admitted if _answering(s, when) and s not in chosen
+                   and coverage(part, s.clause.scope) >= PART_COVERAGE]
+        if stating:
+            chosen.append(max(stating, key=lambda s: (coverage(part, s.clause.scope), s.score)))
     return chosen
 
 
@@ -342,10 +352,13 @@ def _accepted(q: Question, admitted: Sequence[Scored], when: bool, options: Comp
         return [s for s in figured if s.named and s.lexical >= options.accept]
     out = [s for s in figured if s.lexical >= options.accept]
     if figured and not metric_terms(q):  # a known metric the plan never names: no guessing
-        nearest = max(figured, key=lambda s: s.similarity)
-        if (nearest not in out and nearest.similarity >= options.similarity
-                and nearest.lexical >= options.similar_lexical):
-            out.append(nearest)
+        # The figures here are about the question when one is this similar to it; the clause
+        # that answers is then the best scored (wording and similarity) with some wording in common.
+        worded = [s for s in figured if s.lexical >= options.similar_lexical]
+        if worded and max(s.similarity for s in figured) >= options.similarity:
+            nearest = max(worded, key=lambda s: s.score)
+            if nearest not in out:
+                out.append(nearest)
     return sorted(out, key=lambda s: -s.score)
 
 

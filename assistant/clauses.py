@@ -39,10 +39,20 @@ from index.types import Hit
 # Contrast sets: a question naming one member asks about that member only. The members are the
 # plans' own words for places (urban / rural / county seat), administrative levels and the
 # pollutants whose reductions the plans list side by side.
+POLLUTANTS = ("化学需氧量", "氨氮", "氮氧化物", "挥发性有机物", "二氧化硫")
 QUALIFIER_SETS: tuple[tuple[str, ...], ...] = (
     ("农村", "城市", "城镇", "县城", "市城区"),
     ("国家级", "省级", "市级"),
-    ("化学需氧量", "氨氮", "氮氧化物", "挥发性有机物", "二氧化硫"),
+    POLLUTANTS,
+)
+# Sets whose members exclude each other: a clause naming one of them is about that one, whatever
+# its sentence said before ("每吨NOx…2万元，每吨VOCs…5万元"). Place words overlap (市城区 is the
+# city's, 县城 the towns'), so a place is read from the sentence.
+DISJOINT_SETS: tuple[tuple[str, ...], ...] = (POLLUTANTS,)
+# Contrast pairs a clause may leave unsaid ("增加调峰能力47万千瓦" answers "新增多少"): only a clause
+# naming the other member, not the asked one, is excluded.
+OPEN_SETS: tuple[tuple[str, ...], ...] = (
+    ("新增", "累计"),  # "新增装机50万千瓦，累计装机260万千瓦": the increment is not the total
 )
 # Questions that ask when: a deadline year is then a figure of the answer.
 
@@ -60,6 +70,13 @@ class Clause:
     rank: int  # position of its chunk among the hits
     period: str = ""  # the time phrase the clause falls under ("到2025年"), as displayed
     targets: tuple[Target, ...] = field(default=())  # targets assistant.targets read from it
+    # Its key with the figure-less clauses that complete it, up to the next ；/： ("对连续3个月
+    # 预警为红色的地方" + "实施区域节能评估限批"): what the figure is about, for wording overlap.
+    scope: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.scope:
+            object.__setattr__(self, "scope", self.key)
 
 
 @dataclass
@@ -73,9 +90,39 @@ class Scored:
 
 
 def _period(text: str) -> str:
-    m = re.search(r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月)|[“\"]?十四五[”\"]?(?:时期|期间|末)?",
+    m = re.search(r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月)|[“\"]?十[三四]五[”\"]?(?:时期|期间|末|以来)?",
                   text)
     return compact(m.group()) if m else ""
+
+
+# The plan periods a period phrase stands for, by their last year.
+_PLAN_PERIODS = {"十三五": 2020, "十四五": 2025}
+# A figure stated for another year than the one asked (a 十三五 achievement for a 2025 target,
+# a 2030 goal for the 十四五's) loses this much of its score.
+PERIOD_MISMATCH = 0.3
+
+
+def period_year(period: str) -> int | None:
+    """The year a period phrase ends: "到2025年" -> 2025, "“十三五”期间" -> 2020; None when none."""
+    m = re.search(r"20\d{2}", period)
+    if m:
+        return int(m.group())
+    return next((year for name, year in _PLAN_PERIODS.items() if name in period), None)
+
+
+def asked_year(q: Question) -> int | None:
+    """The year a question asks about: the year it names, else the plan period it names."""
+    return q.analysis.year or period_year(next((p for p in _PLAN_PERIODS if p in q.analysis.text), ""))
+
+
+def _other_period(q: Question, clause: Clause) -> bool:
+    """Whether the clause states its figures for another year than the question asks (with no
+    year asked: for a year before the current plan period, an achievement, not a target)."""
+    year = period_year(clause.period)
+    if year is None or "\t" in clause.chunk.text or not any(f.kind != "deadline" for f in clause.figures):
+        return False
+    asked = asked_year(q)
+    return year != asked if asked else year < min(_PLAN_PERIODS.values()) + 1
 
 
 def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Clause]:
@@ -98,19 +145,23 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
         starts = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(aligned.text))]
         ends = [*(m.start() for m in _CLAUSE_SPLIT.finditer(aligned.text)), len(aligned.text)]
         period = ""
-        for lo, hi in zip(starts, ends):
+        spans = [(lo, hi) for lo, hi in zip(starts, ends) if compact(aligned.display(lo, hi)).strip("，,；;：:。 ")]
+        keys = [fold(aligned.text[lo:hi]) for lo, hi in spans]
+        stated = [bool(figures_of(k)) for k in keys]
+        for i, (lo, hi) in enumerate(spans):
             shown = compact(aligned.display(lo, hi))
-            if not shown.strip("，,；;：:。 "):
-                continue
             found = _period(aligned.text[lo:hi])
             period = found or period
-            key = fold(aligned.text[lo:hi])
+            key = keys[i]
             figures = figures_of(shown)
             if period and not found and not any(f.kind == "deadline" for f in figures):
                 # "到2023年，全市钢铁产能完成超低排放改造": the year before is the clause's deadline.
                 figures = tuple(f for f in figures_of(period) if f.kind == "deadline") + figures
+            scope, j = key, i + 1
+            while j < len(spans) and aligned.text[spans[j - 1][1]:spans[j][0]].startswith(",") and not stated[j]:
+                scope, j = scope + keys[j], j + 1
             out.append(Clause(chunk, sentence, shown.rstrip("。"), key, fold(aligned.text[:hi]),
-                              figures, rank, period, tuple(by_clause.get(shown, ()))))
+                              figures, rank, period, tuple(by_clause.get(shown, ())), scope))
     return out
 
 
@@ -127,7 +178,7 @@ def qualifiers(q: Question) -> list[tuple[str, ...]]:
     """Per contrast set, the members the question names (sets it names none of are left out)."""
     text = _CITIES_WORD.sub("", fold(q.analysis.text))
     out = []
-    for members in QUALIFIER_SETS:
+    for members in QUALIFIER_SETS + OPEN_SETS:
         named = tuple(m for m in members if m in text)
         if named:
             out.append(named)
@@ -148,7 +199,20 @@ def admits(clause: Clause, named: Sequence[tuple[str, ...]], asked: str = "") ->
     whether the question (`asked`, folded) names that county."""
     if clause.targets and all(t.area and fold(t.area) not in asked for t in clause.targets):
         return False  # a county's figure answers only a question about that county
-    return all(any(fold(t) in clause.context for m in members for t in group_of(m)) for members in named)
+    return all(_names_member(clause, members) for members in named)
+
+
+def _names_member(clause: Clause, members: tuple[str, ...]) -> bool:
+    """Whether the clause is about one of `members` (a contrast set's asked members): for a set
+    of DISJOINT_SETS or OPEN_SETS named in the clause itself when it names any member of the set,
+    else in the sentence up to it (its subject); an OPEN_SETS pair left unsaid admits."""
+    def names(text: str, words: Sequence[str]) -> bool:
+        return any(fold(t) in text for m in words for t in group_of(m))
+
+    contrast = next((s for s in QUALIFIER_SETS + OPEN_SETS if members[0] in s), members)
+    if contrast in DISJOINT_SETS + OPEN_SETS and names(clause.key, contrast):
+        return names(clause.key, members)
+    return contrast in OPEN_SETS or names(clause.context, members)
 
 
 def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], bool]:
@@ -166,7 +230,9 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
     named = bool(matched) and bool(terms)
     if matched:
         score = max(m for m, _ in matched)
-    cov = coverage(q.topic, clause.key) if q.topic else 0.0
+    # Wording the question shares with the clause; with no known indicator asked, also with the
+    # figure-less clauses completing it (Clause.scope: the condition's consequence).
+    cov = coverage(q.topic, clause.scope if clause.figures and not terms else clause.key) if q.topic else 0.0
     if terms:
         if standing_term(clause.key, terms, q.analysis.text):
             score, named = max(score, 1.0), True
@@ -206,6 +272,8 @@ def score_clauses(q: Question, clauses: Sequence[Clause], vectors: ClauseVectors
     for clause, sim in zip(clauses, sims):
         lex, matched, named = lexical(q, clause)
         score = lex + weight * float(sim) + 0.05 / (clause.rank + 1)
+        if _other_period(q, clause):
+            score -= PERIOD_MISMATCH
         if len(clause.targets) == 1 and clause.targets[0].column:
             score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
         scored.append(Scored(clause, lex, float(sim), score, matched, named))

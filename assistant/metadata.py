@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.model import Answer, Citation, Question
 from corpus.model import Chunk, DocRef, DocumentMeta, MetaSource
-from corpus.text import compact, matching
+from corpus.text import bigrams, compact, fold, matching
 
 Field = str  # "doc_number" | "date" | "issuer" | "title" | "implements" | "meeting"
 
@@ -27,8 +27,9 @@ _ASKS = (
                               r"(?:文件|文号|通知|方案|政策)|(?:落实|贯彻|依据|根据)(?:的)?(?:是)?(?:哪个|哪些|什么)")),
     ("doc_number", re.compile(r"文号|发文字号|字号|发文号|文件号|文件编号")),
     ("date", re.compile(rf"(?:哪天|哪一天|何时|什么时候|什么时间|哪年哪月|几月几[日号]|日期|时间)\S{{0,6}}{_ISSUE_VERB}|"
-                        rf"{_ISSUE_VERB}\S{{0,4}}(?:日期|时间)|{_ISSUE_VERB}(?:于|在)?(?:哪天|哪一天|何时|什么时候|哪年)")),
-    ("issuer", re.compile(rf"(?:谁|哪个部门|哪个单位|哪个机关|什么机关|哪级政府|什么部门|哪家)\S{{0,4}}{_ISSUE_VERB}|"
+                        rf"{_ISSUE_VERB}\S{{0,4}}(?:日期|时间)|{_ISSUE_VERB}(?:于|在)?(?:哪天|哪一天|何时|什么时候|哪年)|"
+                        rf"{_ISSUE_VERB}[^，。？?]{{0,40}}的(?:落款)?(?:日期|时间)(?:是|为)?(?:哪天|哪一天|什么时候|何时)|落款日期")),
+    ("issuer", re.compile(rf"(?:谁|哪[两几些]?个?(?:部门|单位|机关)|什么机关|哪级政府|什么部门|哪家)\S{{0,4}}{_ISSUE_VERB}|"
                           rf"发文机关|发文单位|印发机关|发布机关|{_ISSUE_VERB}(?:单位|机关|部门)")),
     ("title", re.compile(r"(?:标题|全称|全名|正式名称|文件名称)|叫什么(?:名字)?")),
 )
@@ -46,24 +47,43 @@ class _Line:
     refs: tuple[int, ...]
 
 
-def asked_field(q: Question) -> Field | None:
-    """The metadata field the question asks for, or None when it asks about the content."""
+def asked_fields(q: Question) -> tuple[Field, ...]:
+    """The metadata fields the question asks for ("哪个机关、哪天印发的": issuer and date), ()
+    when it asks about the content. A question about the approving meeting or the documents
+    implemented asks for that alone."""
     text = compact(q.analysis.text)
-    for name, pattern in _ASKS:
-        if pattern.search(text):
-            return name
-    return None
+    fields = tuple(name for name, pattern in _ASKS if pattern.search(text))
+    return fields[:1] if fields[:1] in (("meeting",), ("implements",)) else fields
+
+
+# A question naming a document by its title: documents whose title shares at least this share
+# of its bigrams with the question are the ones asked about (the best of them, and those near it).
+TITLE_COVERAGE = 0.3
+
+
+def _named_documents(q: Question, docs: Sequence[DocumentMeta]) -> list[DocumentMeta]:
+    """The documents the question names by title words ("七部门印发减污降碳协同增效实施方案"),
+    best first; all of `docs` when it names none of them."""
+    asked = bigrams(fold(q.analysis.text))
+    scores = []
+    for d in docs:
+        title = bigrams(fold(d.title))
+        scores.append(len(title & asked) / len(title) if title else 0.0)
+    best = max(scores, default=0.0)
+    if best < TITLE_COVERAGE:
+        return list(docs)
+    return [d for d, s in sorted(zip(docs, scores), key=lambda ds: -ds[1]) if s >= max(TITLE_COVERAGE, 0.8 * best)]
 
 
 def metadata_answer(
     q: Question, documents: Sequence[DocumentMeta], chunks_of: ChunksOf, cities: Sequence[str] = ()
 ) -> Answer | None:
     """The answer to a metadata question (see the module docstring), None for other questions."""
-    name = asked_field(q)
-    if name is None:
+    names = asked_fields(q)
+    if not names:
         return None
     wanted = tuple(cities) or q.analysis.cities
-    docs = [d for d in documents if not wanted or d.city in wanted]
+    docs = _named_documents(q, [d for d in documents if not wanted or d.city in wanted])
     if not docs:
         return None
     lines: list[_Line] = []
@@ -84,7 +104,7 @@ def metadata_answer(
         return (len(citations),)
 
     for meta in docs:
-        lines.append(_field_line(meta, name, q, cite))
+        lines.extend(_field_line(meta, name, q, cite) for name in names)
     text = "\n".join(line.text for line in lines)
     return Answer(question=q.text, resolved_query=q.resolved, kind="metadata", text=text,
                   citations=tuple(citations), markers=tuple(line.refs for line in lines))

@@ -39,6 +39,9 @@ class Question:
     resolved: str  # the self-contained question a follow-up stands for (matching text)
     analysis: QueryAnalysis
     topic: str  # what it is about, without cities, years and question words
+    # The things it asks for at once, each as a topic ("森林覆盖率和草原植被综合盖度分别…" ->
+    # 森林覆盖率, 草原植被综合盖度); () for a question asking one thing (understanding.asked_parts).
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from assistant.metadata import metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import ClauseReranker, rerankers_for
 from assistant.targets import Target, extract_targets
-from assistant.understanding import city_names, topic_of
+from assistant.understanding import asked_parts, city_names, topic_of
 from corpus.model import Chunk
 from corpus.places import resolve_city, strip_cities
 from corpus.text import fold, matching
@@ -122,7 +122,8 @@ class Assistant:
     def _question(self, query: str, history: Sequence[object]) -> Question:
         resolved, analysis = resolve(query, history, self.index.documents, self._known())
         topic = topic_of(matching(resolved), self.index.documents)
-        return Question(text=query, resolved=resolved, analysis=analysis, topic=topic)
+        parts = asked_parts(matching(resolved), self.index.documents)
+        return Question(text=query, resolved=resolved, analysis=analysis, topic=topic, parts=parts)
 
     def _search(self, q: Question, top_k: int, cities: Sequence[str], mode: str) -> list[Hit]:
         check_mode(mode)

@@ -179,6 +179,35 @@ def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     return re.sub(r"^[有由要把对在将为从]+|[有由要把对在将为从]+$", "", text)
 
 
+# Asking for several things at once: "A和B分别是多少", or an ask word per thing ("新建多少公里管网、
+# 新增多少处理能力"). Conjunctions and list marks separate the things asked.
+_RESPECTIVELY = re.compile(r"分别|各自|各为")
+_ASK_WORD = re.compile(r"多少|几何|多大|多高|多长|多久|几[个年月项家座]")
+_CONJUNCTION = re.compile(r"以及|[和及与、]")
+_SEGMENT = re.compile(r"[，,；;。？?！!]")
+
+
+def asked_parts(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[str, ...]:
+    """The topics of the things a question asks for at once, when it asks for more than one
+    ("森林覆盖率和草原植被综合盖度分别要达到多少" -> (森林覆盖率, 草原植被综合盖度); "新建改造多少
+    公里管网、新增多少污水处理能力" -> (新建改造公里管网, 新增污水处理能力)); () otherwise."""
+    segments = [s for s in _SEGMENT.split(text) if s.strip()]
+    pieces: list[str] = []
+    for segment in segments:
+        m = _RESPECTIVELY.search(segment)
+        if m:
+            pieces = _CONJUNCTION.split(segment[: m.start()])
+            break
+    else:
+        asks = len(_ASK_WORD.findall(text)) + len(ASKS_WHEN.findall(text))
+        asking = [p for s in segments for p in _CONJUNCTION.split(s)
+                  if _ASK_WORD.search(p) or ASKS_WHEN.search(p)] if asks > 1 else []
+        pieces = asking if len(asking) > 1 else []
+    topics = [topic_of(p, documents) for p in pieces]
+    topics = [t for t in topics if len(t) >= 2]
+    return tuple(dict.fromkeys(topics)) if len(topics) > 1 else ()
+
+
 def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnalysis:
     """Read cities, year, indicators, kind and BM25 expansions from one question."""
     text = matching(question or "")

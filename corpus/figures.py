@@ -87,6 +87,8 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
 
+    taken.extend(_titles(key))
+
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
@@ -94,7 +96,7 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
         for m in _DATED.finditer(key):
             # a bare date (a signature line "2022年12月23日") sets no task: only one in a sentence
             inside = m.end() < len(key) and key[m.end()] not in "。；;，,）)"
-            if _BASELINE_YEAR.search(key[: m.start()]) or not (m.group("tail") or inside):
+            if _BASELINE_YEAR.search(key[: m.start()]) or not (m.group("tail") or inside) or not free(m.start(), m.end()):
                 continue
             found.append(Figure("deadline", m.group(), m.group("year"), "年", start=m.start(), end=m.end()))
             taken.append((m.start(), m.end()))
@@ -109,6 +111,8 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
             found.append(Figure("deadline", m.group(), m.group("year"), "年", start=m.start(), end=m.end()))
             taken.append((m.start(), m.end()))
     for m in _CLASS.finditer(key):
+        if not free(m.start(), m.end()):
+            continue
         found.append(Figure("class", m.group(), m.group("num"), "类", start=m.start(), end=m.end()))
         taken.append((m.start(), m.end()))
     for m in _QUANTITY.finditer(key):
@@ -119,7 +123,9 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
         if re.fullmatch(r"(?:19|20)\d{2}", num) and (not unit or unit.startswith("年")):
             continue  # a year
         if unit and _NOT_UNIT.match(unit):
-            continue
+            if not _duration(key, m, num, unit):
+                continue
+            unit, end = "年", m.end("num") + 1
         before, after = m.group("before") or "", m.group("after") or ""
         if not unit and not (before or after or "." in num):
             continue  # a bare integer: a list number, a code, a count of nothing
@@ -127,9 +133,26 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
             continue
         kind: FigureKind = "count" if unit and unit[0] in COUNT_UNITS and len(unit) == 1 else "quantity"
         bound = " ".join(b for b in (before, after) if b)
-        found.append(Figure(kind, m.group(), num, unit, bound, start, end))
+        found.append(Figure(kind, key[start:end], num, unit, bound, start, end))
         taken.append((start, end))
     return tuple(sorted(found, key=lambda f: f.start))
+
+
+# A span of years with a bound ("一般不超过3年", "3年内", "连续2年"): a figure; "2021年" is a year.
+_DURATION_BOUND = re.compile(r"(?:连续|近|满|不超过|不少于|超过|至少)$")
+
+
+def _duration(key: str, m: re.Match[str], num: str, unit: str) -> bool:
+    if not unit.startswith("年") or not re.fullmatch(r"\d{1,2}", num) or unit.startswith(("年度", "年代")):
+        return False
+    after = key[m.end("num") + 1:m.end("num") + 3]
+    return bool(m.group("before") or _DURATION_BOUND.search(key[:m.start("num")])
+                or after.startswith(("内", "以内", "以上", "左右")))
+
+
+def _titles(key: str) -> list[tuple[int, int]]:
+    """Spans of 《…》 titles: a year or number inside a document's name is no figure."""
+    return [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{1,80}》", key)]
 
 
 def states_figure(text: str) -> bool:

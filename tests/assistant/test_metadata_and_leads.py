@@ -81,3 +81,21 @@ def test_a_lead_that_repeats_the_plan_yields(search_index):
     answer = Assistant(search_index).answer("安顺农业农村节能减排工程要推广哪些节能环保设备")
     assert answer.citations and answer.citations[0].chunk.kind != "lead"
     assert "新闻导语" not in answer.text
+
+
+def test_two_fields_asked_at_once_are_both_answered(assistant):
+    answer = assistant.answer("定州市的方案是哪个机关、哪天印发的？")
+    assert "发文机关" in answer.text and "印发日期" in answer.text, answer.text
+    assert "定州市人民政府" in answer.text
+
+
+def test_a_document_named_by_its_title_is_the_one_answered(search_index):
+    from assistant.metadata import _named_documents
+    from assistant.service import Assistant
+
+    titles = ["减污降碳协同增效实施方案", "“十四五”建筑节能与绿色建筑发展规划", "2022年能源工作指导意见"]
+    docs = [replace(m, title=t) for m, t in zip(search_index.documents, titles)]
+    q = Assistant(search_index)._question("生态环境部等七部门印发减污降碳协同增效实施方案的文号是什么", ())
+    assert [d.title for d in _named_documents(q, docs)] == titles[:1]
+    q = Assistant(search_index)._question("方案的文号是什么", ())
+    assert _named_documents(q, docs) == docs  # no title named: every document

@@ -82,3 +82,20 @@ def test_normalise_drops_control_and_zero_width_characters():
 
     assert normalise("\x00\u200b\ufeff") == ""
     assert normalise("清洁\u200b取暖\x00率") == "清洁取暖率"
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("呼市到2025年森林覆盖率和草原植被综合盖度分别要达到多少？", ("森林覆盖率", "草原植被综合盖度")),
+    ("到2025年要新建改造多少公里污水收集管网、新增多少污水处理能力？", ("新建改造公里污水收集管网", "新增污水处理能力")),
+    ("铁岭城镇清洁取暖率要达到多少", ()),
+    ("铁岭和安阳的清洁取暖率分别是多少", ()),  # two places, one thing
+])
+def test_the_things_a_question_asks_at_once(question, parts):
+    from assistant.understanding import asked_parts
+
+    from corpus.text import matching
+
+    found = asked_parts(matching(question), ["铁岭市", "安阳市"])
+    assert len(found) == len(parts)
+    for topic, expected in zip(found, parts):
+        assert expected in topic

@@ -65,3 +65,18 @@ def test_a_dated_deadline_inside_a_sentence_is_a_figure():
         ("deadline", "于2022年9月底前")]
     assert [f.kind for f in figures_of("确保2023年1月1日全国全面供应国六B标准车用汽油")] == ["deadline"]
     assert [f.kind for f in figures_of("较2020年3月下降5%")] == ["quantity"]  # a baseline date
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("各地要明确改造升级和淘汰时限（一般不超过3年）", "不超过3年"),
+    ("3年内完成改造", "3年"),
+    ("连续2年未完成目标的", "2年"),
+])
+def test_a_bounded_span_of_years_is_a_figure(text, figure):
+    assert [f.text for f in figures_of(text)] == [figure]
+
+
+@pytest.mark.parametrize("text", ["用3年时间", "参照《高耗能行业重点领域能效标杆水平和基准水平（2021年版）》（见附表）",
+                                  "落实《2030年前碳达峰行动方案》"])
+def test_years_of_a_span_without_bound_or_in_a_title_are_not_figures(text):
+    assert figures_of(text) == ()

@@ -1,0 +1,80 @@
+"""How candidate clauses are read and admitted, on inline paragraphs in the plans' own wording:
+the figure-less clauses completing a figure clause (its scope), contrast sets whose members
+exclude each other, open pairs a clause may leave unsaid, and a figure stated for another
+period than the one asked."""
+from __future__ import annotations
+
+from assistant.clauses import admits, asked_year, chunk_clauses, qualifiers, _other_period
+from assistant.model import QueryAnalysis, Question
+from corpus.model import Chunk
+from corpus.text import matching
+
+
+def _chunk(text: str) -> Chunk:
+    return Chunk(chunk_id="x-1", doc_id="x", city="河南省", province="河南省", title="方案", section=(),
+                 section_path="", paragraph=1, section_paragraph=1, text=text, match_text=matching(text),
+                 start=0, end=len(text), sentences=(text,))
+
+
+def _question(text: str, year: int | None = None) -> Question:
+    return Question(text=text, resolved=matching(text), analysis=QueryAnalysis(text=matching(text), year=year),
+                    topic=text)
+
+
+def _clause(text: str, starts: str):
+    return next(c for c in chunk_clauses(_chunk(text), 0, ()) if c.text.startswith(starts))
+
+
+def test_a_condition_clause_reads_its_consequence():
+    text = "对连续2个月预警为红色的地方，提醒加大工作力度；对连续3个月预警为红色的地方，实施区域节能评估限批。"
+    three = _clause(text, "对连续3个月")
+    assert "区域节能评估限批" in three.scope and "区域节能评估限批" not in three.key
+    two = _clause(text, "对连续2个月")
+    assert "提醒加大工作力度" in two.scope and "区域节能评估限批" not in two.scope  # stops at ；
+
+
+def test_the_scope_stops_at_the_next_figure_clause():
+    text = "新建改造污水收集管网3500公里，新增污水处理能力150万吨/日。"
+    first = _clause(text, "新建改造")
+    assert first.scope == first.key
+
+
+def test_a_pollutant_clause_is_about_its_own_pollutant():
+    text = "第三档：每吨NOx减排量补贴2万元，每吨VOCs减排量补贴5万元。"
+    q = _question("每吨氮氧化物减排量补贴多少")
+    named = qualifiers(q)
+    assert admits(_clause(text, "每吨NOx"), named)
+    assert not admits(_clause(text, "每吨VOCs"), named)
+
+
+def test_place_words_are_read_from_the_sentence():
+    # 市城区 is the city's: a clause naming it answers a question about 城市
+    text = "推进城市生活污水管网建设，市城区、县城生活污水集中收集率力争达到70%以上。"
+    q = _question("城市生活污水集中收集率目标")
+    assert admits(_clause(text, "市城区"), qualifiers(q))
+
+
+def test_an_increment_does_not_answer_a_total_but_an_unsaid_one_may():
+    text = "“十四五”期间，垃圾焚烧发电新增装机容量50万千瓦，累计装机容量达到260万千瓦。"
+    total = qualifiers(_question("垃圾焚烧发电累计装机容量要达到多少"))
+    assert not admits(_clause(text, "垃圾焚烧"), total)
+    assert admits(_clause(text, "累计"), total)
+    added = qualifiers(_question("要新增多少调峰能力"))
+    assert admits(_clause("实施煤电灵活性改造，增加系统调峰能力47万千瓦以上。", "增加"), added)
+
+
+def test_an_achievement_is_not_a_target():
+    text = "“十三五”期间，完成既有居住建筑节能改造面积5.14亿平方米。"
+    achieved = _clause(text, "完成")
+    assert _other_period(_question("既有建筑节能改造要完成多少"), achieved)
+    assert not _other_period(_question("十三五期间既有建筑节能改造完成了多少"), achieved)
+    target = _clause("到2025年，累计完成既有公共建筑节能改造2.5亿平方米以上。", "累计")
+    assert not _other_period(_question("既有公共建筑节能改造要完成多少"), target)
+
+
+def test_another_year_than_the_one_asked():
+    clause = _clause("明确2030年非化石能源占一次能源消费比重达到25%左右。", "明确")
+    q = _question("十四五末非化石能源占一次能源消费比重要到多少")
+    assert asked_year(q) == 2025
+    assert _other_period(q, clause)
+    assert not _other_period(_question("2030年非化石能源占比", year=2030), clause)
