@@ -327,7 +327,7 @@ def build_blocks(
         return tuple(gr.update(choices=choices, value=[c for c in (chosen or []) if c in valid])
                      for chosen in (selected, compared))
 
-    def on_load_filters(*chosen: str | None) -> Any:
+    def on_load_filters(level_: str | None, province_: str | None, doc_type_: str | None, year_: str | None) -> Any:
         """Fresh 文件筛选 choices (provinces, kinds, years of the documents now indexed)."""
         try:
             docs = _index_of(get_assistant()).documents
@@ -335,7 +335,7 @@ def build_blocks(
             return tuple(gr.update() for _ in FILTER_FIELDS)
         fresh = filter_choices(docs)
         return tuple(gr.update(choices=fresh[name], value=value if value in fresh[name] else ANY)
-                     for name, value in zip(FILTER_FIELDS, chosen))
+                     for name, value in zip(FILTER_FIELDS, (level_, province_, doc_type_, year_)))
 
     def clear() -> tuple[list[Any], list[str], str]:
         return [], [], ""
@@ -409,9 +409,10 @@ def build_blocks(
         # Two steps so the question and the "searching" note show before retrieval starts;
         # the chat's autoscroll is off and each step scrolls the new question to the top.
         def finish(question: str, chat: Chat, asked_before: list[str], cities: list[str] | None, n: float,
-                   how: str, *chosen: str | None) -> tuple[Chat, list[str]]:
+                   how: str, level_: str | None, province_: str | None, doc_type_: str | None, year_: str | None,
+                   issuer_: str | None) -> tuple[Chat, list[str]]:
             return finish_turn(get_assistant, question, chat, asked_before, cities, n, how, feedback,
-                               filters=page_filters(*chosen))
+                               filters=page_filters(level_, province_, doc_type_, year_, issuer_))
 
         filter_inputs = [level, province, doc_type, year, issuer]
         for event in (box.submit, send.click):
