@@ -29,7 +29,7 @@ from typing import Literal
 
 from corpus import divisions
 from corpus.model import DocumentMeta
-from corpus.places import NATIONAL, NATIONAL_ALIASES, city_mentions
+from corpus.places import NATIONAL, NATIONAL_ALIASES, city_mentions, resolve_city
 from corpus.text import matching
 
 PlaceKind = Literal["province", "city"]
@@ -127,8 +127,6 @@ def resolve_place(name: str, known: Iterable[str] = (), kind: PlaceKind | None =
         return sorted(exact or candidates, key=lambda d: order.get(d.level, 9))[0].name
     if kind == "province":
         return None
-    from corpus.places import resolve_city
-
     return resolve_city(key, known)
 
 
@@ -163,19 +161,16 @@ def named_places(text: str, documents: Sequence[DocumentMeta]) -> tuple[NamedPla
     spans: dict[str, list[tuple[int, int]]] = {}
     for start, end, place in found:
         spans.setdefault(place, []).append((start, end))
+    # A place containing another named one is context; one written right before it ("河南安阳")
+    # goes with it, so that both names leave the query together.
+    kept = [p for p in spans if not any(q != p and _inside(q, p) for q in spans)]
     out: list[NamedPlace] = []
-    for place, where in spans.items():
-        inner = [p for p in spans if p != place and _inside(p, place)]
-        if inner:
-            # Context of a place inside it: a prefix of that place's mention ("河南安阳") goes with it.
-            continue
-        out.append(NamedPlace(place, tuple(where)))
-    for place, where in spans.items():  # "河南" right before "安阳": stripped with 安阳
-        for named in out:
-            if named.place != place and _inside(named.place, place):
-                glued = tuple(w for w in where if any(w[1] == s for s, _ in named.spans))
-                if glued:
-                    out[out.index(named)] = named = NamedPlace(named.place, tuple(sorted(named.spans + glued)))
+    for place in kept:
+        where = list(spans[place])
+        for outer, outer_spans in spans.items():
+            if outer not in kept and _inside(place, outer):
+                where += [w for w in outer_spans if any(w[1] == start for start, _ in spans[place])]
+        out.append(NamedPlace(place, tuple(sorted(where))))
     return tuple(sorted(out, key=lambda n: n.spans[0]))
 
 
