@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from index.types import MODES  # light: no faiss or jieba behind it
+from index.types import LEVELS, MODES  # light: no faiss or jieba behind it
 
 EXIT_USAGE = 2
 EXIT_INDEX = 3
@@ -72,6 +72,26 @@ def _assistant(index):
     return Assistant(index)
 
 
+def _filters(args: argparse.Namespace, index):
+    """The metadata filters of --level --province --city --kind --year --issuer (index.filters),
+    checked against the documents; None when none is given. Unknown values -> CliError."""
+    from index.filters import FilterError, normalize
+    from index.types import Filters
+
+    cities = args.city or []
+    if len(cities) > 1:
+        raise CliError("give --city once: a place (安阳 or 安阳市, 河南省, 全国) and the places inside it")
+    filters = Filters(level=args.level or "", province=args.province or "", city=cities[0] if cities else "",
+                      doc_type=args.kind or "", year=args.year, issuer=args.issuer or "")
+    if not filters.has_metadata:
+        return None
+    try:
+        return normalize(filters, index.documents)
+    except FilterError as exc:
+        option = "--kind" if exc.field == "doc_type" else f"--{exc.field}"
+        raise CliError(f"{option}: {exc}") from None
+
+
 def _resolve_cities(index, names: Sequence[str]) -> tuple[str, ...]:
     """Map user-typed names (铁岭 / 铁岭市) to corpus city names; unknown -> CliError."""
     from corpus.places import resolve_city
@@ -123,8 +143,8 @@ def _hit_record(hit, query: str) -> dict[str, Any]:
     }
 
 
-def _search(assistant, query: str, history: Sequence[str], top_k: int, cities, mode: str):
-    outcome = assistant.search(query, history=tuple(history), top_k=top_k, cities=cities, mode=mode)
+def _search(assistant, query: str, history: Sequence[str], top_k: int, mode: str, filters=None):
+    outcome = assistant.search(query, history=tuple(history), top_k=top_k, mode=mode, filters=filters)
     return outcome.resolved_query, list(outcome.hits)
 
 
@@ -160,8 +180,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return _search_batch(args)
     query = _check_query(args.query or "")
     index = _open_index(args)
-    cities = _resolve_cities(index, args.city or [])
-    resolved, hits = _search(_assistant(index), query, (), args.top_k, cities, args.mode)
+    filters = _filters(args, index)
+    resolved, hits = _search(_assistant(index), query, (), args.top_k, args.mode, filters)
     records = [_hit_record(h, resolved) for h in hits]
     if args.json:
         print(json.dumps({"query": query, "resolved_query": resolved, "results": records},
@@ -210,14 +230,14 @@ def _numbered_lines(handle, path: str) -> Iterable[tuple[int, str]]:
 def _search_batch(args: argparse.Namespace) -> int:
     index = _open_index(args)
     assistant = _assistant(index)
-    cities = _resolve_cities(index, args.city or [])
+    filters = _filters(args, index)
     for _, item in _read_jsonl(args.batch):
         question = item["question"].strip()
         results: list[dict[str, Any]] = []
         resolved = question
         if any(ch.isalnum() for ch in question):  # blank or punctuation-only: no results
             resolved, hits = _search(assistant, question, item.get("history") or [], args.top_k,
-                                     cities, args.mode)
+                                     args.mode, filters)
             results = [_hit_record(h, resolved) for h in hits]
         out = {"id": item.get("id"), "resolved_query": resolved, "results": results}
         print(json.dumps(out, ensure_ascii=False), flush=True)
@@ -242,9 +262,10 @@ def _answer_record(item_id: Any, answer) -> dict[str, Any]:
 def cmd_chat(args: argparse.Namespace) -> int:
     index = _open_index(args)
     assistant = _assistant(index)
+    filters = _filters(args, index)
     if args.batch:
         for _, item in _read_jsonl(args.batch):
-            answer = assistant.answer(item["question"], history=tuple(item.get("history") or []))
+            answer = assistant.answer(item["question"], history=tuple(item.get("history") or []), filters=filters)
             print(json.dumps(_answer_record(item.get("id"), answer), ensure_ascii=False), flush=True)
         return 0
     from assistant.render import format_answer
@@ -266,7 +287,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if len(question) > limit:
             print(f"问题太长：最多 {limit} 个字。\n")
             continue
-        answer = assistant.answer(question, history=tuple(history))
+        answer = assistant.answer(question, history=tuple(history), filters=filters)
         print(format_answer(answer), "\n")
         history.append(question)
 
@@ -408,15 +429,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("search", help="ranked paragraphs for a query")
     p.add_argument("query", nargs="?", help="the question, e.g. \"铁岭 2025年城镇清洁取暖率\"")
     p.add_argument("--top-k", type=_top_k, default=10)
-    p.add_argument("--city", action="append", help="restrict to a city (repeatable)")
     p.add_argument("--mode", choices=MODES, default="hybrid")  # index.types.MODES
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--batch", metavar="FILE.jsonl",
                    help="lines {id, question, history?}; writes one JSON line per input")
+    _filter_options(p)
     p.set_defaults(func=cmd_search)
 
     p = command("chat", help="answers with cited clauses (interactive, or --batch)")
     p.add_argument("--batch", metavar="FILE.jsonl", help="lines {id, question, history?}")
+    _filter_options(p)
     p.set_defaults(func=cmd_chat)
 
     p = command("add", help="ingest one more plan (.txt UTF-8/GBK, .docx, .pdf)")
@@ -458,6 +480,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("eval_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_eval)
     return parser
+
+
+def _filter_options(p: argparse.ArgumentParser) -> None:
+    """--level --province --city --kind --year --issuer: the metadata filters (index.filters)."""
+    group = p.add_argument_group("filters", "restrict the documents searched (all must hold)")
+    group.add_argument("--level", choices=LEVELS, help="the document's level")
+    group.add_argument("--province", help="a province (河南 or 河南省): its documents and its cities' and counties'")
+    group.add_argument("--city", action="append",
+                       help="a place (安阳 or 安阳市, a county, 河南省, 全国): its documents and those inside it")
+    group.add_argument("--kind", help="the document's kind: 方案, 规划, 意见, 通知, 办法 …")
+    group.add_argument("--year", type=_year, help="the year of the document's date, e.g. 2022")
+    group.add_argument("--issuer", help="an issuing body or part of its name (国家发展改革委, 发改委)")
+
+
+def _year(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
 
 
 def _top_k(value: str) -> int:

@@ -67,6 +67,10 @@ class ConversationState:
         return self.analysis.cities if self.analysis else ()
 
     @property
+    def places(self) -> tuple[str, ...]:
+        return self.analysis.places if self.analysis else ()
+
+    @property
     def indicators(self) -> tuple[str, ...]:
         return self.analysis.indicators if self.analysis else ()
 
@@ -98,8 +102,10 @@ def is_content(topic: str, known: Known | None = None) -> bool:
     return False
 
 
-def _city_phrase(cities: Sequence[str]) -> str:
-    return "和".join(short_name(c) for c in cities)
+def _city_phrase(cities: Sequence[str], places: Sequence[str] = ()) -> str:
+    """The places of the slot as a question writes them: a corpus city by its short name (铁岭),
+    any other place in full (林州市, 河南省: a county's short name reads as no place)."""
+    return "和".join(short_name(p) if p in cities else p for p in (places or cities))
 
 
 def _turn_text(turn: object) -> str:
@@ -111,10 +117,10 @@ def _turn_text(turn: object) -> str:
     return str(turn)
 
 
-def _compose(cities: Sequence[str], year: int | None, topic: str, kind: str) -> str:
+def _compose(cities: Sequence[str], places: Sequence[str], year: int | None, topic: str, kind: str) -> str:
     """The resolved question from its slots."""
     year_part = f"{year}年" if year and kind in ("figure", "comparison") else ""
-    return _city_phrase(cities) + year_part + topic + _ASK.get(kind, "？")
+    return _city_phrase(cities, places) + year_part + topic + _ASK.get(kind, "？")
 
 
 def _topic_without_anaphora(topic: str) -> str:
@@ -131,15 +137,16 @@ def _step(question: str, state: ConversationState, documents: Sequence, known: K
         return ConversationState(text, analysis, topic)
     prev = state.analysis
 
-    if own_topic and analysis.cities:
-        return ConversationState(text, analysis, topic)  # a city and a topic: a new question
+    if own_topic and analysis.places:
+        return ConversationState(text, analysis, topic)  # a place and a topic: a new question
     if _ANAPHORA.search(analysis.text):  # "这方面…" refers back; it asks for nothing itself
         bare = analyze(_ANAPHORA.sub("", analysis.text), documents)
         asks, kind = has_own_ask(bare.text), bare.kind
     else:
         asks, kind = has_own_ask(analysis.text), analysis.kind
     kind = kind if asks else prev.kind
-    cities = analysis.cities or prev.cities
+    # The places slot: this turn's when it names any (and its cities with them), else the earlier.
+    cities, places = (analysis.cities, analysis.places) if analysis.places else (prev.cities, prev.places)
     if len(cities) == 1 and kind == "comparison":
         kind = "figure"  # "那定州呢？" after a comparison asks for one city's figure
     year = analysis.year or (prev.year if kind in ("figure", "comparison") else None)
@@ -148,21 +155,23 @@ def _step(question: str, state: ConversationState, documents: Sequence, known: K
         new_topic = _topic_without_anaphora(topic)
         if _ANAPHORA.search(analysis.text) and state.topic and new_topic not in state.topic:
             new_topic = f"{state.topic} {new_topic}"  # "这方面的再生水利用率": an aspect of the topic
-        if not cities:
-            return ConversationState(text, analysis, topic)  # no city to inherit: as asked
-        resolved = _compose(cities, year, new_topic, kind)
-        return ConversationState(resolved, _analysis(resolved, documents, cities, kind), new_topic)
+        if not places:
+            return ConversationState(text, analysis, topic)  # no place to inherit: as asked
+        resolved = _compose(cities, places, year, new_topic, kind)
+        return ConversationState(resolved, _analysis(resolved, documents, cities, places, kind), new_topic)
 
     # No topic of its own: the earlier topic, with whatever this turn changes.
     if not state.topic:
         return ConversationState(text, analysis, topic)
-    resolved = _compose(cities, year, state.topic, kind)
-    return ConversationState(resolved, _analysis(resolved, documents, cities, kind), state.topic)
+    resolved = _compose(cities, places, year, state.topic, kind)
+    return ConversationState(resolved, _analysis(resolved, documents, cities, places, kind), state.topic)
 
 
-def _analysis(resolved: str, documents: Sequence, cities: Sequence[str], kind: str) -> QueryAnalysis:
-    """The resolved question's analysis, with the slots' cities and kind."""
-    return replace(analyze(resolved, documents), cities=tuple(cities), kind=kind)  # type: ignore[arg-type]
+def _analysis(resolved: str, documents: Sequence, cities: Sequence[str], places: Sequence[str],
+              kind: str) -> QueryAnalysis:
+    """The resolved question's analysis, with the slots' places and kind."""
+    return replace(analyze(resolved, documents), cities=tuple(cities), places=tuple(places),
+                   kind=kind)  # type: ignore[arg-type]
 
 
 def conversation_state(history: Iterable[object], documents: Iterable, known: Known | None = None) -> ConversationState:

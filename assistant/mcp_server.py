@@ -28,16 +28,30 @@ from assistant.api.routes import targets as targets_route
 from assistant.api.routes.chat import answer_messages
 from assistant.api.routes.feedback import remember
 from assistant.api.routes.search import run_search
-from assistant.api.schemas import MAX_TOP_K, ChatResponse, DocumentList, SearchResponse, TargetList
+from assistant.api.schemas import MAX_TOP_K, ChatResponse, DocumentList, Level, SearchResponse, TargetList
 from assistant.api.state import ApiState, NotReadyError, Snapshot
+from index.filters import MAX_TEXT, MAX_YEAR, MIN_YEAR
+from index.types import Filters
 
 NAME = "policy-qa"
 HTTP_PATH = "/mcp"
 INSTRUCTIONS = (
     "检索各地“十四五”节能减排综合工作方案（铁岭、安阳、安顺、三门峡、定州等）。"
     "answer_question 给出带编号出处的摘录式回答（数字均引自原文）；search_plans 返回排序后的原文段落；"
+    "两者均可按级别 level、省份 province、地区 city、文种 doc_type、年份 year、发文机关 issuer 筛选；"
     "list_documents 列出已收录的方案；get_targets 列出从方案中抽取的量化目标。"
 )
+# The metadata filters of the search and answer tools: the API's `filters` fields, same names.
+LevelArg = Annotated[Level | None, Field(description="国家, 省, 市 or 县: the document's level")]
+ProvinceArg = Annotated[str | None, Field(
+    max_length=MAX_TEXT, description="A province (河南 or 河南省): its documents and its cities' and counties'")]
+CityArg = Annotated[str | None, Field(
+    max_length=MAX_TEXT, description="A place (安阳 or 安阳市, a county, 全国): its documents and those inside it")]
+DocTypeArg = Annotated[str | None, Field(max_length=MAX_TEXT, description="The kind: 方案, 规划, 意见, 通知, 办法 …")]
+YearArg = Annotated[int | None, Field(ge=MIN_YEAR, le=MAX_YEAR, description="The year of the document's date")]
+IssuerArg = Annotated[str | None, Field(
+    max_length=MAX_TEXT, description="An issuing body or part of its name (国家发展改革委, 发改委, 河南省人民政府)")]
+FILTER_RENAMES = {f"filters.{name}": name for name in ("level", "province", "city", "doc_type", "year", "issuer")}
 READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
 T = TypeVar("T")
 
@@ -89,30 +103,39 @@ def build_server(state: ApiState) -> MCPServer:
     @server.tool(title="检索方案条文", annotations=READ_ONLY)
     def search_plans(
         query: Annotated[str, Field(description="The question, e.g. 铁岭 2025年城镇清洁取暖率")],
-        city: Annotated[str | None, Field(description="Restrict to one city: 铁岭 or 铁岭市")] = None,
         top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K, description="How many paragraphs")] = 5,
+        level: LevelArg = None, province: ProvinceArg = None, city: CityArg = None, doc_type: DocTypeArg = None,
+        year: YearArg = None, issuer: IssuerArg = None,
     ) -> SearchResponse:
         """Best-first paragraphs of the plans, each with its citation (document, section,
-        paragraph) and the best-matching sentence (`highlight`)."""
-        return call(lambda snap: run_search(snap, settings, query=query, top_k=top_k, cities=[city] if city else [],
-                                            mode="hybrid", history=(), part="body"), **{"cities[0]": "city"})
+        paragraph) and the best-matching sentence (`highlight`). The optional filters (level,
+        province, city, doc_type, year, issuer) restrict the documents searched."""
+        filters = Filters(level=level or "", province=province or "", city=city or "", doc_type=doc_type or "",
+                          year=year, issuer=issuer or "")
+        return call(lambda snap: run_search(snap, settings, query=query, top_k=top_k, cities=(), mode="hybrid",
+                                            history=(), part="body", filters=filters), **FILTER_RENAMES)
 
     @server.tool(title="回答政策问题", annotations=READ_ONLY)
     def answer_question(
         question: Annotated[str, Field(description="The question, e.g. 铁岭2025年城镇清洁取暖率目标是多少？")],
         history: Annotated[list[str] | None, Field(
             description="Earlier questions of the conversation, oldest first, for follow-ups such as 那安阳呢？")] = None,
+        level: LevelArg = None, province: ProvinceArg = None, city: CityArg = None, doc_type: DocTypeArg = None,
+        year: YearArg = None, issuer: IssuerArg = None,
     ) -> ChatResponse:
         """An extractive answer in Chinese with numbered citations; every figure is quoted from
         a cited sentence, never generated. `kind` says what sort of answer it is (figure,
-        absent, comparison, measure, responsibility, not_found)."""
+        absent, comparison, measure, responsibility, not_found). The optional filters (level,
+        province, city, doc_type, year, issuer) restrict the documents it draws on."""
         messages = [("user", turn) for turn in history or ()] + [("user", question)]
         last = len(messages) - 1
         renames = {f"messages[{i}].content": f"history[{i}]" for i in range(last)}
-        renames.update({f"messages[{last}].content": "question", "messages": "history"})
+        renames.update({f"messages[{last}].content": "question", "messages": "history", **FILTER_RENAMES})
+        filters = Filters(level=level or "", province=province or "", city=city or "", doc_type=doc_type or "",
+                          year=year, issuer=issuer or "")
 
         def answer(snap: Snapshot) -> ChatResponse:
-            given = answer_messages(snap, settings, messages)
+            given = answer_messages(snap, settings, messages, filters=filters)
             return ChatResponse.from_answer(given, remember(state, snap, given, messages, "mcp"))
 
         return call(answer, **renames)

@@ -24,7 +24,12 @@ class QueryAnalysis:
     """What query understanding read from one (resolved) question."""
 
     text: str  # the question as asked (simplified Chinese, normalised)
-    cities: tuple[str, ...] = ()  # full names as in DocumentMeta.city ("铁岭市")
+    # The corpus places whose own documents answer it, full names as in DocumentMeta.city
+    # ("铁岭市"; for a county without a plan of its own, its city's: corpus.hierarchy.scope).
+    cities: tuple[str, ...] = ()
+    # Every place it names that has documents to answer it (corpus.hierarchy.question_places),
+    # full names: "河南省" (its cities' plans answer it), "林州市" (安阳市's plan does), "全国".
+    places: tuple[str, ...] = ()
     year: int | None = None
     indicators: tuple[str, ...] = ()  # canonical indicator names
     kind: Literal["figure", "measure", "responsibility", "comparison"] = "measure"

@@ -1,6 +1,8 @@
 """The Assistant facade used by the CLI, the API, the chat page and the eval harness.
 
-search = resolve the conversation (assistant.conversation) -> filter to the asked cities ->
+search = resolve the conversation (assistant.conversation) -> the metadata filters resolved to
+documents (index.filters) -> restrict to the places asked (the `cities` given, else the places
+the question names, corpus.hierarchy: 安阳 -> 安阳市's documents and its counties') ->
 the one hybrid retriever of the mode (`index.hybrid.for_mode`), fed
   - BM25: the resolved question plus its synonym expansions,
   - dense: the resolved question,
@@ -20,10 +22,12 @@ from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import ClauseReranker, rerankers_for
 from assistant.targets import Target, extract_targets
 from assistant.understanding import asked_parts, city_names, topic_of
-from corpus.model import Chunk
-from corpus.places import resolve_city, strip_cities
+from corpus.hierarchy import scope, strip_places
+from corpus.model import Chunk, DocumentMeta
+from corpus.places import resolve_city
 from corpus.text import fold, matching
 from index.clause_vectors import ClauseVectors
+from index.filters import has_place, matching_documents, resolve as resolve_filters
 from index.hybrid import DEFAULT_SETTINGS, Query, RetrievalSettings, check_mode, for_mode
 from index.types import Filters, Hit, SearchBackend
 
@@ -91,7 +95,7 @@ class Assistant:
 
     def _rank(self, q: Question, filters: Filters, mode: str, top_k: int) -> list[Hit]:
         resolved = matching(q.resolved)
-        core = strip_cities(resolved, self.cities) or resolved
+        core = strip_places(resolved, self.index.documents) or resolved
         query = Query(text=core, expansions=q.analysis.expansions)
         rerankers = rerankers_for(q, self.index.chunks, self._targets_by_chunk, self.settings, self._clauses)
         pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers, settings=self.settings)
@@ -125,18 +129,46 @@ class Assistant:
         parts = asked_parts(matching(resolved), self.index.documents)
         return Question(text=query, resolved=resolved, analysis=analysis, topic=topic, parts=parts)
 
-    def _search(self, q: Question, top_k: int, cities: Sequence[str], mode: str) -> list[Hit]:
+    def _documents(self, filters: Filters | None) -> list[DocumentMeta]:
+        """The documents `filters` lets through (index.filters; all without filters)."""
+        documents = list(self.index.documents)
+        if filters is None or not (filters.has_metadata or filters.doc_ids or filters.cities):
+            return documents
+        return matching_documents(filters, documents)
+
+    def _scopes(self, q: Question, cities: Sequence[str], filters: Filters | None) -> list[Filters]:
+        """One filter per place searched (each is ranked on its own, then interleaved): the
+        metadata filters resolved to documents (index.filters), narrowed to each city given, or
+        when neither they nor `cities` name places, to each place the question names
+        (corpus.hierarchy.scope). [] when no document passes the filters."""
+        documents = self.index.documents
+        base = resolve_filters(filters, documents)
+        if base is None:
+            return []
+        given = self._cities(cities)
+        if given:
+            return [replace(base, cities=(city,)) for city in given]
+        if has_place(filters):
+            return [base]
+        ids = set(base.doc_ids)
+        passing = [d for d in documents if not ids or d.doc_id in ids]
+        scopes = [found for place in q.analysis.places if (found := scope(place, passing)) is not None]
+        wanted = list(dict.fromkeys(found.doc_ids for found in scopes))
+        return [replace(base, doc_ids=doc_ids) for doc_ids in wanted] or [base]
+
+    def _search(self, q: Question, top_k: int, cities: Sequence[str], mode: str,
+                filters: Filters | None = None) -> list[Hit]:
         check_mode(mode)
         self._refresh_targets()
-        cities = self._cities(cities) or q.analysis.cities
-        if len(cities) <= 1:
-            hits = self._rank(q, Filters(cities=tuple(cities)), mode, top_k)
+        scopes = self._scopes(q, cities, filters)
+        if len(scopes) <= 1:
+            hits = self._rank(q, scopes[0], mode, top_k) if scopes else []
         else:
-            # One ranking per city, interleaved, so that every compared city is represented.
-            per_city = [self._rank(q, Filters(cities=(city,)), mode, top_k) for city in cities]
+            # One ranking per place, interleaved, so that every compared place is represented.
+            per_place = [self._rank(q, f, mode, top_k) for f in scopes]
             hits, seen = [], set()
             for rank in range(top_k):
-                for ranking in per_city:
+                for ranking in per_place:
                     if rank < len(ranking) and ranking[rank].chunk.chunk_id not in seen:
                         seen.add(ranking[rank].chunk.chunk_id)
                         hits.append(ranking[rank])
@@ -150,20 +182,23 @@ class Assistant:
         top_k: int = 10,
         cities: Sequence[str] = (),
         mode: str = "hybrid",
+        filters: Filters | None = None,
     ) -> SearchOutcome:
-        """Best-first clauses for `query` read in the context of the earlier user turns."""
+        """Best-first clauses for `query` read in the context of the earlier user turns, among
+        the documents `filters` lets through (index.filters; FilterError for an unknown value)."""
         if not matching(query or ""):
             raise ValueError("empty query")
         q = self._question(query, history)
-        hits = self._search(q, top_k, cities, mode) if top_k > 0 else []
-        hits = self._metadata_first(q, hits, cities, top_k)
+        hits = self._search(q, top_k, cities, mode, filters) if top_k > 0 else []
+        hits = self._metadata_first(q, hits, cities, top_k, filters)
         return SearchOutcome(query=query, resolved_query=q.resolved, analysis=q.analysis,
                              hits=tuple(hits))
 
-    def _metadata_first(self, q: Question, hits: list[Hit], cities: Sequence[str], top_k: int) -> list[Hit]:
+    def _metadata_first(self, q: Question, hits: list[Hit], cities: Sequence[str], top_k: int,
+                        filters: Filters | None = None) -> list[Hit]:
         """For a metadata question (文号, 印发日期 …), the lines its answer cites come first:
         search serves what the answer quotes (assistant.metadata)."""
-        about = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        about = metadata_answer(q, self._documents(filters), self.index.document_chunks, self._cities(cities))
         if about is None or not about.citations or top_k <= 0:
             return hits
         cited = [Hit(chunk=c.chunk, score=1.0, source="assistant") for c in about.citations]
@@ -178,19 +213,22 @@ class Assistant:
         history: Sequence[object] = (),
         cities: Sequence[str] = (),
         mode: str = "hybrid",
+        filters: Filters | None = None,
     ) -> Answer:
         """An extractive answer with numbered citations (see assistant.answer).
 
-        `cities` restricts retrieval (the chat page's filter) and overrides cities named in the
-        question; `mode` picks the retrieval mode behind the answer."""
+        `cities` restricts retrieval (the chat page's filter) and overrides places named in the
+        question; so do the places of `filters` (its other fields narrow the documents and
+        leave the question's places to apply); `mode` picks the retrieval mode behind the answer."""
         if not matching(question or ""):
             empty = QueryAnalysis(text="")
             return compose(Question(question or "", "", empty, ""), (), {})
         q = self._question(question, history)
-        about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        about_document = metadata_answer(q, self._documents(filters), self.index.document_chunks,
+                                         self._cities(cities))
         if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
             return about_document
-        return self.answer_variants(question, history, cities, mode, (self.compose_options,))[0]
+        return self.answer_variants(question, history, cities, mode, (self.compose_options,), filters)[0]
 
     def answer_variants(
         self,
@@ -199,21 +237,23 @@ class Assistant:
         cities: Sequence[str] = (),
         mode: str = "hybrid",
         options: Sequence[ComposeOptions] = (DEFAULT_OPTIONS,),
+        filters: Filters | None = None,
     ) -> list[Answer]:
         """The answer composed under each of `options` from one retrieval (the eval's
         leave-one-city-out choice of composer settings, eval.answer_loco)."""
         if not matching(question or ""):
-            return [self.answer(question, history, cities, mode)] * len(options)
+            return [self.answer(question, history, cities, mode, filters)] * len(options)
         q = self._question(question, history)
-        about_document = metadata_answer(q, self.index.documents, self.index.document_chunks, self._cities(cities))
+        documents = self._documents(filters)
+        about_document = metadata_answer(q, documents, self.index.document_chunks, self._cities(cities))
         if about_document is not None:
             return [about_document] * len(options)
-        hits = self._search(q, ANSWER_DEPTH, cities, mode)
+        hits = self._search(q, ANSWER_DEPTH, cities, mode, filters)
         return [note_ocr(note_leads(compose(
             q,
             hits,
             self._targets_by_chunk,
-            all_cities=self.cities,
+            all_cities=city_names(documents),
             following=lambda chunk: self.index.neighbours(chunk.chunk_id, before=0, after=1),
             vectors=self._vectors,
             options=option,

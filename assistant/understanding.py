@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from assistant.model import QueryAnalysis
+from corpus.hierarchy import question_places, strip_places
 from corpus.model import DocumentMeta
-from corpus.places import city_mentions, detect_cities
 from corpus.text import matching
 
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
@@ -57,6 +57,21 @@ _TOPIC_NOISE = re.compile(
 def city_names(documents: Iterable[DocumentMeta | str]) -> tuple[str, ...]:
     """Full city names of `documents` (DocumentMeta or names), in order, once each."""
     return tuple(dict.fromkeys(d if isinstance(d, str) else d.city for d in documents))
+
+
+def as_documents(documents: Iterable[DocumentMeta | str]) -> tuple[DocumentMeta, ...]:
+    """`documents` as DocumentMeta (a bare place name stands for a document placed there)."""
+    return tuple(DocumentMeta(doc_id=d, city=d, province="", title="") if isinstance(d, str) else d
+                 for d in documents)
+
+
+def read_places(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(cities, places) of a question (matching text): QueryAnalysis.cities and .places."""
+    docs = as_documents(documents)
+    scopes = question_places(text, docs).scopes
+    known = set(city_names(docs))
+    cities = tuple(dict.fromkeys(s.place for s in scopes if s.place in known))
+    return cities, tuple(dict.fromkeys(s.named for s in scopes))
 
 
 def detect_year(text: str) -> int | None:
@@ -165,9 +180,9 @@ def has_own_ask(text: str) -> bool:
 
 
 def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
-    """What the question is about once cities, years and question words are removed."""
-    for m in reversed(city_mentions(text, city_names(documents))):
-        text = text[: m.start] + " " + text[m.end :]
+    """What the question is about once places, years and question words are removed (the
+    places that scope it: corpus.hierarchy.strip_places)."""
+    text = strip_places(text, as_documents(documents))
     text = _CN_YEAR.sub(" ", text)
     text = re.sub(r"(?:比|较|在)\s*20\d{2}\s*年(?:基础上|水平)?", " ", text)
     text = re.sub(r"(?:到|至|在)?\s*20\d{2}\s*年?(?:底|末|前)?", " ", text)
@@ -209,9 +224,9 @@ def asked_parts(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[str
 
 
 def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnalysis:
-    """Read cities, year, indicators, kind and BM25 expansions from one question."""
+    """Read places, year, indicators, kind and BM25 expansions from one question."""
     text = matching(question or "")
-    cities = detect_cities(text, city_names(documents))
+    cities, places = read_places(text, documents)
     matches = indicator_matches(text)
     indicators = tuple(dict.fromkeys(group[0] for _, _, group in matches))
     present = text.lower()
@@ -222,6 +237,7 @@ def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnal
     return QueryAnalysis(
         text=text,
         cities=cities,
+        places=places,
         year=detect_year(text),
         indicators=indicators,
         kind=detect_kind(text, cities, indicators),  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ data dir). `python -m eval.bench_milvus` writes the parity table: eval/results/m
 Each mode searches the Milvus collection mirroring the local index (built on first
 use from the local index's vectors: nothing is re-embedded). Queries go through the
 same preparation as the local plain modes (history prepended, then
-`index.engine.auto_city_filter`), so the two backends are compared on retrieval alone.
+`index.engine.auto_place_filter`), so the two backends are compared on retrieval alone.
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def collection_for(index: Any) -> Any:
 def make_milvus_search(index: Any, mode: str, fusion: str = "client") -> Callable[[str, tuple[str, ...], int], Sequence[Hit]]:
     """Search callable for the eval runner: (question, history, top_k) -> hits."""
     from eval.runner import naive_query
-    from index.engine import auto_city_filter
+    from index.engine import auto_place_filter
     from index.milvus import MilvusRetriever
 
     coll = collection_for(index)
@@ -52,8 +52,8 @@ def make_milvus_search(index: Any, mode: str, fusion: str = "client") -> Callabl
     retriever = MilvusRetriever(coll, mode)
 
     def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
-        query, filters = auto_city_filter(naive_query(question, history), index.documents)
-        return retriever.retrieve(query, top_k, filters)
+        query, filters = auto_place_filter(naive_query(question, history), index.documents)
+        return retriever.retrieve(query, top_k, filters) if filters is not None else []
 
     return search
 

@@ -245,7 +245,8 @@ def passage_units(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
 
 def filter_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
     """Boolean array: which chunks `filters` accepts."""
-    return np.fromiter((filters.accepts(c) for c in chunks), dtype=bool, count=len(chunks))
+    accepts = filters.predicate()
+    return np.fromiter((accepts(c) for c in chunks), dtype=bool, count=len(chunks))
 
 
 def _top_hits(chunks: Sequence[Chunk], scores: np.ndarray, top_k: int, source: str) -> list[Hit]:

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from corpus.model import Chunk, Document, DocumentMeta, neighbours_at
-from corpus.places import detect_cities, strip_cities
+from corpus.hierarchy import question_places, strip_places
 from corpus.text import matching
 from index.bm25 import BM25Retriever
 from index.dense import DenseRetriever
 from index.embedders import Embedder, make_embedder
+from index.filters import has_place, resolve as resolve_filters
 from index.clause_vectors import ClauseVectors
 from index.hybrid import Query, RetrievalSettings, for_mode
 from index.paths import resolve_data_dir
@@ -43,21 +44,27 @@ def _page_progress(done: int, total: int) -> None:
         print(f"reading page {done}/{total}", file=sys.stderr, flush=True)
 
 
-def auto_city_filter(
+def auto_place_filter(
     query: str, documents: Sequence[DocumentMeta], filters: Filters | None = None
-) -> tuple[str, Filters]:
-    """The plain search's only query understanding: a query naming corpus cities (and no
-    explicit city filter) is restricted to those cities and searched without their names.
-    Returns the matching text to search and the filters."""
+) -> tuple[str, Filters | None]:
+    """The plain search's only query understanding. The metadata filters are resolved to
+    doc_ids (index.filters.resolve); then, unless they name places themselves, a query naming
+    places is restricted to the documents of those places (corpus.hierarchy.question_places:
+    安阳 -> 安阳市's documents and its counties'; 河南 -> the province's, its cities' and
+    counties'; 全国 / 国家 -> the national ones) and searched without their names. Returns the
+    matching text to search and the filters; None for the filters when no document passes
+    them (nothing to search). FilterError for an unknown filter value."""
     text = matching(query)
-    filters = filters or Filters()
-    if filters.cities:
-        return text, filters
-    cities = [d.city for d in documents]
-    found = detect_cities(text, cities)
-    if not found:
-        return text, filters
-    return strip_cities(text, cities, found) or text, replace(filters, cities=found)
+    resolved = resolve_filters(filters, documents)
+    if resolved is None or has_place(filters):
+        return text, resolved
+    ids = set(resolved.doc_ids)
+    passing = [d for d in documents if not ids or d.doc_id in ids]
+    places = question_places(text, passing)
+    if not places.scopes:
+        return text, resolved
+    scoped = tuple(dict.fromkeys(i for s in places.scopes for i in s.doc_ids))
+    return strip_places(text, passing) or text, replace(resolved, doc_ids=scoped)
 
 
 def plain_search(
@@ -77,10 +84,12 @@ def plain_search(
     if not query or not query.strip() or top_k <= 0:
         return []
     if auto_filter:
-        text, filters = auto_city_filter(query, backend.documents, filters)
+        text, resolved = auto_place_filter(query, backend.documents, filters)
     else:
-        text = matching(query)
-    return pipeline.search(Query(text), top_k, filters)
+        text, resolved = matching(query), resolve_filters(filters, backend.documents)
+    if resolved is None:
+        return []
+    return pipeline.search(Query(text), top_k, resolved)
 
 
 class SearchIndex:
@@ -182,8 +191,10 @@ class SearchIndex:
     ) -> list[Hit]:
         """Best-first hits of one retrieval mode (`index.hybrid.for_mode`) for a plain query.
 
-        With `auto_filter`, a query naming corpus cities (and no explicit city filter) is
-        restricted to those cities and searched without the names (`auto_city_filter`).
+        With `auto_filter`, a query naming places (and no place filter) is restricted to
+        those places' documents and searched without the names (`auto_place_filter`);
+        metadata filters (level, province, city, doc_type, year, issuer) are resolved to
+        doc_ids first (index.filters).
         The assistant adds query understanding on top of the same pipeline. `settings`
         (index.hybrid.RetrievalSettings, default the chosen ones) holds fusion and weights."""
         return plain_search(self, query, mode, top_k, filters, auto_filter, settings, rrf_k, depth)

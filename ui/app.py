@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,8 @@ from fastapi import FastAPI  # noqa: E402
 from assistant.feedback import FeedbackStore, index_version  # noqa: E402
 from assistant.model import Answer  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
-from index.types import MODES, SearchBackend  # noqa: E402
+from index.filters import FilterError  # noqa: E402
+from index.types import LEVELS, MODES, Filters, SearchBackend  # noqa: E402
 from policyqa.settings import load_settings  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
 from ui.explorer import TAB_ID as EXPLORER_TAB  # noqa: E402
@@ -53,6 +53,7 @@ EXAMPLES = (
     "三门峡在交通物流节能减排方面有哪些措施？",
     "定州市节能减排工作由哪些部门负责？",
 )
+FILTER_FIELDS = ("level", "province", "doc_type", "year")  # the 文件筛选 dropdowns, in order
 _MODE_LABELS = {"hybrid": "混合检索（推荐）", "bm25": "关键词检索（BM25）", "dense": "语义检索（向量）"}
 MODE_CHOICES = [(_MODE_LABELS[mode], mode) for mode in sorted(MODES, key=list(_MODE_LABELS).index)]
 DEFAULT_SOURCES = 5
@@ -150,10 +151,36 @@ def city_choices(documents: Sequence[DocumentMeta]) -> list[tuple[str, str]]:
     return [(f"{city}（{province}）" if province else city, city) for city, province in sorted(cities.items())]
 
 
+ANY = "全部"  # the filter dropdowns' "no restriction"
+
+
+def filter_choices(documents: Sequence[DocumentMeta]) -> dict[str, list[str]]:
+    """The values of the 文件筛选 dropdowns (level, province, doc_type, year), each led by 全部:
+    the levels, and the provinces, kinds and years the documents have."""
+    years = {d.date[:4] for d in documents if d.date[:4].isdigit()}
+    return {
+        "level": [ANY, *LEVELS],
+        "province": [ANY, *sorted({d.province for d in documents if d.province})],
+        "doc_type": [ANY, *sorted({d.doc_type for d in documents if d.doc_type})],
+        "year": [ANY, *sorted(years, reverse=True)],
+    }
+
+
+def page_filters(level: str | None, province: str | None, doc_type: str | None, year: str | None,
+                 issuer: str | None) -> Filters | None:
+    """The metadata filters (index.filters) the page's 文件筛选 controls set; None when none is."""
+    def chosen(value: str | None) -> str:
+        return "" if not value or value == ANY else str(value).strip()
+
+    filters = Filters(level=chosen(level), province=chosen(province), doc_type=chosen(doc_type),
+                      year=int(chosen(year)) if chosen(year).isdigit() else None, issuer=chosen(issuer))
+    return filters if filters.has_metadata else None
+
+
 def _ask(assistant: Assistant, question: str, history: tuple[str, ...], cities: tuple[str, ...],
-         mode: str) -> tuple[Answer, str]:
+         mode: str, filters: Filters | None = None) -> tuple[Answer, str]:
     """Answer with the side-panel options; returns the answer and the question as asked."""
-    return assistant.answer(question, history=history, cities=cities, mode=mode), question
+    return assistant.answer(question, history=history, cities=cities, mode=mode, filters=filters), question
 
 
 def _not_ready_notice(exc: Exception) -> str:
@@ -197,9 +224,12 @@ def finish_turn(
     n_sources: float,
     mode: str,
     feedback: GetFeedback | None = None,
+    *,
+    filters: Filters | None = None,
 ) -> tuple[Chat, list[str]]:
     """Replace the "searching" note with the answer; returns (chat, earlier questions). With
-    `feedback`, the answer gets an answer id and the 有用 / 有误 bar."""
+    `feedback`, the answer gets an answer id and the 有用 / 有误 bar; `filters` (the 文件筛选
+    controls, `page_filters`) restrict the documents it draws on."""
     if not question:
         return chat, asked
     chat = list(chat)
@@ -209,7 +239,15 @@ def finish_turn(
         chat[-1] = {"role": "assistant", "content": _not_ready_notice(exc)}
         return chat, asked
     try:
-        answer, asked_as = _ask(assistant, question, tuple(asked), tuple(cities or ()), mode)
+        answer, asked_as = _ask(assistant, question, tuple(asked), tuple(cities or ()), mode, filters)
+    except FilterError as exc:
+        chat[-1] = {"role": "assistant", "content": render_notice("error", f"筛选条件有误：{exc}")}
+        return chat, asked
+    except Exception:
+        log.exception("answering failed for %r", question)
+        chat[-1] = {"role": "assistant", "content": render_error()}
+        return chat, [*asked, question]
+    try:
         footer = _feedback_bar(feedback, assistant, answer, tuple(asked), mode, int(n_sources))
         html = render_answer(answer, _neighbour_lookup(_index_of(assistant)), max_sources=int(n_sources),
                              links=_explorer_links(get_assistant, answer), footer=footer)
@@ -255,13 +293,16 @@ def answer_turn(
     n_sources: float,
     mode: str,
     feedback: GetFeedback | None = None,
+    *,
+    filters: Filters | None = None,
 ) -> Iterator[tuple[str, Chat, list[str]]]:
     """One whole turn, as the page runs it: yields (input box, chat, earlier questions)
     after `start_turn` and, for a non-empty question, after `finish_turn`."""
     box, chat, question = start_turn(question, chat)
     yield box, chat, asked
     if question:
-        chat, asked = finish_turn(get_assistant, question, chat, asked, cities, n_sources, mode, feedback)
+        chat, asked = finish_turn(get_assistant, question, chat, asked, cities, n_sources, mode, feedback,
+                                  filters=filters)
         yield box, chat, asked
 
 
@@ -285,6 +326,16 @@ def build_blocks(
         return tuple(gr.update(choices=choices, value=[c for c in (chosen or []) if c in valid])
                      for chosen in (selected, compared))
 
+    def on_load_filters(level_: str | None, province_: str | None, doc_type_: str | None, year_: str | None) -> Any:
+        """Fresh 文件筛选 choices (provinces, kinds, years of the documents now indexed)."""
+        try:
+            docs = _index_of(get_assistant()).documents
+        except Exception:  # index not ready yet: keep what we have
+            return tuple(gr.update() for _ in FILTER_FIELDS)
+        fresh = filter_choices(docs)
+        return tuple(gr.update(choices=fresh[name], value=value if value in fresh[name] else ANY)
+                     for name, value in zip(FILTER_FIELDS, (level_, province_, doc_type_, year_)))
+
     def clear() -> tuple[list[Any], list[str], str]:
         return [], [], ""
 
@@ -304,6 +355,18 @@ def build_blocks(
                             info="不选则检索全部城市",
                             elem_id="pqa-cities",
                         )
+                        seeded = filter_choices(documents or ())
+                        with gr.Accordion("文件筛选", open=False, elem_id="pqa-filters"):
+                            level = gr.Dropdown(choices=seeded["level"], value=ANY, label="级别",
+                                                info="国家、省、市或县级文件", elem_id="pqa-level")
+                            province = gr.Dropdown(choices=seeded["province"], value=ANY, label="省份",
+                                                   info="含该省及其下辖市县的文件", elem_id="pqa-province")
+                            doc_type = gr.Dropdown(choices=seeded["doc_type"], value=ANY, label="文种",
+                                                   elem_id="pqa-doc-type")
+                            year = gr.Dropdown(choices=seeded["year"], value=ANY, label="年份", info="成文日期所在年份",
+                                               elem_id="pqa-year")
+                            issuer = gr.Textbox(label="发文机关", placeholder="如：国家发展改革委", max_lines=1,
+                                                elem_id="pqa-issuer")
                         n_sources = gr.Slider(
                             1, MAX_SOURCES, value=DEFAULT_SOURCES, step=1, label="来源数量", elem_id="pqa-sources"
                         )
@@ -344,18 +407,26 @@ def build_blocks(
 
         # Two steps so the question and the "searching" note show before retrieval starts;
         # the chat's autoscroll is off and each step scrolls the new question to the top.
-        finish = partial(finish_turn, get_assistant, feedback=feedback)
+        def finish(question: str, chat: Chat, asked_before: list[str], cities: list[str] | None, n: float,
+                   how: str, level_: str | None, province_: str | None, doc_type_: str | None, year_: str | None,
+                   issuer_: str | None) -> tuple[Chat, list[str]]:
+            return finish_turn(get_assistant, question, chat, asked_before, cities, n, how, feedback,
+                               filters=page_filters(level_, province_, doc_type_, year_, issuer_))
+
+        filter_inputs = [level, province, doc_type, year, issuer]
         for event in (box.submit, send.click):
             (
                 event(start_turn, [box, chatbot], [box, chatbot, pending], queue=False)
                 .then(None, js=SCROLL_TO_LAST_QUESTION)
-                .then(finish, [pending, chatbot, asked, city_filter, n_sources, mode], [chatbot, asked],
-                      show_progress="minimal")
+                .then(finish, [pending, chatbot, asked, city_filter, n_sources, mode, *filter_inputs],
+                      [chatbot, asked], show_progress="minimal")
                 .then(None, js=SCROLL_TO_LAST_QUESTION)
             )
         clear_btn.click(clear, None, [chatbot, asked, box], queue=False)
         chatbot.clear(clear, None, [chatbot, asked, box], queue=False)  # the chat's own trash icon
         blocks.load(on_load, [city_filter, explorer["cities"]], [city_filter, explorer["cities"]], queue=False)
+        dropdowns = [level, province, doc_type, year]
+        blocks.load(on_load_filters, dropdowns, dropdowns, queue=False)
         blocks.load(explorer["on_load"], None, [tabs, explorer["query"], explorer["picker"]], queue=False)
     return blocks
 

@@ -9,6 +9,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.api.errors import clip, validation_error
+from index.filters import FilterError, normalize
+from index.types import Filters
 from policyqa.settings import Settings
 from assistant.api.state import ApiState, NotReadyError, Snapshot
 
@@ -100,3 +102,14 @@ def resolve_cities(
             )
         resolved.append(city)
     return tuple(dict.fromkeys(resolved))
+
+
+def check_filters(snapshot: Snapshot, filters: Filters | None, loc: Sequence[Any]) -> Filters | None:
+    """The metadata filters checked against the served documents (index.filters.normalize):
+    an unknown level, place or kind is a 422 naming the field under `loc`."""
+    if filters is None:
+        return None
+    try:
+        return normalize(filters, snapshot.index.documents)
+    except FilterError as exc:
+        raise validation_error((*loc, exc.field), str(exc)) from None

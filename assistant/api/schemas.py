@@ -14,7 +14,8 @@ from assistant.indicators import Indicator
 from assistant.model import Answer, Citation, TableRow
 from assistant.targets import Target
 from corpus.model import Chunk, DocumentMeta
-from index.types import Hit, Mode
+from index.filters import MAX_TEXT, MAX_YEAR, MIN_YEAR
+from index.types import Filters, Hit, Mode
 
 Kind = Literal["figure", "absent", "comparison", "measure", "responsibility", "metadata", "not_found", "empty"]
 MAX_TOP_K = 50
@@ -44,6 +45,45 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# --- metadata filters -----------------------------------------------------------------
+
+Level = Literal["国家", "省", "市", "县"]  # index.types.LEVELS
+
+
+class FiltersIn(_In):
+    """Metadata filters (index.filters): every field is optional and those given must all hold.
+    Names the same on every interface: the chat's and search's `filters`, the OpenAI
+    endpoint's extra `filters` field, the MCP tools' arguments, Dify's metadata_condition."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"province": "河南", "doc_type": "方案"}, {"level": "国家", "year": 2022, "issuer": "国家发展改革委"},
+        {"city": "安阳"}]})
+
+    level: Level | None = Field(None, description="国家, 省, 市 or 县: the document's level.")
+    province: str | None = Field(
+        None, max_length=MAX_TEXT,
+        description="A province or 直辖市 (河南 or 河南省): its own documents and its cities' and counties'.")
+    city: str | None = Field(
+        None, max_length=MAX_TEXT,
+        description="A place (安阳 or 安阳市, a county, a province): its documents and those of the places "
+                    "inside it; 全国 the national documents. A name that is no place is refused with 422.")
+    doc_type: str | None = Field(
+        None, max_length=MAX_TEXT,
+        description="The document's kind: 方案, 规划, 意见, 通知, 办法 … (or its class: 行动工作方案, 规划, 通知公告, "
+                    "意见决定, 办法条例).")
+    # strict: "2022" (a string) or 2022.5 is not a year
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, strict=True,
+                             description="The year of the document's date (undated documents never match).")
+    issuer: str | None = Field(
+        None, max_length=MAX_TEXT,
+        description="An issuing body or part of its name, short forms too: 国家发展改革委 = 国家发展和改革委员会; "
+                    "发改委 matches every 发展和改革委员会.")
+
+    def to_filters(self) -> Filters:
+        return Filters(level=self.level or "", province=(self.province or "").strip(), city=(self.city or "").strip(),
+                       doc_type=(self.doc_type or "").strip(), year=self.year, issuer=(self.issuer or "").strip())
+
+
 # --- search ---------------------------------------------------------------------------
 
 
@@ -55,6 +95,7 @@ class SearchRequest(_In):
                 {"query": EXAMPLE_QUERY, "top_k": 5},
                 {"query": "2025年的目标是多少", "history": ["铁岭的城镇清洁取暖率"], "mode": "hybrid"},
                 {"query": "清洁取暖", "cities": ["铁岭市", "安阳"], "top_k": 3, "mode": "bm25"},
+                {"query": "两高项目", "filters": {"province": "河南", "level": "省"}},
             ]
         },
     )
@@ -71,6 +112,7 @@ class SearchRequest(_In):
         default_factory=list,
         description="Earlier user turns, oldest first, to resolve follow-ups such as 那安阳呢？",
     )
+    filters: FiltersIn | None = Field(None, description="Metadata filters: level, province, city, doc_type, year, issuer.")
 
     @field_validator("query")
     @classmethod
@@ -128,6 +170,8 @@ class ChatRequest(_In):
                         {"role": "user", "content": "那安阳呢？"},
                     ]
                 },
+                {"messages": [{"role": "user", "content": "遏制两高项目盲目发展有哪些措施？"}],
+                 "filters": {"province": "河南", "doc_type": "方案"}},
             ]
         },
     )
@@ -135,6 +179,9 @@ class ChatRequest(_In):
     messages: list[ChatMessage] = Field(
         min_length=1, description="The conversation so far, oldest first; the last message must be the user's."
     )
+    filters: FiltersIn | None = Field(
+        None, description="Metadata filters: level, province, city, doc_type, year, issuer. Their places override "
+                          "the places the question names; the other fields narrow the documents.")
 
     @model_validator(mode="after")
     def _last_is_user(self) -> ChatRequest:

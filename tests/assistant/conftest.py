@@ -18,3 +18,13 @@ def live_url(search_index) -> Iterator[str]:
 
     with running_server(create_app(make_settings(dify_api_key=DIFY_KEY), index=search_index)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def levels_url(levels_index) -> Iterator[str]:
+    """Like `live_url`, over `levels_index` (documents of every level)."""
+    from assistant.api.app import create_app
+    from ui.serve import running_server
+
+    with running_server(create_app(make_settings(dify_api_key=DIFY_KEY), index=levels_index)) as url:
+        yield url

@@ -50,7 +50,13 @@ def test_search_for_people_marks_the_best_sentence(run):
     "argv, code, message",
     [
         (("search", "   "), 2, "empty query"),
-        (("search", "清洁取暖", "--city", "北京"), 2, "unknown city"),
+        (("search", "清洁取暖", "--city", "火星"), 2, "--city: unknown city '火星'"),
+        (("search", "清洁取暖", "--level", "乡"), 2, "invalid choice"),
+        (("search", "清洁取暖", "--year", "二〇二二"), 2, "not a whole number"),
+        (("search", "清洁取暖", "--year", "1800"), 2, "--year: year must be an integer from 1949"),
+        (("search", "清洁取暖", "--kind", "小说"), 2, "--kind: unknown kind '小说'"),
+        (("search", "清洁取暖", "--province", "安阳"), 2, "--province: unknown province '安阳'"),
+        (("search", "清洁取暖", "--city", "安阳", "--city", "铁岭"), 2, "give --city once"),
         (("search", "清洁取暖", "--mode", "fuzzy"), 2, "invalid choice"),
         (("search", "清洁取暖", "--top-k", "0"), 2, "between 1 and 50"),
         (("add", "no-such-file.txt", "--city", "某市"), 4, "cannot read"),
@@ -204,3 +210,26 @@ def test_targets_text_shows_each_unit_once(run):
     assert any("\t14.5%\t" in line for line in lines) and any("\t0.7862万吨\t" in line for line in lines)
     assert "%%" not in out and "万吨万吨" not in out
     assert all(line.split("\t")[-1].startswith("《铁岭市") for line in lines)  # the citation column
+
+
+# --- metadata filters over documents of every level -----------------------------------------------
+
+from tests.filter_cases import CASE_IDS, CHAT_QUESTION, FILTER_CASES, SEARCH_QUERY  # noqa: E402
+
+# The CLI names doc_type --kind; the other options are the filter names.
+OPTIONS = {"level": "--level", "province": "--province", "city": "--city", "doc_type": "--kind", "year": "--year",
+           "issuer": "--issuer"}
+
+
+@pytest.mark.parametrize("filters, places", FILTER_CASES, ids=CASE_IDS)
+def test_search_and_chat_options_filter(levels_index, capsys, tmp_path, filters, places):
+    (name, value), = filters.items()
+    option = [OPTIONS[name], str(value)]
+    data = ["--data-dir", str(levels_index.data_dir)]
+    assert main([*data, "search", SEARCH_QUERY, "--top-k", "50", "--json", *option]) == 0
+    assert {r["city"] for r in json.loads(capsys.readouterr().out)["results"]} == places
+    batch = tmp_path / "q.jsonl"
+    batch.write_text(json.dumps({"id": 1, "question": CHAT_QUESTION}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main([*data, "chat", "--batch", str(batch), *option]) == 0
+    cited = {c["city"] for c in json.loads(capsys.readouterr().out)["citations"]}
+    assert cited and cited <= places

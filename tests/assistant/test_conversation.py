@@ -128,3 +128,30 @@ def test_is_content():
 
     assert is_content("秸秆") and is_content("用水") and is_content("人均能耗")
     assert not is_content("这") and not is_content("个数字") and not is_content("")
+
+
+# --- places of the hierarchy (corpus.hierarchy) as the slot -----------------------------------
+
+from corpus.model import DocumentMeta  # noqa: E402
+
+LEVEL_DOCS = [DocumentMeta(doc_id=c, city=c, province=p, title=f"{c}方案") for c, p in
+              (("安阳市", "河南省"), ("三门峡市", "河南省"), ("河南省", "河南省"), ("全国", ""), ("铁岭市", "辽宁省"))]
+
+
+def test_a_province_without_a_plan_of_its_own_is_the_slot_of_a_follow_up():
+    resolved, a = resolve("那2030年呢？", ["河南单位GDP能耗下降目标是多少？"], CITIES)
+    assert resolved.startswith("河南省2030年") and a.places == ("河南省",) and a.cities == ()
+
+
+def test_a_county_is_answered_from_its_city_and_stays_the_slot():
+    resolved, a = resolve("林州市化学需氧量重点工程减排量是多少吨？", [], CITIES)
+    assert a.places == ("林州市",) and a.cities == ("安阳市",)  # 安阳市's plan answers it
+    resolved, a = resolve("氨氮呢？", ["林州市化学需氧量重点工程减排量是多少吨？"], CITIES)
+    assert resolved.startswith("林州市") and "氨氮" in resolved and a.cities == ("安阳市",)
+
+
+def test_a_place_and_a_topic_of_its_own_is_a_new_question():
+    resolved, a = resolve("国家对两高项目有什么要求？", ["河南遏制两高项目有哪些措施？"], LEVEL_DOCS)
+    assert a.places == ("全国",) and a.cities == ("全国",)
+    resolved, a = resolve("那河南呢？", ["国家对两高项目有什么要求？"], LEVEL_DOCS)
+    assert a.places == ("河南省",) and a.cities == ("河南省",) and "两高项目" in resolved

@@ -39,6 +39,7 @@ async def _exercise(session: ClientSession) -> dict[str, Any]:
     out["bad_city"] = await session.call_tool("search_plans", {"query": "清洁取暖", "city": "火星"})
     out["bad_top_k"] = await session.call_tool("search_plans", {"query": "清洁取暖", "top_k": 0})
     out["long_question"] = await session.call_tool("answer_question", {"question": "长" * 600})
+    out["bad_level"] = await session.call_tool("search_plans", {"query": "清洁取暖", "level": "乡"})
     return out
 
 
@@ -46,7 +47,9 @@ def _check(out: dict[str, Any]) -> None:
     tools = out["tools"]
     assert set(tools) == TOOLS
     assert tools["search_plans"].input_schema["required"] == ["query"]
-    assert {"query", "city", "top_k"} == set(tools["search_plans"].input_schema["properties"])
+    filters = {"level", "province", "city", "doc_type", "year", "issuer"}  # the API's `filters` fields
+    assert {"query", "top_k"} | filters == set(tools["search_plans"].input_schema["properties"])
+    assert {"question", "history"} | filters == set(tools["answer_question"].input_schema["properties"])
     assert tools["search_plans"].output_schema and tools["answer_question"].output_schema
     assert all(t.annotations and t.annotations.read_only_hint for t in tools.values())
 
@@ -69,6 +72,7 @@ def _check(out: dict[str, Any]) -> None:
     for bad in (out["bad_city"], out["bad_top_k"], out["long_question"]):
         assert bad.is_error and bad.content[0].text
     assert "city: unknown city '火星'" in out["bad_city"].content[0].text and "铁岭市" in out["bad_city"].content[0].text
+    assert "level" in out["bad_level"].content[0].text and out["bad_level"].is_error
     assert "question: at most 500 characters" in out["long_question"].content[0].text
 
 
@@ -103,3 +107,28 @@ def test_http_endpoint_is_503_outside_the_lifespan(search_index):
     client = TestClient(create_app(make_settings(), index=search_index))  # no `with`: no lifespan
     resp = client.post("/mcp", json={}, headers={"Accept": "application/json, text/event-stream"})
     assert resp.status_code == 503 and resp.json()["message"]
+
+
+# --- metadata filters: the tools' optional arguments, over documents of every level ------------
+
+from tests.filter_cases import CHAT_QUESTION, FILTER_CASES, SEARCH_QUERY  # noqa: E402
+
+
+def test_each_filter_on_both_tools(levels_url):
+    async def main() -> list[tuple[set[str], set[str], set[str]]]:
+        out = []
+        async with streamable_http_client(f"{levels_url}/mcp") as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            for filters, places in FILTER_CASES:
+                found = await session.call_tool("search_plans", {"query": SEARCH_QUERY, "top_k": 50, **filters})
+                answer = await session.call_tool("answer_question", {"question": CHAT_QUESTION, **filters})
+                assert not found.is_error and not answer.is_error, (found.content, answer.content)
+                out.append(({r["city"] for r in found.structured_content["results"]},
+                            {c["city"] for c in answer.structured_content["citations"]}, places))
+            bad = await session.call_tool("answer_question", {"question": "能耗", "province": "火星"})
+            assert bad.is_error and "province: unknown province '火星'" in bad.content[0].text
+        return out
+
+    for searched, cited, places in anyio.run(main):
+        assert searched == places
+        assert cited and cited <= places

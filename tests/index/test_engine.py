@@ -4,7 +4,7 @@ import pytest
 from index.bm25 import BM25Retriever
 from index.dense import DenseRetriever, chunk_windows
 from index.embedding_cache import EmbeddingCache, text_key
-from index.engine import SearchIndex, auto_city_filter
+from index.engine import SearchIndex, auto_place_filter
 from index.store import EMBEDDINGS_DIR, ensure_index
 from index.types import Filters
 
@@ -40,13 +40,21 @@ def test_explicit_filters(search_index, mode):
     assert all(h.chunk.kind != "lead" for h in search_index.search("节能减排", mode=mode, top_k=50))
 
 
-def test_auto_filter_from_city_names(search_index):
+def test_auto_filter_from_place_names(search_index):
     docs = search_index.documents
-    assert auto_city_filter("铁岭的清洁取暖率", docs) == ("的清洁取暖率", Filters(cities=("铁岭市",)))
-    assert auto_city_filter("鐵嶺市和安阳 氨氮", docs)[1].cities == ("铁岭市", "安阳市")
-    assert auto_city_filter("清洁取暖率", docs) == ("清洁取暖率", Filters())
+    assert auto_place_filter("铁岭的清洁取暖率", docs) == ("的清洁取暖率", Filters(doc_ids=("tieling",)))
+    assert auto_place_filter("鐵嶺市和安阳 氨氮", docs)[1] == Filters(doc_ids=("tieling", "anyang"))
+    assert auto_place_filter("清洁取暖率", docs) == ("清洁取暖率", Filters())
     explicit = Filters(cities=("安阳市",))
-    assert auto_city_filter("铁岭 清洁取暖率", docs, explicit) == ("铁岭清洁取暖率", explicit)
+    assert auto_place_filter("铁岭 清洁取暖率", docs, explicit) == ("铁岭清洁取暖率", explicit)
+    # A county of a corpus city with no plan of its own: its city's plan, the county's name kept.
+    assert auto_place_filter("林州市化学需氧量减排量", docs) == ("林州市化学需氧量减排量", Filters(doc_ids=("anyang",)))
+    # "河南安阳": the province qualifies the city; 河南 alone holds both of its cities' plans.
+    assert auto_place_filter("河南安阳的氨氮", docs) == ("的氨氮", Filters(doc_ids=("anyang",)))
+    assert set(auto_place_filter("河南的氨氮", docs)[1].doc_ids) == {"anyang", "sanmenxia"}
+    # A place with no plan inside or above it (but 全国) does not narrow the search.
+    assert auto_place_filter("北京的氨氮", docs) == ("北京的氨氮", Filters())
+    assert auto_place_filter("安阳氨氮", docs, Filters(level="省")) == ("安阳氨氮", None)
     hits = search_index.search("安阳 氨氮", top_k=10)
     assert {h.chunk.city for h in hits} == {"安阳市"}
     unfiltered = search_index.search("安阳 氨氮", top_k=30, auto_filter=False)

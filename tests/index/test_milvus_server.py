@@ -56,6 +56,23 @@ def test_flagship_question_through_both_replicas(pair):
         assert len(documents(server)) >= 5  # the built-in plans, from the shared store
 
 
+def test_metadata_filters_through_a_replica(pair):
+    """The metadata filters on the server backend: resolved to doc_ids against the store's
+    documents (index.filters), the dense search filtered by Milvus (`doc_id in [...]`)."""
+    with httpx.Client(base_url=pair[1].base_url, timeout=60) as http:
+        def places(filters: dict) -> set[str]:
+            resp = http.post("/api/v1/search", json={"query": "节能降碳 能耗", "top_k": 50, "filters": filters})
+            resp.raise_for_status()
+            return {r["city"] for r in resp.json()["results"]}
+
+        assert places({"province": "河南"}) == {"安阳市", "三门峡市"}
+        assert places({"city": "保定"}) == {"定州市"}  # a county-level city of 保定市
+        assert places({"level": "县"}) == {"定州市"}
+        assert places({"year": 2022}) == {"安顺市", "定州市"}
+        assert places({"issuer": "三门峡市人民政府", "doc_type": "方案"}) == {"三门峡市"}
+        assert http.post("/api/v1/search", json={"query": "能耗", "filters": {"level": "乡"}}).status_code == 422
+
+
 def test_upload_through_one_replica_is_found_through_the_other(pair):
     a, b = pair
     sent = time.monotonic()

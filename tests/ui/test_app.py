@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import gradio as gr
@@ -7,7 +8,8 @@ import pytest
 
 from assistant.model import Answer, Citation
 from corpus.model import DocumentMeta
-from ui.app import answer_turn, build_blocks, city_choices
+from index.types import Filters
+from ui.app import ANY, answer_turn, build_blocks, city_choices, filter_choices, page_filters
 
 
 @dataclass
@@ -25,8 +27,9 @@ class _Recorder:
     def neighbours(self, chunk_id, before=1, after=1):
         return ()
 
-    def answer(self, question, history=(), cities=(), mode="hybrid"):
+    def answer(self, question, history=(), cities=(), mode="hybrid", filters=None):
         self.calls.append((question, tuple(history)))
+        self.filters = filters
         return Answer(question=question, resolved_query=question, kind="figure", text="达到70%。",
                       citations=(Citation(n=1, chunk=self.chunk, highlight="", score=1.0),))
 
@@ -69,7 +72,7 @@ def test_index_not_ready_and_failures_are_chinese_messages(make_chunk):
     assert "正在加载" in chat[-1]["content"] and asked == []
 
     class Broken(_Recorder):
-        def answer(self, question, history=(), cities=(), mode="hybrid"):
+        def answer(self, question, history=(), cities=(), mode="hybrid", filters=None):
             raise ValueError("boom")
 
     _, chat, _ = _run(lambda: Broken(make_chunk(1, "x")), "铁岭")[-1]
@@ -86,7 +89,8 @@ def test_blocks_build_with_the_chinese_controls():
     blocks = build_blocks(lambda: None)
     assert isinstance(blocks, gr.Blocks)
     config = str(blocks.get_config_file())
-    for label in ("城市筛选", "来源数量", "高级设置", "检索方式", "清空对话", "示例问题", "节能减排政策问答助手"):
+    for label in ("城市筛选", "来源数量", "高级设置", "检索方式", "清空对话", "示例问题", "节能减排政策问答助手",
+                  "文件筛选", "级别", "省份", "文种", "年份", "发文机关"):
         assert label in config
 
 
@@ -158,3 +162,57 @@ def test_no_feedback_bar_without_a_store_or_for_an_empty_question(make_chunk, tm
     assert "pqa-feedback" not in chat[-1]["content"]
     _, chat, _ = list(answer_turn(lambda: rec, "   ", [], [], [], 3, "hybrid", lambda: FeedbackStore(tmp_path)))[-1]
     assert "pqa-feedback" not in chat[-1]["content"]
+
+
+# --- 文件筛选: level, province, kind, year dropdowns and an issuer box ------------------------------
+
+
+def test_filter_choices_come_from_the_documents():
+    docs = [DocumentMeta(doc_id="a", city="安阳市", province="河南省", title="t", doc_type="方案", date="2022-05-01"),
+            DocumentMeta(doc_id="b", city="全国", province="", title="t", doc_type="通知", date="2021-01-02"),
+            DocumentMeta(doc_id="c", city="铁岭市", province="辽宁省", title="t")]
+    assert filter_choices(docs) == {"level": [ANY, "国家", "省", "市", "县"], "province": [ANY, "河南省", "辽宁省"],
+                                    "doc_type": [ANY, "方案", "通知"], "year": [ANY, "2022", "2021"]}
+
+
+def test_page_filters_read_the_controls():
+    assert page_filters(ANY, ANY, ANY, ANY, "  ") is None
+    assert page_filters("国家", ANY, "通知", "2022", " 发改委 ") == Filters(level="国家", doc_type="通知", year=2022,
+                                                                         issuer="发改委")
+    assert page_filters(None, "河南省", None, None, None) == Filters(province="河南省")
+
+
+def test_the_filters_reach_the_assistant(make_chunk):
+    rec = _Recorder(make_chunk(12, "x"))
+    list(answer_turn(lambda: rec, "能耗", [], [], [], 3, "hybrid", filters=Filters(level="省")))
+    assert rec.filters == Filters(level="省")
+
+
+@pytest.fixture(scope="module")
+def levels_assistant(levels_index):
+    from assistant.service import Assistant
+
+    return Assistant(levels_index)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("controls, titles, others", [
+    (("国家", ANY, ANY, ANY, ""), ("《生态环境部", "《国家发展改革委"), ("《河南省", "《徐汇区", "《上海市")),
+    ((ANY, "河南省", ANY, "2021", ""), ("《河南省",), ("《安阳市", "《三门峡市", "《生态环境部")),
+    ((ANY, ANY, "办法", ANY, ""), ("《徐汇区",), ("《上海市", "《生态环境部")),
+    ((ANY, ANY, ANY, ANY, "国家发展改革委"), ("《国家发展改革委",), ("《生态环境部", "《徐汇区")),
+])
+def test_filters_restrict_the_sources(levels_assistant, controls, titles, others):
+    from tests.filter_cases import CHAT_QUESTION
+
+    turn = answer_turn(lambda: levels_assistant, CHAT_QUESTION, [], [], [], 5, "hybrid", filters=page_filters(*controls))
+    cited = re.findall(r'<span class="pqa-cite">([^<]*)</span>', list(turn)[-1][1][-1]["content"])
+    assert cited and all(any(c.startswith(t) for t in titles) for c in cited), cited
+    assert not any(c.startswith(t) for c in cited for t in others)
+
+
+@pytest.mark.slow
+def test_a_bad_filter_is_a_chinese_notice(levels_assistant):
+    turn = answer_turn(lambda: levels_assistant, "能耗", [], [], [], 5, "hybrid", filters=Filters(issuer="？？"))
+    _, chat, asked = list(turn)[-1]
+    assert "筛选条件有误" in chat[-1]["content"] and asked == []

@@ -138,3 +138,25 @@ def test_markup_in_documents_is_shown_as_text(browser, make_chunk, hostile_chunk
         expect(doc.locator(f"#p-{hostile_chunk.paragraph}")).to_contain_text("<script>alert(1)</script>")
         assert guard.dialogs == [] and guard.external == []
         context.close()
+
+
+@pytest.fixture(scope="module")
+def levels_base_url(levels_index) -> Iterator[str]:
+    with running_server(build_app(levels_index)) as url:
+        yield url
+
+
+def test_file_filters_restrict_the_sources(browser, levels_base_url):
+    """文件筛选: 级别 国家 and a 发文机关 typed in; the answer cites only that national notice."""
+    from tests.filter_cases import CHAT_QUESTION
+
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1300, "height": 900}).new_page()
+    page.goto(f"{levels_base_url}/ui/")
+    page.get_by_text("文件筛选").click()
+    page.locator("#pqa-level input").click()
+    page.get_by_role("option", name="国家", exact=True).click()
+    page.locator("#pqa-issuer textarea, #pqa-issuer input").first.fill("国家发展改革委")
+    reply = ask(page, CHAT_QUESTION)
+    docs = reply.locator(".pqa-card .pqa-doc")
+    expect(docs.first).to_be_visible()
+    assert all(title.startswith("《国家发展改革委") for title in docs.all_inner_texts()), docs.all_inner_texts()

@@ -2,7 +2,12 @@
 
 In Dify (知识库 → 外部知识库 API) register the endpoint `http://HOST:PORT/api/v1/dify` (Dify
 appends /retrieval) with POLICYQA_DIFY_API_KEY as its API key, then connect a knowledge base
-whose 外部知识库 ID is a city (铁岭 or 铁岭市), a doc_id (tieling) or `all`.
+whose 外部知识库 ID is a place (铁岭 or 铁岭市, 河南: the province's plans and its cities'), a
+doc_id (tieling) or `all`. `metadata_condition` filters the plans by doc_id or by the metadata
+filters of POST /api/v1/search (level, province, city, doc_type, year, issuer): `is` / `in`
+read a value as those filters do (河南 contains 安阳市's plan; 发改委 names 国家发展和改革委员会),
+contains / start with / end with compare the stored text, and year also takes =, ≠, >, <, ≥, ≤,
+before and after.
 
 Records come from the same search as POST /api/v1/search (`search.run_search`). `score` is
 the fused score relative to the best record of the response (the first record scores 1.0),
@@ -30,7 +35,10 @@ from assistant.api.errors import field_name, validation_error
 from assistant.api.routes.search import run_search
 from assistant.api.schemas import EXAMPLE_QUERY, MAX_TOP_K, ErrorResponse
 from assistant.api.state import Snapshot
+from corpus.hierarchy import documents_within, resolve_place
 from corpus.model import DocumentMeta
+from index.filters import FilterError, document_holds, normalize
+from index.types import Filters
 
 ALL = "all"
 BAD_HEADER, AUTH_FAILED, UNKNOWN_KNOWLEDGE = 1001, 1002, 2001
@@ -106,15 +114,23 @@ class RetrievalSetting(BaseModel):
 
 
 Operator = Literal["is", "is not", "in", "not in", "contains", "not contains", "start with", "end with",
-                   "empty", "not empty"]
+                   "empty", "not empty", "=", "≠", ">", "<", "≥", "≤", "before", "after"]
+# Dify's operators for numbers and dates: for `year` only.
+NUMERIC: dict[str, Callable[[int, int], bool]] = {
+    "=": lambda a, b: a == b, "≠": lambda a, b: a != b, ">": lambda a, b: a > b, "<": lambda a, b: a < b,
+    "≥": lambda a, b: a >= b, "≤": lambda a, b: a <= b, "before": lambda a, b: a < b, "after": lambda a, b: a > b}
+ConditionName = Literal["city", "doc_id", "level", "province", "doc_type", "year", "issuer"]
 
 
 class Condition(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    name: Literal["city", "doc_id"] = Field(description="The metadata field: city (铁岭 or 铁岭市) or doc_id.")
+    name: ConditionName = Field(description="The metadata field: doc_id, or a filter of POST /api/v1/search "
+                                            "(level, province, city, doc_type, year, issuer).")
     comparison_operator: Operator
-    value: str | list[str] | None = Field(None, description="A list for in / not in; none for empty / not empty.")
+    value: str | int | float | list[str] | None = Field(
+        None, description="A list for in / not in; a number for year's =, ≠, >, <, ≥, ≤, before, after; "
+                          "none for empty / not empty.")
 
 
 class MetadataCondition(BaseModel):
@@ -132,7 +148,8 @@ class RetrievalRequest(BaseModel):
              {"name": "city", "comparison_operator": "in", "value": ["铁岭", "安阳"]}]}},
     ]})
 
-    knowledge_id: str = Field(min_length=1, max_length=100, description="A city (铁岭 / 铁岭市), a doc_id or 'all'.")
+    knowledge_id: str = Field(min_length=1, max_length=100,
+                              description="A place (铁岭 / 铁岭市, 河南), a doc_id or 'all'.")
     query: str = Field(min_length=1, description="The question; at most POLICYQA_MAX_QUERY_CHARS characters.")
     retrieval_setting: RetrievalSetting
     metadata_condition: MetadataCondition | None = None
@@ -163,6 +180,8 @@ class RetrievalResponse(BaseModel):
 
 
 def _knowledge(snapshot: Snapshot, knowledge_id: str) -> list[DocumentMeta]:
+    """The documents of a knowledge id: all, one doc_id, or a place's (corpus.hierarchy: 河南 is
+    河南省's documents and its cities' and counties'); 2001 when it names none of them."""
     documents = list(snapshot.index.documents)
     wanted = knowledge_id.strip()
     if wanted.lower() == ALL:
@@ -170,39 +189,89 @@ def _knowledge(snapshot: Snapshot, knowledge_id: str) -> list[DocumentMeta]:
     by_id = [d for d in documents if d.doc_id == wanted]
     if by_id:
         return by_id
-    city = snapshot.resolve_city(wanted)
-    if city is None:
-        raise DifyFailure(404, UNKNOWN_KNOWLEDGE, f"The knowledge does not exist: {wanted!r}; use a city "
-                          f"({', '.join(snapshot.cities)}), a doc_id or '{ALL}'")
-    return [d for d in documents if d.city == city]
+    place = resolve_place(wanted, snapshot.cities, kind="city")
+    within = documents_within(place, documents) if place is not None else []
+    if not within:
+        raise DifyFailure(404, UNKNOWN_KNOWLEDGE, f"The knowledge does not exist: {wanted!r}; use a place "
+                          f"({', '.join(snapshot.cities)}, or a province of theirs), a doc_id or '{ALL}'")
+    return within
 
 
-def _values(cond: Condition, i: int) -> list[str]:
+def _values(cond: Condition, i: int) -> list[str | int]:
     loc = ("body", "metadata_condition", "conditions", i, "value")
-    if cond.comparison_operator in ("empty", "not empty"):
+    op = cond.comparison_operator
+    if op in ("empty", "not empty"):
         return []
     value = cond.value
     if value is None or value == [] or value == "":
-        raise validation_error(loc, f"'{cond.comparison_operator}' needs a value")
-    if cond.comparison_operator in ("in", "not in"):
-        items = value if isinstance(value, list) else value.split(",")
+        raise validation_error(loc, f"'{op}' needs a value")
+    if op in NUMERIC:
+        if cond.name != "year":
+            raise validation_error(loc, f"'{op}' compares numbers: it applies to year only")
+        year = _year(value)
+        if year is None:
+            raise validation_error(loc, f"'{op}' needs a whole number, e.g. 2022")
+        return [year]
+    if op in ("in", "not in"):
+        items = value if isinstance(value, list) else str(value).split(",")
         return [v.strip() for v in items if v.strip()]
     if isinstance(value, list):
-        raise validation_error(loc, f"'{cond.comparison_operator}' takes one value, not a list")
-    return [value.strip()]
+        raise validation_error(loc, f"'{op}' takes one value, not a list")
+    return [str(value).strip()]
 
 
-def _holds(cond: Condition, values: Sequence[str], doc: DocumentMeta, snapshot: Snapshot) -> bool:
-    actual = doc.city if cond.name == "city" else doc.doc_id
-    if cond.name == "city":  # 铁岭 names 铁岭市
-        values = [snapshot.resolve_city(v) or v for v in values] if cond.comparison_operator in (
-            "is", "is not", "in", "not in") else values
-    op = cond.comparison_operator
+def _year(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None
+
+
+def _field(name: str, doc: DocumentMeta) -> str:
+    """The document's value of a condition's field, as stored (year: the date's year)."""
+    return doc.date[:4] if name == "year" else str(getattr(doc, name))
+
+
+def _normalised(name: str, value: str, snapshot: Snapshot) -> str | int | None:
+    """A value of `is` / `in` as index.filters reads it (河南 -> 河南省, "2022" -> 2022); None
+    when it names nothing known (the condition then holds for no document)."""
+    try:
+        if name == "year":
+            year = _year(value)
+            return normalize(Filters(year=year), snapshot.index.documents).year if year is not None else None
+        given = Filters(level=value if name == "level" else "", province=value if name == "province" else "",
+                        city=value if name == "city" else "", doc_type=value if name == "doc_type" else "",
+                        issuer=value if name == "issuer" else "")
+        return getattr(normalize(given, snapshot.index.documents), name)
+    except FilterError:
+        return None
+
+
+def _equal(name: str, value: str | int | None, doc: DocumentMeta) -> bool:
+    if value is None:
+        return False
+    if name == "doc_id":
+        return doc.doc_id == value
+    return document_holds(name, value, doc)  # the filters' semantics: places contain their places
+
+
+def _holds(cond: Condition, values: Sequence[str | int], doc: DocumentMeta, snapshot: Snapshot) -> bool:
+    op, name = cond.comparison_operator, cond.name
+    actual = _field(name, doc)
+    if op in NUMERIC:
+        return actual.isdigit() and NUMERIC[op](int(actual), int(values[0]))
+    if op in ("is", "is not", "in", "not in"):
+        wanted = [v if name == "doc_id" else _normalised(name, str(v), snapshot) for v in values]
+        found = any(_equal(name, v, doc) for v in wanted)
+        return found if op in ("is", "in") else not found
+    first = str(values[0]) if values else ""
     tests = {
-        "is": lambda: actual == values[0], "is not": lambda: actual != values[0],
-        "in": lambda: actual in values, "not in": lambda: actual not in values,
-        "contains": lambda: values[0] in actual, "not contains": lambda: values[0] not in actual,
-        "start with": lambda: actual.startswith(values[0]), "end with": lambda: actual.endswith(values[0]),
+        "contains": lambda: first in actual, "not contains": lambda: first not in actual,
+        "start with": lambda: actual.startswith(first), "end with": lambda: actual.endswith(first),
         "empty": lambda: not actual, "not empty": lambda: bool(actual),
     }
     return tests[op]()
@@ -238,15 +307,13 @@ def retrieval(body: RetrievalRequest, snapshot: SnapshotDep, settings: SettingsD
     if not documents or not any(ch.isalnum() for ch in query):
         return RetrievalResponse(records=[])
     top_k = min(body.retrieval_setting.top_k, MAX_TOP_K)
-    cities = list(dict.fromkeys(d.city for d in documents))
-    if set(cities) == set(snapshot.cities):
-        cities = []  # no city filter: the question's own cities apply, as in /api/v1/search
-    wanted = {d.doc_id for d in documents}
-    # The search filters by city; when only some plans of those cities are wanted, search deeper.
-    covered = {d.doc_id for d in snapshot.index.documents if not cities or d.city in cities}
-    found = run_search(snapshot, settings, query=query, top_k=top_k if wanted == covered else MAX_TOP_K,
-                       cities=cities, mode="hybrid", history=(), part="body")
-    results = [r for r in found.results if r.doc_id in wanted][:top_k]
+    wanted = tuple(d.doc_id for d in documents)
+    # The chosen plans as a doc_id filter (index.filters), the search's own: the question's
+    # places still narrow it (a question naming 安阳 in knowledge `all` searches 安阳市's plans).
+    every = len(wanted) == len(snapshot.index.documents)
+    found = run_search(snapshot, settings, query=query, top_k=top_k, cities=(), mode="hybrid", history=(),
+                       part="body", filters=None if every else Filters(doc_ids=wanted))
+    results = found.results
     best = max((r.score for r in results), default=0.0)
     records = []
     for r in results:

@@ -5,8 +5,10 @@ read exactly as POST /api/v1/chat reads it (`chat.answer_messages`): earlier use
 resolve follow-ups such as 那安阳呢？; assistant, system and tool messages are not read. The
 answer is extractive: its text carries [n] markers and `message.reference` (as RAGFlow names
 it) lists the quoted clauses. `model`, `temperature` and the other generation parameters are
-accepted and ignored, as are unknown fields. Errors use OpenAI's shape
-`{"error": {"message", "type", "param", "code"}}`.
+accepted and ignored, as are unknown fields. One extra body field is read: `filters`, the
+metadata filters of POST /api/v1/chat (level, province, city, doc_type, year, issuer); the
+openai client sends it with `extra_body={"filters": {"province": "河南"}}`. Errors use OpenAI's
+shape `{"error": {"message", "type", "param", "code"}}`.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from assistant.api.deps import SettingsDep, SnapshotDep, StateDep
 from assistant.api.errors import field_name
 from assistant.api.routes.chat import answer_messages
 from assistant.api.routes.feedback import remember
-from assistant.api.schemas import EXAMPLE_QUERY, ErrorResponse
+from assistant.api.schemas import EXAMPLE_QUERY, ErrorResponse, FiltersIn
 from assistant.model import Answer, Citation
 
 MODEL_ID = "policy-qa"
@@ -125,11 +127,16 @@ class ChatCompletionRequest(BaseModel):
             {"role": "user", "content": EXAMPLE_QUERY},
             {"role": "assistant", "content": "铁岭市：到2025年，……城镇清洁取暖率达到70%以上。[1]"},
             {"role": "user", "content": "那安阳呢？"}]},
+        {"model": MODEL_ID, "messages": [{"role": "user", "content": "遏制两高项目盲目发展有哪些措施？"}],
+         "filters": {"province": "河南", "level": "省"}},
     ]})
 
     model: str = Field(MODEL_ID, description="Accepted and ignored: there is one model, policy-qa.")
     messages: list[InMessage] = Field(min_length=1, description="The conversation, oldest first.")
     stream: bool | None = Field(False, description="Server-sent events in OpenAI's chunk format.")
+    filters: FiltersIn | None = Field(
+        None, description="Extra field (not OpenAI's): the metadata filters of POST /api/v1/chat (level, province, "
+                          "city, doc_type, year, issuer); with the openai client, extra_body={\"filters\": {...}}.")
 
 
 # --- response -----------------------------------------------------------------------------
@@ -253,7 +260,8 @@ def chat_completions(body: ChatCompletionRequest, snapshot: SnapshotDep, setting
     read = [(i, role, text) for i, (role, text) in enumerate(messages) if role in READ_ROLES]
     conversation = [(role, text) for _, role, text in read]
     try:
-        answer = answer_messages(snapshot, settings, conversation)
+        answer = answer_messages(snapshot, settings, conversation,
+                                 filters=body.filters.to_filters() if body.filters else None)
     except RequestValidationError as exc:  # name the message by its index in the request
         raise RequestValidationError([_renumber(e, [i for i, _, _ in read]) for e in exc.errors()]) from None
     answer_id = remember(state, snapshot, answer, conversation, "openai")

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from assistant.api.deps import SettingsDep, SnapshotDep, check_history, check_text, resolve_cities
+from assistant.api.deps import SettingsDep, SnapshotDep, check_filters, check_history, check_text, resolve_cities
 from assistant.api.errors import COMMON_RESPONSES, validation_error
 from assistant.api.schemas import (
     EXAMPLE_QUERY, MAX_CITIES, MAX_TOP_K, Mode, SearchRequest, SearchResponse, SearchResult,
 )
+from index.types import Filters
 from policyqa.settings import Settings
 from assistant.api.state import Snapshot
 
@@ -18,17 +19,20 @@ router = APIRouter(prefix="/search", tags=["search"])
 
 
 def run_search(snapshot: Snapshot, settings: Settings, *, query: str, top_k: int, cities: Sequence[str],
-               mode: str, history: Sequence[str], part: str) -> SearchResponse:
-    """The one search path (also behind the MCP `search_plans` tool): checks the query, history
-    and cities against the settings (422 naming the field of `part`, "body" or "query")."""
+               mode: str, history: Sequence[str], part: str, filters: Filters | None = None) -> SearchResponse:
+    """The one search path (also behind the MCP `search_plans` tool and the Dify route): checks
+    the query, history, cities and metadata filters against the settings and the documents
+    (422 naming the field of `part`, "body" or "query")."""
     query_loc, city_loc = ((part, "query"), (part, "cities")) if part == "body" else ((part, "q"), (part, "city"))
     text = check_text(query, query_loc, settings)
     if not any(ch.isalnum() for ch in text):  # only punctuation, symbols or control characters
         raise validation_error(query_loc, "nothing to search for: the query has no letters or digits")
     turns = check_history(history, (part, "history"), settings)
     wanted = resolve_cities(snapshot, cities, city_loc)
+    checked = check_filters(snapshot, filters, (part, "filters"))
     try:
-        outcome = snapshot.assistant.search(text, history=turns, top_k=top_k, cities=wanted, mode=mode)
+        outcome = snapshot.assistant.search(text, history=turns, top_k=top_k, cities=wanted, mode=mode,
+                                            filters=checked)
     except ValueError as exc:  # e.g. nothing searchable left after normalisation
         raise validation_error(query_loc, str(exc)) from None
     results = [SearchResult.from_hit(hit, outcome.resolved_query) for hit in outcome.hits]
@@ -40,10 +44,13 @@ def search(body: SearchRequest, snapshot: SnapshotDep, settings: SettingsDep) ->
     """Best-first paragraphs for `query`, each with its citation and best-matching sentence.
 
     `history` (earlier user turns) lets a follow-up such as 那安阳呢？ be resolved;
-    `resolved_query` shows what was actually searched.
+    `resolved_query` shows what was actually searched. `filters` (level, province, city,
+    doc_type, year, issuer) restrict the documents searched; without place filters, a query
+    naming a place searches that place's documents (安阳: 安阳市's and its counties').
     """
     return run_search(snapshot, settings, query=body.query, top_k=body.top_k, cities=body.cities,
-                      mode=body.mode, history=body.history, part="body")
+                      mode=body.mode, history=body.history, part="body",
+                      filters=body.filters.to_filters() if body.filters else None)
 
 
 @router.get("", response_model=SearchResponse, responses=COMMON_RESPONSES, summary="Search (quick form)")

@@ -49,3 +49,10 @@ def client(api_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(api_app) as test_client:
         yield test_client
 
+
+
+@pytest.fixture(scope="session")
+def levels_client(levels_index) -> Iterator[TestClient]:
+    """A TestClient on the app over `levels_index` (documents of every level), Dify key set."""
+    with TestClient(create_app(make_settings(dify_api_key=DIFY_KEY), index=levels_index)) as test_client:
+        yield test_client

@@ -124,3 +124,34 @@ def test_raw_error_shape_and_malformed_json(live_url):
     assert resp.status_code == 400
     error = resp.json()["error"]
     assert set(error) == {"message", "type", "param", "code"} and error["type"] == "invalid_request_error"
+
+
+# --- metadata filters: the documented extra body field `filters` ---------------------------------
+
+from tests.filter_cases import CASE_IDS, CHAT_QUESTION, FILTER_CASES  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def levels_openai(levels_url) -> OpenAI:
+    return OpenAI(base_url=f"{levels_url}/v1", api_key="any-key", max_retries=0, timeout=60)
+
+
+@pytest.mark.parametrize("filters, places", FILTER_CASES, ids=CASE_IDS)
+def test_filters_as_an_extra_body_field(levels_openai, filters, places):
+    reply = levels_openai.chat.completions.create(model=MODEL_ID, messages=[{"role": "user", "content": CHAT_QUESTION}],
+                                                  extra_body={"filters": filters})
+    cited = {r["city"] for r in _reference(reply.choices[0].message)}
+    assert cited and cited <= places
+
+
+def test_filters_stream_too_and_bad_ones_are_400_in_openai_shape(levels_openai):
+    stream = levels_openai.chat.completions.create(model=MODEL_ID, stream=True, extra_body={"filters": {"level": "国家"}},
+                                                   messages=[{"role": "user", "content": CHAT_QUESTION}])
+    refs = [r for chunk in stream for r in ((chunk.choices[0].delta.model_extra or {}).get("reference") or [])]
+    assert refs and {r["city"] for r in refs} == {"全国"}
+    for bad, param in (({"level": "乡"}, "filters.level"), ({"year": "2022"}, "filters.year"),
+                       ({"city": "火星"}, "filters.city")):
+        with pytest.raises(openai.BadRequestError) as caught:
+            levels_openai.chat.completions.create(model=MODEL_ID, messages=[{"role": "user", "content": "能耗"}],
+                                                  extra_body={"filters": bad})
+        assert caught.value.status_code == 400 and caught.value.body["param"] == param, caught.value.body
