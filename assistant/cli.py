@@ -348,7 +348,7 @@ class _AddReport:
         if self.bar is not None:
             self.bar.set_postfix_str(path.name)
         elif not self.single:
-            print(f"[{self.done + 1}/{self.total}] reading {path}", file=sys.stderr, flush=True)
+            print(f"[{position}/{total}] reading {path}", file=sys.stderr, flush=True)
 
     def page(self, done: int, total: int) -> None:
         if self.bar is not None:
