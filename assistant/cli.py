@@ -292,6 +292,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         selection = select_files(paths)
     except FileNotFoundError as exc:
         raise CliError(f"cannot read {exc}: no such file or directory", EXIT_FILE) from None
+    if not selection.files and not selection.refused:
+        raise CliError(f"no .txt, .docx or .pdf file in {', '.join(map(str, paths))}"
+                       + (f" ({selection.skipped} other files skipped)" if selection.skipped else ""), EXIT_FILE)
     given = {name: getattr(args, name) for name in _ADD_META if getattr(args, name)}
     single = len(paths) == 1 and not paths[0].is_dir()
     if given and not single:
