@@ -84,6 +84,7 @@ class UploadOutcome:
     chunks: int
     duplicate: bool  # the same text is already indexed: nothing changed, no job
     job: Job | None
+    title: str = ""  # the plan's title (given or read)
 
 
 def public_reason(text: str, *paths: Path | None) -> str:
@@ -169,15 +170,16 @@ class ApiState:
         result = ingest_bytes(data, filename, self.data_dir, max_bytes=s.max_upload_bytes,
                               max_paragraphs=s.max_plan_paragraphs, max_unpacked=s.max_docx_unpacked_bytes, **meta)
         doc_id, chunks = result.document.meta.doc_id, len(result.document.chunks)
+        title = result.document.meta.title
         with self._submit_lock:
             served = {m.doc_id for m in self.current().index.documents}
             # milvus: the same bytes (same doc id) already served from the shared store, whichever
             # replica stored them, is a duplicate too
             if doc_id in served and (result.duplicate or self.backend == "milvus"):
-                return UploadOutcome(doc_id, chunks, True, None)
+                return UploadOutcome(doc_id, chunks, True, None, title)
             job = self.jobs.pending_for(doc_id) or self.jobs.create(doc_id, chunks)
         self._wake.set()
-        return UploadOutcome(doc_id, chunks, False, job)
+        return UploadOutcome(doc_id, chunks, False, job, title)
 
     # --- start-up and the worker ------------------------------------------------------
 

@@ -174,10 +174,12 @@ def _upload_several(state: ApiState, limit: int, files: list[UploadFile], respon
                            for f in files[i:])
             break
         if outcome.job is None:
-            entries.append(UploadedFile(filename=name, status="duplicate", doc_id=outcome.doc_id, chunks=outcome.chunks))
+            entries.append(UploadedFile(filename=name, status="duplicate", doc_id=outcome.doc_id, title=outcome.title,
+                                        chunks=outcome.chunks))
         else:
-            entries.append(UploadedFile(filename=name, status="added", doc_id=outcome.doc_id, chunks=outcome.chunks,
-                                        job_id=outcome.job.job_id, job_url=f"/api/v1/jobs/{outcome.job.job_id}"))
+            entries.append(UploadedFile(filename=name, status="added", doc_id=outcome.doc_id, title=outcome.title,
+                                        chunks=outcome.chunks, job_id=outcome.job.job_id,
+                                        job_url=f"/api/v1/jobs/{outcome.job.job_id}"))
     counts = {status: sum(e.status == status for e in entries) for status in ("added", "duplicate", "refused")}
     log.info("upload of %d files: %d added, %d duplicate, %d refused", len(files), counts["added"],
              counts["duplicate"], counts["refused"])
