@@ -164,10 +164,11 @@ def ensure_index(
     the embedding cache are embedded. With `embed=False` nothing is embedded: a build (when the
     corpus or anything else changed) serves every chunk to BM25 at once and only the windows
     already in the embedding cache to the dense retriever, and an index whose windows wait
-    (`Manifest.pending`) counts as current; with `embed` such an index is completed. `index_type` None keeps the current one; a new index
-    takes `POLICYQA_FAISS_INDEX` (flat | hnsw | ivf | auto, default auto: chosen by size from
-    the measured scale curve, see index.sizing.recommend_dense_index). Stored plans that fail
-    their checksum are left out of the build and listed in the report's `problems`."""
+    (`Manifest.pending`) counts as current; with `embed` such an index is completed.
+    `index_type` None keeps the current one; a new index takes `POLICYQA_FAISS_INDEX` (flat |
+    hnsw | ivf | auto, default auto: chosen by size from the measured scale curve, see
+    index.sizing.recommend_dense_index). Stored plans that fail their checksum are left out of
+    the build and listed in the report's `problems`."""
     from index.embedders import make_embedder
 
     started = time.perf_counter()

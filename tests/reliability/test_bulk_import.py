@@ -25,7 +25,7 @@ import pytest
 from corpus.catalog import DOCUMENTS_DIR, MANIFEST
 from corpus.ingest import clean_temp_files
 from index.engine import SearchIndex
-from index.store import EMBEDDINGS_DIR, current_manifest, load_index
+from index.store import EMBEDDINGS_DIR, current_manifest, ensure_index, load_index
 
 from .helpers import plan_text
 
@@ -181,6 +181,10 @@ def test_an_import_killed_and_run_again_ends_as_a_clean_one(moment, folder, clea
             title = next(m.title for m in state.documents if m.doc_id == doc_id)
             assert doc_id in {h.chunk.doc_id for h in index.search(title, mode="bm25", top_k=5, auto_filter=False)}
             assert doc_id in {h.chunk.doc_id for h in index.search(title, top_k=10, auto_filter=False)}
+    if moment == "after-first-file":  # `index` alone (ensure_index) repairs: what is stored is indexed
+        ensure_index(data_dir, search_index.embedder)
+        state = load_index(data_dir, search_index.embedder)  # verified against the stored corpus
+        assert state.manifest.pending == 0 and len(state.documents) == 5 + stored
     if moment == "mid-embedding":
         assert stored == 5 and current_manifest(data_dir).pending > 0  # every plan in, by keywords
 

@@ -333,3 +333,34 @@ def test_an_uploaded_plan_is_searchable_by_keywords_before_it_is_embedded(fresh_
         assert app.state.api.current().index.manifest.pending == 0
         dense = client.post("/api/v1/search", json={"query": "鄂州 城镇清洁取暖率", "mode": "dense"}).json()
         assert dense["results"][0]["doc_id"] == doc_id
+
+
+def test_several_files_in_one_request_on_the_milvus_backend(fresh_data_dir, search_index):
+    """POLICYQA_BACKEND=milvus (milvus-lite in the data dir; the real server's replicas are
+    tests/index/test_milvus_server.py): each file of one request lands in the shared store once."""
+    app = create_app(make_settings(admin_token=ADMIN_TOKEN, backend="milvus", data_dir=str(fresh_data_dir)))
+    with TestClient(app) as client:
+        deadline = time.monotonic() + JOB_WAIT_S
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, client.get("/readyz").text
+            time.sleep(0.2)
+        two = [("鄂州市方案.txt", plan_text("鄂州市", 84).encode("utf-8")),
+               ("黄石市方案.txt", plan_text("黄石市", 85).encode("gbk")), ("x.wps", b"\xd0\xcf")]
+        resp = upload_many(client, two)
+        assert resp.status_code == 202, resp.text
+        files = resp.json()["files"]
+        assert [f["status"] for f in files] == ["added", "added", "refused"]
+        for entry in files[:2]:
+            assert wait_for_job(client, entry["job_id"])["status"] == "done"
+        deadline = time.monotonic() + JOB_WAIT_S
+        for city, heating in (("鄂州市", 84), ("黄石市", 85)):
+            while True:
+                hits = client.post("/api/v1/search", json={"query": "城镇清洁取暖率", "cities": [city]}).json()["results"]
+                if hits and f"{heating}%以上" in hits[0]["text"]:
+                    break
+                assert time.monotonic() < deadline, (city, hits[:1])
+                time.sleep(0.2)
+        again = upload_many(client, two[:2])
+        assert again.status_code == 200 and [f["status"] for f in again.json()["files"]] == ["duplicate", "duplicate"]
+        docs = client.get("/api/v1/documents").json()["documents"]
+        assert sorted(d["city"] for d in docs if d["city"] in ("鄂州市", "黄石市")) == ["鄂州市", "黄石市"]
