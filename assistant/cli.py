@@ -375,6 +375,8 @@ class _AddReport:
             self._out(f"warning: {name}check: {warning.message}{pages}", sys.stderr)
         if self.bar is not None:
             self.bar.update(1)
+            if self.done >= self.total:  # every file read: the index builds report on their own
+                self.close()
 
     def _out(self, line: str, stream: Any = None) -> None:
         stream = stream or sys.stdout
@@ -386,6 +388,7 @@ class _AddReport:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def _result_line(result) -> str:
