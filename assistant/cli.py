@@ -282,6 +282,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     index built for keyword search while reading and embedded once at the end; one report line
     per file on stdout, progress on stderr. Re-running after a kill adds what is missing."""
     from corpus.errors import CorpusStoreError
+    from corpus.ingest import clean_temp_files
     from index.bulk import add_files, select_files
     from index.embedders import make_embedder
     from index.paths import resolve_data_dir
@@ -302,6 +303,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise CliError(f"{options} describe one file: give a single FILE with them, or add the files "
                        "without them (each document's own title, place and date are read from it)")
     data_dir = resolve_data_dir(_data_dir(args))
+    clean_temp_files(data_dir)  # what a killed import left half-written
     embedder = make_embedder()
     # the index as it is first (a new data dir gets one; a killed import's plans are indexed)
     _warn_problems(ensure_index(data_dir, embedder, embed=False, progress=True).problems)
