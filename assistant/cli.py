@@ -5,7 +5,7 @@ so that `--help` and argument errors answer at once.
 
 Exit codes: 0 ok, 1 unexpected failure, 2 bad usage or input (empty query, unknown
 city or mode), 3 index missing, corrupt or built with another embedder, 4 unreadable
-or refused input file.
+or refused input file (`add`: any of its files refused).
 """
 from __future__ import annotations
 
@@ -152,8 +152,9 @@ def _search(assistant, query: str, history: Sequence[str], top_k: int, mode: str
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from corpus.catalog import prune_parsed
     from corpus.errors import CorpusStoreError, IngestError
-    from corpus.ingest import accept_changes
+    from corpus.ingest import accept_changes, clean_temp_files
     from index.embedders import make_embedder
     from index.paths import resolve_data_dir
     from index.store import ensure_index
@@ -167,6 +168,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         except CorpusStoreError as exc:
             raise CliError(str(exc), EXIT_INDEX) from None
         print(f"accepted the current content of documents/{meta.source_file} ({meta.doc_id})")
+    clean_temp_files(data_dir)  # what a killed `add` or upload left
+    prune_parsed(data_dir)
     report = ensure_index(data_dir, make_embedder(args.embedder), rebuild=args.rebuild, progress=True)
     _warn_problems(report.problems)
     state = "rebuilt" if report.rebuilt else "up to date"
@@ -292,31 +295,135 @@ def cmd_chat(args: argparse.Namespace) -> int:
         history.append(question)
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    from corpus.errors import CorpusStoreError, IngestError
+_ADD_META = ("city", "province", "title", "doc_number", "date", "issuer")
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CliError(f"cannot read {args.file}: no such file", EXIT_FILE)
-    index = _open_index(args, build=True)
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add files and folders (index.bulk): each file committed before the next is read, the
+    index built for keyword search while reading and embedded once at the end; one report line
+    per file on stdout, progress on stderr. Re-running after a kill adds what is missing."""
+    from corpus.errors import CorpusStoreError
+    from corpus.ingest import clean_temp_files
+    from index.bulk import add_files, select_files
+    from index.embedders import make_embedder
+    from index.paths import resolve_data_dir
+    from index.store import ensure_index
+
+    paths = [Path(p) for p in args.paths]
     try:
-        report = index.add_document(
-            path, city=args.city, province=args.province, title=args.title,
-            doc_number=args.doc_number, date=args.date, issuer=args.issuer, progress=True,
-        )
-    except IngestError as exc:
-        raise CliError(f"refused {args.file}: {exc}", EXIT_FILE) from None
+        selection = select_files(paths)
+    except FileNotFoundError as exc:
+        raise CliError(f"cannot read {exc}: no such file or directory", EXIT_FILE) from None
+    if not selection.files and not selection.refused:
+        raise CliError(f"no .txt, .docx or .pdf file in {', '.join(map(str, paths))}"
+                       + (f" ({selection.skipped} other files skipped)" if selection.skipped else ""), EXIT_FILE)
+    given = {name: getattr(args, name) for name in _ADD_META if getattr(args, name)}
+    single = len(paths) == 1 and not paths[0].is_dir()
+    if given and not single:
+        options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+        raise CliError(f"{options} describe one file: give a single FILE with them, or add the files "
+                       "without them (each document's own title, place and date are read from it)")
+    data_dir = resolve_data_dir(_data_dir(args))
+    clean_temp_files(data_dir)  # what a killed import left half-written
+    embedder = make_embedder()
+    # the index as it is first (a new data dir gets one; a killed import's plans are indexed)
+    _warn_problems(ensure_index(data_dir, embedder, embed=False, progress=True).problems)
+    total = len(selection.files) + len(selection.refused)
+    report_lines = _AddReport(total, single)
+    for result in selection.refused:
+        report_lines.result(result)
+    try:
+        bulk = add_files(data_dir, selection.files, embedder, meta=given, progress=True,
+                         on_start=report_lines.start, on_page=report_lines.page,
+                         on_result=lambda _i, _n, result: report_lines.result(result),
+                         on_index=report_lines.indexed)
     except CorpusStoreError as exc:
-        raise CliError(f"cannot add {args.file}: {exc}", EXIT_INDEX) from None
-    if report.duplicate:
-        print(f"already indexed as {report.doc_id} (same content); nothing changed")
-    else:
-        meta = report.meta
-        where = f" [{meta.level or '?'} {meta.city}] 《{meta.title}》" if meta is not None else ""
-        print(f"added {report.doc_id}{where}: {report.chunks} chunks, {report.embedded} embedded")
-    for warning in report.warnings:
-        _warn(f"check: {warning.message}" + (f" (pages {_page_list(warning.pages)})" if warning.pages else ""))
+        report_lines.close()
+        raise CliError(f"cannot add {report_lines.current}: {exc}", EXIT_INDEX) from None
+    report_lines.close()
+    results = [*selection.refused, *bulk.results]
+    counts = {status: sum(r.status == status for r in results) for status in ("added", "duplicate", "refused")}
+    build = bulk.build
+    index = (f"; index: {build.chunks} chunks, {build.embedded} windows embedded" if build is not None else "")
+    skipped = f", {selection.skipped} other files skipped" if selection.skipped else ""
+    print(f"{len(results)} file{'s' if len(results) != 1 else ''}: {counts['added']} added, "
+          f"{counts['duplicate']} duplicate, {counts['refused']} refused{skipped}{index}, {bulk.seconds:.1f} s")
+    refused = [r for r in results if r.status == "refused"]
+    if refused:
+        if len(results) == 1:
+            raise CliError(f"refused {refused[0].path}: {refused[0].reason}", EXIT_FILE)
+        raise CliError(f"{len(refused)} of {len(results)} files refused (listed above)", EXIT_FILE)
     return 0
+
+
+class _AddReport:
+    """What `add` prints: a progress bar (a terminal) or progress lines (a pipe or a log) on
+    stderr, one report line per file on stdout."""
+
+    def __init__(self, total: int, single: bool) -> None:
+        self.total, self.single, self.current = total, single, ""
+        self.done = 0
+        self.bar: Any = None
+        if sys.stderr.isatty() and total > 1:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", desc="adding", file=sys.stderr)
+
+    def start(self, position: int, total: int, path: Path) -> None:
+        self.current = str(path)
+        if self.bar is not None:
+            self.bar.set_postfix_str(path.name)
+        elif not self.single:
+            print(f"[{position}/{total}] reading {path}", file=sys.stderr, flush=True)
+
+    def page(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{Path(self.current).name} page {done}/{total}")
+        elif done == total or done % 10 == 0:
+            print(f"reading page {done}/{total}", file=sys.stderr, flush=True)
+
+    def indexed(self, build) -> None:
+        line = f"searchable by keywords: {build.chunks} chunks ({build.seconds:.1f} s)"
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    def result(self, result) -> None:
+        self.done += 1
+        self._out(_result_line(result))
+        name = "" if self.single else f"{result.path}: "
+        for warning in result.warnings:
+            pages = f" (pages {_page_list(warning.pages)})" if warning.pages else ""
+            self._out(f"warning: {name}check: {warning.message}{pages}", sys.stderr)
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.done >= self.total:  # every file read: the index builds report on their own
+                self.close()
+
+    def _out(self, line: str, stream: Any = None) -> None:
+        stream = stream or sys.stdout
+        if self.bar is not None:
+            self.bar.write(line, file=stream)
+        else:
+            print(line, file=stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _result_line(result) -> str:
+    """One line per file: added (doc_id, level, place, title, chunks), duplicate (the plan with
+    the same content), refused (why)."""
+    meta = result.meta
+    if result.status == "refused":
+        return f"refused {result.path}: {result.reason}"
+    where = f"[{meta.level or '?'} {meta.city}] 《{meta.title}》" if meta is not None else ""
+    if result.status == "duplicate":
+        return f"duplicate {result.path}: same content as {meta.doc_id if meta else '?'} {where}, already in"
+    return f"added {meta.doc_id if meta else '?'} {where}: {result.chunks} chunks ({result.path})"
 
 
 def _page_list(pages: Sequence[int]) -> str:
@@ -441,8 +548,16 @@ def build_parser() -> argparse.ArgumentParser:
     _filter_options(p)
     p.set_defaults(func=cmd_chat)
 
-    p = command("add", help="ingest one more plan (.txt UTF-8/GBK, .docx, .pdf)")
-    p.add_argument("file")
+    p = command("add", help="add plans: files, or folders of .txt (UTF-8/GBK), .docx and .pdf files",
+                description="Add plans to the data dir: each PATH is a file or a folder (read recursively: "
+                            "its .txt, .docx and .pdf files; .doc and .wps are refused, other files skipped). "
+                            "Each file is stored before the next is read, so after an interruption the same "
+                            "command adds what is missing (files already in are reported as duplicates). "
+                            "New plans are searchable by keywords as soon as they are read and by meaning "
+                            "once embedded at the end. One line per file on stdout: added, duplicate or "
+                            "refused (with the reason). Exit code 0 when no file was refused, 4 when any "
+                            "was; the metadata options describe one file and are refused with several.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
     p.add_argument("--city", default="", help="地方, e.g. 铁岭市; 全国 for a national document "
                                              "(default: read from the document)")
     p.add_argument("--province", default="")

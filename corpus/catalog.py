@@ -4,6 +4,10 @@ Every stored plan is verified against the sha256 recorded when it was added, eac
 read: a plan whose bytes changed, or that is missing or unreadable, is left out and reported
 (`scan_corpus(...).problems`), never silently re-read; the rest of the corpus still loads.
 A deliberate edit is accepted with `python -m assistant index --accept-changes FILE`.
+
+What reading an added plan produced is kept in <data_dir>/parsed/ (corpus.parsed_cache), so a
+process start does not read every PDF again: the stored file is still read and its sha256
+checked against the manifest every time, and only then is the cached parse used.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from pathlib import Path
 from corpus.chunker import parse_source
 from corpus.errors import CorpusStoreError, IngestError, PlanIntegrityError
 from corpus.model import Document, DocumentMeta
+from corpus.parsed_cache import ParsedCache
 from corpus.readers import read_source
 
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
@@ -137,13 +142,18 @@ def plan_bytes(folder: Path, meta: DocumentMeta) -> bytes:
     return data
 
 
-def _load(folder: Path, meta: DocumentMeta) -> Document:
-    data = plan_bytes(folder, meta)
+def _load(folder: Path, meta: DocumentMeta, cache: ParsedCache | None = None) -> Document:
+    data = plan_bytes(folder, meta)  # verified against the manifest before any cached parse is used
+    if cache is not None and (cached := cache.get(meta)) is not None:
+        return cached
     try:
         source = read_source(data, Path(meta.source_file).suffix)
     except IngestError as err:
         raise PlanIntegrityError(f"plan {folder.name}/{meta.source_file} ({meta.doc_id}) cannot be read: {err}") from None
-    return parse_source(source, meta)
+    document = parse_source(source, meta)
+    if cache is not None:
+        cache.put(meta, document)
+    return document
 
 
 def _stamp(folder: Path, meta: DocumentMeta) -> tuple[int, int, int]:
@@ -155,12 +165,21 @@ def _stamp(folder: Path, meta: DocumentMeta) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _load_cached(folder: Path, meta: DocumentMeta, stamp: tuple[int, int, int]) -> Document:
     # Keyed on the full meta (content_hash included) and the file's stat: a file edited in
-    # place is read, and verified, again.
+    # place is read, and verified, again. Across processes: the parsed cache of the data dir.
     del stamp
-    return _load(folder, meta)
+    return _load(folder, meta, ParsedCache(folder.parent))
+
+
+def prune_parsed(data_dir: Path) -> int:
+    """Remove parsed-cache entries no plan of the documents manifest uses; -> how many."""
+    try:
+        metas = read_manifest(Path(data_dir) / DOCUMENTS_DIR / MANIFEST)
+    except CorpusStoreError:
+        return 0  # never guess what a damaged manifest held
+    return ParsedCache(Path(data_dir)).prune(metas)
 
 
 def text_hash(document: Document) -> str:

@@ -14,10 +14,11 @@ from pathlib import Path, PurePath
 
 from corpus import catalog, inspection
 from corpus.chunker import paragraphs, parse_source
-from corpus.errors import IngestError
+from corpus.errors import CorpusStoreError, IngestError
 from corpus.fsutil import atomic_write, exclusive_lock
 from corpus.inspection import ReadWarning
 from corpus.model import Document, DocumentMeta
+from corpus.parsed_cache import ParsedCache
 from corpus.places import validate_city
 from corpus.readers import MAX_DOCX_UNPACKED_BYTES, Progress, check_suffix, SourceText, read_source
 
@@ -30,6 +31,7 @@ MAX_PARAGRAPHS = 5000
 _DOC_ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOCK_FILE = ".lock"
+_STORED_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.(?:txt|docx|pdf)$")  # <doc_id><suffix>
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,9 @@ def ingest_bytes(
     date = _valid_date(date.strip())
     sha = hashlib.sha256(data).hexdigest()
     doc_id = _valid_doc_id(doc_id) if doc_id else f"doc-{sha[:10]}"
+    stored_copy = _stored_copy(Path(data_dir), sha)
+    if stored_copy is not None:  # the same bytes are in: no need to read them (a resumed bulk add)
+        return IngestResult(document=stored_copy, duplicate=True)
 
     read = read_document(data, suffix, DocumentMeta(
         doc_id=doc_id, city=city, province=province, title=title, issuer=issuer.strip(),
@@ -163,7 +168,24 @@ def ingest_bytes(
         except BaseException:
             target.unlink(missing_ok=True)
             raise
+    # what the catalog would read from the stored file (the same reader, the same meta): the next
+    # process start and index build use it instead of reading the file again
+    ParsedCache(Path(data_dir)).put(meta, document)
     return IngestResult(document=document, duplicate=False, warnings=read.warnings)
+
+
+def _stored_copy(data_dir: Path, sha: str) -> Document | None:
+    """The plan (built-in or added, verified) stored with exactly these bytes, if any."""
+    for document in catalog.builtin_documents():
+        if document.meta.content_hash == sha:
+            return document
+    try:
+        metas = catalog.read_manifest(data_dir / catalog.DOCUMENTS_DIR / catalog.MANIFEST)
+    except CorpusStoreError:
+        return None  # the locked check below reports it
+    if not any(m.content_hash == sha for m in metas):
+        return None
+    return next((d for d in catalog.added_documents(data_dir) if d.meta.content_hash == sha), None)
 
 
 def accept_changes(data_dir: Path, name: str) -> DocumentMeta:
@@ -200,12 +222,25 @@ def _write_manifest(folder: Path, metas: list[DocumentMeta]) -> None:
 
 
 def clean_temp_files(data_dir: Path) -> int:
-    """Remove what a killed writer left in the documents folder (atomic_write temp files)."""
+    """Remove what a killed writer left in the documents folder: atomic_write temp files, and a
+    stored plan file that no manifest entry names (killed between storing the file and writing
+    the manifest; adding the plan again stores it again). -> how many files were removed."""
     folder = Path(data_dir) / catalog.DOCUMENTS_DIR
+    if not folder.is_dir():
+        return 0
     removed = 0
-    for stale in folder.glob(".*.tmp") if folder.is_dir() else ():
-        stale.unlink(missing_ok=True)
-        removed += 1
+    with exclusive_lock(folder / _LOCK_FILE):
+        for stale in folder.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+            removed += 1
+        try:
+            named = {m.source_file for m in catalog.read_manifest(folder / catalog.MANIFEST)}
+        except CorpusStoreError:
+            return removed  # never guess what a damaged manifest held
+        for path in folder.iterdir():
+            if _STORED_RE.match(path.name) and path.name not in named and path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
     return removed
 
 

@@ -351,7 +351,8 @@ def leftovers(data_dir: Path, tmp_dir: Path) -> list[str]:
 
 def restart_after_kill(data_dir: Path, log_path: Path, paragraphs: int, n: int = 99) -> dict:
     """Upload a large plan, `kill -9` the server while its job embeds, restart it: how soon the
-    previous index is served, and how the interrupted job ends."""
+    index served at the kill (the keyword-search index with the plan in) is served again, and how
+    the interrupted job ends."""
     import signal
 
     with running_server(data_dir, log_path) as server:
@@ -368,6 +369,11 @@ def restart_after_kill(data_dir: Path, log_path: Path, paragraphs: int, n: int =
                 if job["status"] != "queued" and job["embedded"] > 0 or job["status"] in ("done", "failed"):
                     break
                 time.sleep(0.05)
+            # what is served at the kill: the build's keyword-search index, the upload already in
+            # (index.store: its windows are embedded afterwards)
+            at_kill = http.get("/readyz").json()
+            by_keywords = http.post("/api/v1/search", json={"query": "城镇清洁取暖率", "mode": "bm25", "top_k": 1,
+                                                            "cities": [upload_city(n)]})
         if job.get("status") != "running":
             raise RuntimeError(f"restart phase: the job was not embedding when it was to be killed: {job}")
         os.kill(server.pid, signal.SIGKILL)
@@ -382,8 +388,11 @@ def restart_after_kill(data_dir: Path, log_path: Path, paragraphs: int, n: int =
             after = http.get("/readyz").json()
     return {
         "paragraphs": paragraphs, "killed_at": killed_at, "ready_after_restart_s": round(ready_s, 2),
-        "served_previous_index": ready.get("corpus_hash") == before.get("corpus_hash")
-        and ready.get("documents") == before.get("documents"),
+        # the index served when the server was killed is served again at once after the restart
+        "served_previous_index": ready.get("corpus_hash") == at_kill.get("corpus_hash")
+        and ready.get("documents") == at_kill.get("documents"),
+        "plan_searchable_by_keywords_before_kill": by_keywords.status_code == 200
+        and bool(by_keywords.json().get("results")) and at_kill.get("documents") == before.get("documents", 0) + 1,
         "search_at_once": first.status_code == 200 and bool(first.json().get("results")),
         "job": {"status": job.get("status"), "resumed": job.get("resumed")},
         "plan_searchable_after_job": found.status_code == 200 and bool(found.json().get("results")),

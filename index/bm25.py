@@ -69,10 +69,10 @@ class BM25Retriever:
         self.tokenizer = tokenizer or get_tokenizer()
         self.k1, self.b = k1, b
         if _model is None:
-            _model = self._index([self.tokenizer.tokenize(index_text(c)) for c in self.chunks])
+            _model = self._index(self.tokenizer.tokenize_indexed(index_text(c) for c in self.chunks))
         if _passages is None:
             units, starts = passage_units(passage_texts(self.chunks))
-            _passages = (self._index([self.tokenizer.tokenize(u) for u in units]), starts)
+            _passages = (self._index(self.tokenizer.tokenize_indexed(units)), starts)
         self._model = _model
         self._passage_model, self._starts = _passages
         self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32, count=len(self.chunks))

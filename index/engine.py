@@ -210,23 +210,26 @@ class SearchIndex:
     # --- updates -------------------------------------------------------------
 
     def add_document(self, path: str | os.PathLike[str], progress: bool = False, **meta: Any) -> AddReport:
-        """Ingest one plan (corpus.ingest) and refresh the index; only new windows are embedded
-        (with `progress`, reported on stderr).
+        """Ingest one plan and refresh the index (index.bulk.add_files, the one import pipeline);
+        only new windows are embedded (with `progress`, reported on stderr).
 
         `meta`: city (read from the document when not given), province, title, doc_number, date,
         issuer, doc_id. Raises corpus.errors.IngestError for unreadable or refused input."""
-        from corpus.ingest import ingest_file
+        from corpus.errors import IngestError
+        from index.bulk import add_files
 
         with self._lock:
-            result = ingest_file(Path(path), self.data_dir, progress=_page_progress if progress else None, **meta)
-            doc_id = result.document.meta.doc_id
-            n_chunks = len(result.document.chunks)
-            if result.duplicate and doc_id in {m.doc_id for m in self.documents}:
-                return AddReport(doc_id, n_chunks, 0, True, result.warnings, result.document.meta)
-            report = ensure_index(self.data_dir, self.embedder, progress=progress)
-            self._state = load_index(self.data_dir, self.embedder)
-            return AddReport(doc_id, n_chunks, report.embedded, result.duplicate, result.warnings,
-                             result.document.meta)
+            bulk = add_files(self.data_dir, [Path(path)], self.embedder, meta=meta, progress=progress,
+                             on_page=_page_progress if progress else None)
+            result = bulk.results[0]
+            if result.status == "refused":
+                raise IngestError(result.reason)
+            if bulk.lexical_builds or (bulk.build is not None and bulk.build.rebuilt):
+                self._state = load_index(self.data_dir, self.embedder)
+            doc_id = result.meta.doc_id if result.meta is not None else ""
+            embedded = bulk.build.embedded if bulk.build is not None else 0
+            return AddReport(doc_id, result.chunks, embedded, result.status == "duplicate", result.warnings,
+                             result.meta)
 
     def refresh(self) -> bool:
         """Pick up an index another process rebuilt; True if the state changed."""

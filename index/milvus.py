@@ -420,7 +420,8 @@ def _local_windows(search_index: Any, embedder: Any, data_dir: Path | str | None
     dense = search_index.dense
     owner = np.asarray(dense.window_owner, dtype=np.int64)
     index = dense.index
-    if index.ntotal == len(owner):
+    pending = getattr(getattr(search_index, "manifest", None), "pending", 0)  # built with embed=False
+    if index.ntotal == len(owner) and not pending:
         try:
             return owner, np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
         except RuntimeError:  # IVF without a direct map cannot reconstruct

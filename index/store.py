@@ -12,6 +12,12 @@ A build writes a hidden temp dir, fsyncs it, renames it to a version dir, then s
 CURRENT pointer with os.replace, so a reader (or a `kill -9` at any moment) sees either
 the old index or the new one, complete. The previous version dir is kept for readers that
 resolved the old pointer a moment before the swap; older ones are removed.
+
+Keyword search first: `ensure_index(embed=False)` builds at once with only the text windows the
+embedding cache already holds (BM25 covers every chunk; a chunk whose windows are not embedded
+yet is found by keywords only) and records how many windows wait (`Manifest.pending`); the next
+`ensure_index()` embeds them and rebuilds the dense part, reusing that version's BM25 files. A
+kill in between leaves a complete, searchable index whose pending windows any later build embeds.
 """
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ import numpy as np
 
 from corpus.catalog import PlanProblem, corpus_hash, load_corpus, scan_corpus
 from corpus.model import Chunk, Document, DocumentMeta
+from index.bm25 import B, K1
 from index.bm25 import SCHEME as BM25_SCHEME
 from index.bm25 import BM25Retriever
 from index.dense import INDEX_TYPES, WINDOW_SCHEME, DenseRetriever, chunk_windows
@@ -90,6 +97,7 @@ class Manifest:
     built_at: str
     bm25: dict[str, float | str] = field(default_factory=dict)  # k1, b and the indexing scheme
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    pending: int = 0  # text windows not embedded yet (built with embed=False): searched by keywords only
 
     def to_json(self) -> bytes:
         return (json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
@@ -106,6 +114,7 @@ class BuildReport:
     chunks: int
     seconds: float
     problems: tuple[PlanProblem, ...] = ()  # stored plans left out (changed, missing, unreadable)
+    pending: int = 0  # text windows of the index not embedded yet (built with embed=False)
 
 
 # on_progress(embedded so far, windows to embed) while a build embeds new text
@@ -148,13 +157,18 @@ def ensure_index(
     progress: bool = False,
     index_type: str | None = None,
     on_progress: Progress | None = None,
+    embed: bool = True,
 ) -> BuildReport:
     """Build the index unless the current one is complete and matches corpus, embedder,
     lexicon and format (then nothing is embedded or rewritten). Only windows missing from
-    the embedding cache are embedded. `index_type` None keeps the current one; a new index
-    takes `POLICYQA_FAISS_INDEX` (flat | hnsw | ivf | auto, default auto: chosen by size from
-    the measured scale curve, see index.sizing.recommend_dense_index). Stored plans that fail
-    their checksum are left out of the build and listed in the report's `problems`."""
+    the embedding cache are embedded. With `embed=False` nothing is embedded: a build (when the
+    corpus or anything else changed) serves every chunk to BM25 at once and only the windows
+    already in the embedding cache to the dense retriever, and an index whose windows wait
+    (`Manifest.pending`) counts as current; with `embed` such an index is completed.
+    `index_type` None keeps the current one; a new index takes `POLICYQA_FAISS_INDEX` (flat |
+    hnsw | ivf | auto, default auto: chosen by size from the measured scale curve, see
+    index.sizing.recommend_dense_index). Stored plans that fail their checksum are left out of
+    the build and listed in the report's `problems`."""
     from index.embedders import make_embedder
 
     started = time.perf_counter()
@@ -174,13 +188,19 @@ def ensure_index(
                 reasons = ["no index yet"]  # build a fresh one below
             except IndexCorruptError as exc:
                 reasons = [f"the current one is unusable ({exc})"]
+        if current is not None and not reasons and embed and current.pending:
+            reasons = [f"{current.pending} text windows are not embedded yet"]
         if current is not None and not reasons:
-            return BuildReport(False, 0, current.chunks, time.perf_counter() - started, scan.problems)
+            return BuildReport(False, 0, current.chunks, time.perf_counter() - started, scan.problems,
+                               current.pending)
         if progress:
-            _say(f"building the index in {root} ({len(documents)} plans): {'; '.join(reasons)}")
+            first = "" if embed else " (keyword search first, nothing embedded now)"
+            _say(f"building the index in {root} ({len(documents)} plans): {'; '.join(reasons)}{first}")
         kind = index_type or (current.index_type if current else default_index_type())
-        embedded, n_chunks = _build(root, data_dir, documents, embedder, kind, progress, on_progress)
-    return BuildReport(True, embedded, n_chunks, time.perf_counter() - started, scan.problems)
+        built = _build(root, data_dir, documents, embedder, kind, progress, on_progress, embed=embed,
+                       lexical_from=current)
+    return BuildReport(True, built.embedded, built.chunks, time.perf_counter() - started, scan.problems,
+                       built.pending)
 
 
 def load_index(
@@ -222,7 +242,7 @@ def memory_index(documents: list[Document], embedder: Embedder, cache_dir: str |
         for window in chunk_windows(chunk):
             texts.append(window)
             owners.append(i)
-    vectors, _ = _window_vectors(Path(cache_dir), embedder, texts, progress=False)
+    vectors, _, _ = _window_vectors(Path(cache_dir), embedder, texts, progress=False)
     dense = DenseRetriever.from_vectors(chunks, np.array(owners, dtype=np.int64), vectors, embedder, "flat")
     manifest = Manifest(
         format_version=FORMAT_VERSION, corpus_hash=corpus_hash(documents), embedder_id=embedder.id,
@@ -349,29 +369,82 @@ def default_index_type() -> str:
     return load_settings().faiss_index
 
 
+@dataclass(frozen=True)
+class _Built:
+    embedded: int
+    chunks: int
+    pending: int
+
+
+_LEXICAL_FILES = ("chunks.jsonl", "documents.json", "bm25")  # what depends on the corpus only
+
+
+def _lexical_source(root: Path, current: Manifest | None, documents_hash: str) -> Path | None:
+    """The current version dir when its chunk and BM25 files are what a build of this corpus
+    would write (same corpus, BM25 scheme and parameters, lexicon and libraries): reused, not
+    tokenized again. The caller verified every file of that version a moment ago."""
+    if current is None or current.corpus_hash != documents_hash or current.format_version != FORMAT_VERSION:
+        return None
+    if current.bm25 != {"k1": K1, "b": B, "scheme": BM25_SCHEME} or current.lexicon_hash != lexicon_hash():
+        return None
+    if current.versions != library_versions():
+        return None
+    name = _current_name(root)
+    path = root / name if name else None
+    if path is None or not all((path / part).exists() for part in _LEXICAL_FILES):
+        return None
+    return path
+
+
+def _copy_lexical(source: Path, target: Path) -> None:
+    """Hard-link (or copy) the lexical files of version `source` into the new version `target`."""
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    for part in _LEXICAL_FILES:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, copy_function=link)
+        else:
+            link(str(source / part), str(target / part))
+
+
 def _build(
     root: Path, data_dir: Path, documents: list[Document], embedder: Embedder,
-    index_type: str, progress: bool, on_progress: Progress | None = None,
-) -> tuple[int, int]:
-    """Write a complete new version and swap it in. Caller holds the lock. -> (embedded, chunks)"""
+    index_type: str, progress: bool, on_progress: Progress | None = None, *, embed: bool = True,
+    lexical_from: Manifest | None = None,
+) -> _Built:
+    """Write a complete new version and swap it in. Caller holds the lock. With `embed=False`
+    only windows already in the embedding cache get vectors (the rest are `pending`)."""
     for stale in root.glob(".tmp-*"):  # left by a build that was killed
         shutil.rmtree(stale, ignore_errors=True)
     tmp = root / f".tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
         chunks = [c for d in documents for c in d.chunks]
-        _write_lines(tmp / "chunks.jsonl", (json.dumps(asdict(c), ensure_ascii=False) for c in chunks))
-        metas = [asdict(d.meta) for d in documents]
-        (tmp / "documents.json").write_text(json.dumps(metas, ensure_ascii=False, indent=1), "utf-8")
-        bm25 = BM25Retriever(chunks, get_tokenizer())
-        bm25.save(tmp / "bm25")
+        documents_hash = corpus_hash(documents)
+        reuse = _lexical_source(root, lexical_from, documents_hash)
+        if reuse is not None:
+            _copy_lexical(reuse, tmp)
+            k1, b = K1, B
+        else:
+            _write_lines(tmp / "chunks.jsonl", (json.dumps(asdict(c), ensure_ascii=False) for c in chunks))
+            metas = [asdict(d.meta) for d in documents]
+            (tmp / "documents.json").write_text(json.dumps(metas, ensure_ascii=False, indent=1), "utf-8")
+            bm25 = BM25Retriever(chunks, get_tokenizer())
+            bm25.save(tmp / "bm25")
+            k1, b = bm25.k1, bm25.b
 
         texts, owners = [], []
         for i, chunk in enumerate(chunks):
             for window in chunk_windows(chunk):
                 texts.append(window)
                 owners.append(i)
-        vectors, embedded = _window_vectors(data_dir, embedder, texts, progress, on_progress)
+        vectors, embedded, kept = _window_vectors(data_dir, embedder, texts, progress, on_progress, embed=embed)
+        if kept is not None:
+            owners = [o for o, keep in zip(owners, kept) if keep]
         if index_type == "auto":
             index_type = recommend_dense_index(len(texts)).index_type
         dense = DenseRetriever.from_vectors(chunks, np.array(owners, dtype=np.int64), vectors,
@@ -380,12 +453,12 @@ def _build(
 
         files = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         manifest = Manifest(
-            format_version=FORMAT_VERSION, corpus_hash=corpus_hash(documents),
-            embedder_id=embedder.id, embedder_dim=int(vectors.shape[1]), lexicon_hash=lexicon_hash(),
-            window_scheme=WINDOW_SCHEME, index_type=index_type, versions=library_versions(),
-            documents=len(documents), chunks=len(chunks), windows=len(texts),
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": bm25.k1, "b": bm25.b, "scheme": BM25_SCHEME},
-            files=files,
+            format_version=FORMAT_VERSION, corpus_hash=documents_hash,
+            embedder_id=embedder.id, embedder_dim=embedder.dim if not len(vectors) else int(vectors.shape[1]),
+            lexicon_hash=lexicon_hash(), window_scheme=WINDOW_SCHEME, index_type=index_type,
+            versions=library_versions(), documents=len(documents), chunks=len(chunks), windows=len(owners),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": k1, "b": b, "scheme": BM25_SCHEME},
+            files=files, pending=len(texts) - len(owners),
         )
         raw = manifest.to_json()
         (tmp / MANIFEST).write_bytes(raw)
@@ -402,7 +475,7 @@ def _build(
     for old in root.glob("v-*"):
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
-    return embedded, len(chunks)
+    return _Built(embedded, len(chunks), manifest.pending)
 
 
 def _current_name(root: Path) -> str | None:
@@ -413,12 +486,22 @@ def _current_name(root: Path) -> str | None:
 
 
 def _window_vectors(
-    data_dir: Path, embedder: Embedder, texts: list[str], progress: bool, on_progress: Progress | None = None
-) -> tuple[np.ndarray, int]:
-    """Vectors for every window text, embedding only what the cache lacks."""
+    data_dir: Path, embedder: Embedder, texts: list[str], progress: bool, on_progress: Progress | None = None,
+    *, embed: bool = True,
+) -> tuple[np.ndarray, int, list[bool] | None]:
+    """Vectors for every window text, embedding only what the cache lacks. With `embed=False`
+    nothing is embedded: vectors of the cached windows only, and which windows those are.
+    -> (vectors, windows embedded now, kept mask or None when every window has a vector)"""
     keys = [text_key(t) for t in texts]
     cache = EmbeddingCache(Path(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
     missing = cache.missing(keys)
+    if missing and not embed:
+        kept = [k in cache for k in keys]
+        if progress:
+            _say(f"{len(missing)} distinct text windows are not embedded yet: their chunks are found "
+                 f"by keyword search until the next build embeds them")
+        held = [k for k, keep in zip(keys, kept) if keep]
+        return cache.get_many(held) if held else np.zeros((0, embedder.dim), dtype=np.float32), 0, kept
     if missing:
         by_key = dict(zip(keys, texts))
         if progress:
@@ -436,7 +519,7 @@ def _window_vectors(
                     on_progress(min(start + len(batch), len(missing)), len(missing))
         cache.compact()
     vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
-    return vectors, len(missing)
+    return vectors, len(missing), None
 
 
 def _say(line: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -24,6 +25,7 @@ from index import lexicon
 logging.getLogger("jieba").setLevel(logging.WARNING)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+MEMO_TEXTS = 400_000  # chunk and passage texts whose terms tokenize_indexed remembers
 
 
 def _is_noise(token: str) -> bool:
@@ -36,6 +38,7 @@ class Tokenizer:
 
     def __init__(self, extra_words: Iterable[str] = (), search_mode: bool = True) -> None:
         self.search_mode = search_mode
+        self._memo: dict[str, list[str]] = {}  # text -> terms (tokenize_indexed)
         self._stopwords = frozenset(fold(w) for w in lexicon.stopwords())
         self._jieba = jieba.Tokenizer()  # default dictionary; cache file in the temp dir
         self._jieba.initialize()
@@ -69,6 +72,21 @@ class Tokenizer:
 
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         return [self.tokenize(t) for t in texts]
+
+    def tokenize_indexed(self, texts: Iterable[str]) -> list[list[str]]:
+        """`tokenize` of each text to index, remembered for the life of the tokenizer: the
+        builds of a bulk import (index.bulk) tokenize only what is new since the previous one.
+        At most MEMO_TEXTS texts are kept (then the memory starts over); terms are interned."""
+        memo = self._memo
+        out = []
+        for text in texts:
+            tokens = memo.get(text)
+            if tokens is None:
+                if len(memo) >= MEMO_TEXTS:
+                    memo.clear()
+                tokens = memo[text] = [sys.intern(t) for t in self.tokenize(text)]
+            out.append(tokens)
+        return out
 
     def _sub_words(self, word: str) -> list[str]:
         subs = []

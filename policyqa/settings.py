@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         10 * MIB, ge=1, le=1024 * MIB, description="largest accepted plan file",
         json_schema_extra={"shown_default": "10 MiB"})
+    max_upload_files: int = Field(
+        20, ge=1, le=1000, description="most files in one upload request (the whole request may carry this "
+        "many times the largest plan file)")
     max_body_bytes: int = Field(
         256 * 1024, ge=1024, le=64 * MIB, description="largest JSON request body",
         json_schema_extra={"shown_default": "256 KiB"})

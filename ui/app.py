@@ -93,7 +93,23 @@ document.addEventListener('click', function (ev) {
     navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
   } else { fallback(); }
 });
-</script>""" + f"<script>{(STATIC_DIR / 'feedback.js').read_text(encoding='utf-8')}</script>"  # 有用 / 有误
+</script>""" + "".join(f"<script>{(STATIC_DIR / name).read_text(encoding='utf-8')}</script>"
+                       for name in ("feedback.js", "upload.js"))  # 有用 / 有误; 添加文件
+
+# 添加文件 (administrators): several files at once, sent with the admin token to the upload
+# endpoint by ui/static/upload.js, which shows each file's result in Chinese. Not Gradio's own
+# upload route, which stays closed (ui.guard).
+UPLOAD_HTML = (
+    '<div id="pqa-upload" class="pqa-upload">'
+    '<label class="pqa-up-label" for="pqa-up-token">管理员令牌</label>'
+    '<input id="pqa-up-token" class="pqa-up-token" type="password" autocomplete="off">'
+    '<label class="pqa-up-label" for="pqa-up-files">文件（.txt、.docx、.pdf，可多选）</label>'
+    '<input id="pqa-up-files" class="pqa-up-files" type="file" multiple accept=".txt,.docx,.pdf,.doc,.wps">'
+    '<button id="pqa-up-send" class="pqa-up-send" type="button">上传并加入政策库</button>'
+    '<div id="pqa-up-status" class="pqa-up-status" role="status"></div>'
+    '<ul id="pqa-up-report" class="pqa-up-report"></ul>'
+    "</div>"
+)
 
 # After an answer arrives, scroll the chat (not the page) so that the question just asked is
 # at the top: long answers then read from the direct answer down, not from the last card.
@@ -377,6 +393,8 @@ def build_blocks(
                             '<div class="pqa-tips">提示：可直接追问，如“那安阳呢？”；'
                             "答案中的数字均摘自原文，请以“查看原文”为准。</div>"
                         )
+                        with gr.Accordion("添加文件（管理员）", open=False, elem_id="pqa-upload-panel"):
+                            gr.HTML(UPLOAD_HTML)
                     with gr.Column(scale=4, min_width=480):
                         chatbot = gr.Chatbot(
                             elem_id="pqa-chat",

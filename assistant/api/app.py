@@ -31,7 +31,7 @@ log = logging.getLogger("assistant.api")
 
 API_PREFIX = "/api/v1"
 UPLOAD_PATH = f"{API_PREFIX}/documents"
-MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the uploaded file
+MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the uploaded files
 DESCRIPTION = """Search and question answering over municipal 十四五节能减排综合工作方案 plans.
 
 Every result carries a citation (document, section, paragraph) and the best-matching sentence.
@@ -39,7 +39,7 @@ Errors are JSON `{"detail": ..., "message": "..."}`; see docs/API.md for limits 
 
 
 def _body_limits(settings: Settings):
-    upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    upload_limit = settings.max_upload_bytes * settings.max_upload_files + MULTIPART_OVERHEAD
 
     def limit_for(scope: Scope) -> int:
         path = scope.get("path", "")

@@ -409,6 +409,40 @@ class UploadResponse(BaseModel):
     job_url: str | None
 
 
+class UploadedFile(BaseModel):
+    filename: str = Field(description="The file's name as sent (reduced to safe characters).")
+    status: Literal["added", "duplicate", "refused"] = Field(
+        description="added: stored, a job indexes it; duplicate: the same text is already in (nothing changed); "
+                    "refused: not taken (`reason`).")
+    reason: str = Field("", description="Why a file was refused (one line), else empty.")
+    doc_id: str | None = None
+    title: str = Field("", description="The plan's title (given or read from it); for a duplicate, the plan already in.")
+    chunks: int = 0
+    job_id: str | None = Field(None, description="The indexing job of an added file.")
+    job_url: str | None = None
+
+
+class BatchUploadResponse(BaseModel):
+    """The answer to an upload of several files: one entry per file, in the order sent."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "files": [
+            {"filename": "plan-a.pdf", "status": "added", "reason": "", "doc_id": "doc-6a759287c0",
+             "title": "某某市“十四五”节能减排综合工作方案", "chunks": 42,
+             "job_id": "3f0c2a9be41d4c6f8e1b7a5d9c0e2f41", "job_url": "/api/v1/jobs/3f0c2a9be41d4c6f8e1b7a5d9c0e2f41"},
+            {"filename": "tieling.txt", "status": "duplicate", "reason": "", "doc_id": "tieling",
+             "title": "铁岭市“十四五”节能减排综合工作方案", "chunks": 37,
+             "job_id": None, "job_url": None},
+            {"filename": "old.doc", "status": "refused", "reason": ".doc files cannot be read: save it as .docx or "
+             ".pdf and add that", "doc_id": None, "title": "", "chunks": 0, "job_id": None, "job_url": None}],
+        "added": 1, "duplicate": 1, "refused": 1}]})
+
+    files: list[UploadedFile]
+    added: int
+    duplicate: int
+    refused: int
+
+
 class JobOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "job_id": "3f0c2a9be41d4c6f8e1b7a5d9c0e2f41", "doc_id": "doc-6a759287c0", "status": "running",

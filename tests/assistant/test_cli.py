@@ -212,6 +212,34 @@ def test_targets_text_shows_each_unit_once(run):
     assert all(line.split("\t")[-1].startswith("《铁岭市") for line in lines)  # the citation column
 
 
+def test_add_refuses_metadata_for_several_files_and_a_folder_with_nothing_to_read(run, tmp_path):
+    plans = REPO / "corpus" / "plans"
+    code, out, err = run("add", str(plans / "tieling.txt"), str(plans / "anshun.txt"), "--city", "某市", "--date",
+                         "2022-01-01")
+    assert code == 2 and out == ""
+    assert err.strip() == ("error: --city, --date describe one file: give a single FILE with them, or add the "
+                           "files without them (each document's own title, place and date are read from it)")
+    code, _, err = run("add", str(plans), "--title", "x")  # a folder is several files
+    assert code == 2 and "--title describe one file" in err
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
+    code, _, err = run("add", str(tmp_path))
+    assert code == 4 and err.strip() == f"error: no .txt, .docx or .pdf file in {tmp_path} (1 other files skipped)"
+
+
+def test_add_of_files_already_in_reports_duplicates_and_changes_nothing(run, search_index):
+    before = search_index.manifest
+    code, out, err = run("add", str(REPO / "corpus" / "plans"))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 6 and all(line.startswith("duplicate ") and line.endswith(", already in") for line in lines[:5])
+    assert "same content as tieling [市 铁岭市] 《铁岭市“十四五”节能减排综合工作方案》" in out
+    assert lines[-1].startswith("5 files: 0 added, 5 duplicate, 0 refused, 1 other files skipped; index: ")
+    assert " 0 windows embedded" in lines[-1]
+    from index.store import current_manifest
+
+    assert current_manifest(search_index.data_dir) == before
+
+
 # --- metadata filters over documents of every level -----------------------------------------------
 
 from tests.filter_cases import CASE_IDS, CHAT_QUESTION, FILTER_CASES, SEARCH_QUERY  # noqa: E402

@@ -128,6 +128,7 @@ def test_kill_9_of_the_server_during_a_large_upload_serves_the_previous_index_at
     result = restart_after_kill(built, log_path, paragraphs=150)
     print("restart after kill -9:", json.dumps(result, ensure_ascii=False))
     assert 0 < result["killed_at"]["embedded"] < result["killed_at"]["to_embed"]  # killed mid-embedding
+    assert result["plan_searchable_by_keywords_before_kill"]  # keyword search first (index.store)
     assert result["served_previous_index"] and result["search_at_once"]
     assert result["job"] == {"status": "done", "resumed": True} and result["plan_searchable_after_job"]
     assert result["documents"]["after"] == result["documents"]["before"] + 1

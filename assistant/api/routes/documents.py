@@ -7,10 +7,15 @@ from pathlib import PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 
 from assistant.api.deps import AdminDep, SettingsDep, SnapshotDep, StateDep
+from assistant.api.state import ApiState
 from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND, clip, validation_error
-from assistant.api.schemas import ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse, UploadResponse
+from assistant.api.schemas import (
+    BatchUploadResponse, ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse, UploadedFile,
+    UploadResponse,
+)
 from corpus.errors import CorpusStoreError, IngestError
 from corpus.places import validate_city
 from corpus.readers import check_suffix
@@ -20,7 +25,8 @@ log = logging.getLogger("assistant.api")
 
 UPLOAD_RESPONSES = {
     **COMMON_RESPONSES,
-    200: {"model": UploadResponse, "description": "Same text already indexed: nothing changed"},
+    200: {"model": UploadResponse | BatchUploadResponse,
+          "description": "Same text already indexed: nothing changed (several files: none was added)"},
     401: {"model": ErrorResponse, "description": "No bearer token"},
     403: {"model": ErrorResponse, "description": "Wrong token, or ingestion disabled (no POLICYQA_ADMIN_TOKEN)"},
 }
@@ -64,15 +70,16 @@ def _safe_name(filename: str | None) -> tuple[str, str]:
     return stem, pure.suffix.lower()
 
 
-@router.post("", response_model=UploadResponse, status_code=202, responses=UPLOAD_RESPONSES,
-             summary="Add a plan (admin)")
+@router.post("", response_model=UploadResponse | BatchUploadResponse, status_code=202, responses=UPLOAD_RESPONSES,
+             summary="Add plans (admin)")
 def upload_document(
     _: AdminDep,
     state: StateDep,
     settings: SettingsDep,
     snapshot: SnapshotDep,
     response: Response,
-    file: Annotated[UploadFile, File(description=".txt (UTF-8 or GBK), .docx or .pdf")],
+    file: Annotated[list[UploadFile], File(description=".txt (UTF-8 or GBK), .docx or .pdf; repeat the field "
+                                                       "to send several files (POLICYQA_MAX_UPLOAD_FILES)")],
     city: Annotated[str, Form(max_length=40, description="地方, e.g. 某某市; 全国 for a national document. "
                                                           "Default: read from the document")] = "",
     province: Annotated[str, Form(max_length=40)] = "",
@@ -80,8 +87,8 @@ def upload_document(
     doc_number: Annotated[str, Form(max_length=100, description="文号")] = "",
     date: Annotated[str, Form(max_length=10, description="YYYY-MM-DD")] = "",
     issuer: Annotated[str, Form(max_length=100, description="发文机关")] = "",
-) -> UploadResponse:
-    """Validate and store one more plan, then index it in the background (a job).
+) -> UploadResponse | BatchUploadResponse:
+    """Validate and store one more plan (or several), then index it in the background (a job).
 
     Needs `Authorization: Bearer <POLICYQA_ADMIN_TOKEN>`. The file is read, checked and stored
     inside the request (refusals are 4xx at once); indexing it (embedding its paragraphs) runs
@@ -89,20 +96,38 @@ def upload_document(
     Searches keep being answered from the previous index until the new one is swapped in.
     The same text as an indexed plan (whatever its encoding, BOM or line endings) gives 200
     with `duplicate: true`, and nothing changes.
+
+    Several files (the `file` field repeated): each is taken or refused on its own and the
+    answer lists them in order (`BatchUploadResponse`): 202 when any was added, 200 when none
+    was added but some were duplicates, 422 only when every file was refused. The metadata
+    fields describe one file and are refused (422) with several.
     """
     del snapshot  # depended on only so that an upload before the index is loaded gets 503
+    if len(file) > settings.max_upload_files:
+        raise validation_error(("body", "file"), f"at most {settings.max_upload_files} files per request "
+                                                 f"(POLICYQA_MAX_UPLOAD_FILES), got {len(file)}")
+    meta = {"city": city, "province": province, "title": title, "doc_number": doc_number,
+            "date": date, "issuer": issuer}
+    if len(file) > 1:
+        given = next((name for name, value in meta.items() if value.strip()), None)
+        if given is not None:
+            raise validation_error(("body", given), "describes one file: send the files one by one to give it, "
+                                                    "or without it (each document's own is read from it)")
+        return _upload_several(state, settings.max_upload_bytes, file, response)
+    return _upload_one(state, settings.max_upload_bytes, file[0], response, meta)
+
+
+def _upload_one(state: ApiState, limit: int, file: UploadFile, response: Response, meta: dict[str, str]) -> UploadResponse:
     _stem, suffix = _safe_name(file.filename)
     try:
         check_suffix(suffix)
     except IngestError as exc:
         raise validation_error(("body", "file"), str(exc)) from None
     try:
-        city = validate_city(city) if city.strip() else ""
+        meta["city"] = validate_city(meta["city"]) if meta["city"].strip() else ""
     except IngestError as exc:
         raise validation_error(("body", "city"), str(exc).removeprefix("city ")) from None
-    data = _read_limited(file, settings.max_upload_bytes)
-    meta = {"city": city, "province": province, "title": title, "doc_number": doc_number,
-            "date": date, "issuer": issuer}
+    data = _read_limited(file, limit)
     try:
         outcome = state.submit_upload(data, f"upload{suffix}" if not file.filename else file.filename, **meta)
     except IngestError as exc:
@@ -122,3 +147,44 @@ def upload_document(
     log.info("upload stored: %s, %d chunks, job %s", outcome.doc_id, outcome.chunks, outcome.job.job_id)
     return UploadResponse(doc_id=outcome.doc_id, chunks=outcome.chunks, duplicate=False, status="queued",
                           job_id=outcome.job.job_id, job_url=url)
+
+
+def _upload_several(state: ApiState, limit: int, files: list[UploadFile], response: Response) -> BatchUploadResponse:
+    """Each file taken or refused on its own (see `upload_document`)."""
+    entries: list[UploadedFile] = []
+    for i, upload in enumerate(files):
+        stem, suffix = _safe_name(upload.filename)
+        name = f"{stem}{suffix}"
+        try:
+            check_suffix(suffix)
+            data = _read_limited(upload, limit)
+            outcome = state.submit_upload(data, upload.filename or f"upload{suffix}")
+        except HTTPException as exc:  # 413: this file is over the size limit
+            entries.append(UploadedFile(filename=name, status="refused", reason=str(exc.detail)))
+            continue
+        except IngestError as exc:
+            entries.append(UploadedFile(filename=name, status="refused", reason=str(exc)))
+            continue
+        except CorpusStoreError as exc:  # the stored corpus is damaged: nothing more can be added
+            log.error("upload refused: %s", exc)
+            if not any(e.status != "refused" for e in entries):
+                raise HTTPException(503, f"plans cannot be added right now: {exc}") from None
+            reason = f"plans cannot be added right now: {exc}"
+            entries.extend(UploadedFile(filename="".join(_safe_name(f.filename)), status="refused", reason=reason)
+                           for f in files[i:])
+            break
+        if outcome.job is None:
+            entries.append(UploadedFile(filename=name, status="duplicate", doc_id=outcome.doc_id, title=outcome.title,
+                                        chunks=outcome.chunks))
+        else:
+            entries.append(UploadedFile(filename=name, status="added", doc_id=outcome.doc_id, title=outcome.title,
+                                        chunks=outcome.chunks, job_id=outcome.job.job_id,
+                                        job_url=f"/api/v1/jobs/{outcome.job.job_id}"))
+    counts = {status: sum(e.status == status for e in entries) for status in ("added", "duplicate", "refused")}
+    log.info("upload of %d files: %d added, %d duplicate, %d refused", len(files), counts["added"],
+             counts["duplicate"], counts["refused"])
+    if counts["refused"] == len(entries):
+        raise RequestValidationError([{"loc": ("body", "file", i), "msg": f"{e.filename}: {e.reason}",
+                                       "type": "value_error"} for i, e in enumerate(entries)])
+    response.status_code = 202 if counts["added"] else 200
+    return BatchUploadResponse(files=entries, **counts)

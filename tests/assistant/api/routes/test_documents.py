@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -214,3 +215,152 @@ def test_concurrent_uploads_both_land(fresh_data_dir, search_index):
         for city, heating in (("甲川市", 81), ("乙川市", 82)):
             top = client.post("/api/v1/search", json={"query": "城镇清洁取暖率", "cities": [city]}).json()
             assert f"城镇清洁取暖率达到{heating}%以上" in top["results"][0]["text"]
+
+
+# --- several files in one request -----------------------------------------------------------------
+
+def upload_many(client: TestClient, files: list[tuple[str, bytes]], headers=AUTH, **fields):
+    return client.post("/api/v1/documents", headers=headers, data=fields,
+                       files=[("file", (name, data, "application/octet-stream")) for name, data in files])
+
+
+LIMIT = 64 * 1024
+
+
+def test_several_files_in_one_request_each_with_its_result(fresh_data_dir, search_index):
+    from corpus.catalog import PLANS_DIR
+
+    index = SearchIndex.open(fresh_data_dir, embedder=search_index.embedder, build=True)
+    app = create_app(make_settings(admin_token=ADMIN_TOKEN, max_upload_bytes=LIMIT), index=index)
+    sent = [
+        ("鄂州市方案.txt", plan_text("鄂州市", 81).encode("gbk")),  # the place is read from the title
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64),
+        ("tieling.txt", (PLANS_DIR / "tieling.txt").read_bytes()),  # a built-in plan: a duplicate
+        ("big.txt", b"x" * (LIMIT + 1)),
+        ("黄石市方案.txt", plan_text("黄石市", 82).encode("utf-8")),
+        ("empty.txt", b""),
+    ]
+    with TestClient(app) as client:
+        resp = upload_many(client, sent)
+        assert resp.status_code == 202, resp.text
+        body = resp.json()
+        assert [(f["filename"], f["status"]) for f in body["files"]] == [
+            ("鄂州市方案.txt", "added"), ("old.doc", "refused"), ("tieling.txt", "duplicate"),
+            ("big.txt", "refused"), ("黄石市方案.txt", "added"), ("empty.txt", "refused")]
+        assert (body["added"], body["duplicate"], body["refused"]) == (2, 1, 3)
+        reasons = [f["reason"] for f in body["files"]]
+        assert reasons[1] == ".doc files cannot be read: save it as .docx or .pdf and add that"
+        assert reasons[3] == f"file too large: limit is {LIMIT} bytes (POLICYQA_MAX_UPLOAD_BYTES)"
+        assert reasons[5] == "file is empty" and reasons[0] == reasons[2] == reasons[4] == ""
+        assert body["files"][2]["doc_id"] == "tieling" and body["files"][2]["job_id"] is None
+        for entry, city, heating in ((body["files"][0], "鄂州市", 81), (body["files"][4], "黄石市", 82)):
+            assert entry["chunks"] > 5 and entry["job_url"] == f"/api/v1/jobs/{entry['job_id']}"
+            assert wait_for_job(client, entry["job_id"])["status"] == "done"
+            top = client.post("/api/v1/search", json={"query": "城镇清洁取暖率", "cities": [city]}).json()
+            assert f"城镇清洁取暖率达到{heating}%以上" in top["results"][0]["text"]
+        docs = client.get("/api/v1/documents").json()["documents"]
+        assert sum(d["city"] in ("鄂州市", "黄石市") for d in docs) == 2 and len(docs) == 7
+
+        # the same files again: the two plans are duplicates now, nothing is added: 200
+        again = upload_many(client, [sent[0], sent[4]])
+        assert again.status_code == 200, again.text
+        assert [f["status"] for f in again.json()["files"]] == ["duplicate", "duplicate"]
+        assert [f["doc_id"] for f in again.json()["files"]] == [body["files"][0]["doc_id"], body["files"][4]["doc_id"]]
+
+
+def test_several_files_all_refused_is_422_naming_each(guarded):
+    resp = upload_many(guarded, [("a.exe", b"MZ"), ("b.txt", b"")])
+    assert resp.status_code == 422
+    body = resp.json()
+    assert [issue["loc"] for issue in body["detail"]] == [["body", "file", 0], ["body", "file", 1]]
+    assert body["detail"][0]["msg"].startswith("a.exe: unsupported file type '.exe'")
+    assert body["detail"][1]["msg"] == "b.txt: file is empty"
+
+
+def test_metadata_with_several_files_and_too_many_files_are_422(guarded, search_index):
+    before = len(search_index.documents)
+    two = [("a.txt", plan_text("鄂州市", 81).encode()), ("b.txt", plan_text("黄石市", 82).encode())]
+    resp = upload_many(guarded, two, city="鄂州市")
+    assert resp.status_code == 422 and resp.json()["message"].startswith("city: describes one file")
+    many = upload_many(guarded, [(f"{i}.txt", b"x") for i in range(21)])
+    assert many.status_code == 422 and "at most 20 files per request" in many.json()["message"]
+    assert len(search_index.documents) == before
+
+
+class GatedEmbedder(CountingEmbedder):
+    """The real embedder, whose passage embedding waits until the test opens the gate."""
+
+    def __init__(self, inner) -> None:
+        super().__init__(inner)
+        self.gate = threading.Event()
+        self.waiting = threading.Event()
+
+    def embed_passages(self, texts: Sequence[str]):
+        self.waiting.set()
+        assert self.gate.wait(JOB_WAIT_S), "the test never opened the gate"
+        return super().embed_passages(texts)
+
+
+JOB_WAIT_S = 300
+
+
+def test_an_uploaded_plan_is_searchable_by_keywords_before_it_is_embedded(fresh_data_dir, search_index):
+    embedder = GatedEmbedder(search_index.embedder)
+    embedder.gate.set()
+    index = SearchIndex.open(fresh_data_dir, embedder=embedder, build=True)
+    embedder.gate.clear()
+    app = create_app(make_settings(admin_token=ADMIN_TOKEN), index=index)
+    with TestClient(app) as client:
+        resp = upload(client, plan_text("鄂州市", 83).encode("utf-8"), "")
+        assert resp.status_code == 202, resp.text
+        doc_id, job_id = resp.json()["doc_id"], resp.json()["job_id"]
+        assert embedder.waiting.wait(JOB_WAIT_S)  # the job's build is embedding the new windows
+        deadline = time.monotonic() + JOB_WAIT_S
+        while doc_id not in {m.doc_id for m in app.state.api.current().index.documents}:
+            assert time.monotonic() < deadline, "the keyword-search index was not served"
+            time.sleep(0.05)
+        served = app.state.api.current().index
+        assert served.manifest.pending > 0 and embedder.passages == []  # nothing of it embedded yet
+        for mode in ("bm25", "hybrid"):
+            hits = client.post("/api/v1/search", json={"query": "鄂州 城镇清洁取暖率", "mode": mode}).json()["results"]
+            assert hits and hits[0]["doc_id"] == doc_id and "83%以上" in hits[0]["text"], mode
+        dense = client.post("/api/v1/search", json={"query": "鄂州 城镇清洁取暖率", "mode": "dense"}).json()
+        assert doc_id not in {h["doc_id"] for h in dense["results"]}  # not embedded: not in faiss
+        assert wait_for_job(client, job_id, timeout=0.5)["status"] == "running"
+
+        embedder.gate.set()
+        assert wait_for_job(client, job_id)["status"] == "done"
+        assert app.state.api.current().index.manifest.pending == 0
+        dense = client.post("/api/v1/search", json={"query": "鄂州 城镇清洁取暖率", "mode": "dense"}).json()
+        assert dense["results"][0]["doc_id"] == doc_id
+
+
+def test_several_files_in_one_request_on_the_milvus_backend(fresh_data_dir, search_index):
+    """POLICYQA_BACKEND=milvus (milvus-lite in the data dir; the real server's replicas are
+    tests/index/test_milvus_server.py): each file of one request lands in the shared store once."""
+    app = create_app(make_settings(admin_token=ADMIN_TOKEN, backend="milvus", data_dir=str(fresh_data_dir)))
+    with TestClient(app) as client:
+        deadline = time.monotonic() + JOB_WAIT_S
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, client.get("/readyz").text
+            time.sleep(0.2)
+        two = [("鄂州市方案.txt", plan_text("鄂州市", 84).encode("utf-8")),
+               ("黄石市方案.txt", plan_text("黄石市", 85).encode("gbk")), ("x.wps", b"\xd0\xcf")]
+        resp = upload_many(client, two)
+        assert resp.status_code == 202, resp.text
+        files = resp.json()["files"]
+        assert [f["status"] for f in files] == ["added", "added", "refused"]
+        for entry in files[:2]:
+            assert wait_for_job(client, entry["job_id"])["status"] == "done"
+        deadline = time.monotonic() + JOB_WAIT_S
+        for city, heating in (("鄂州市", 84), ("黄石市", 85)):
+            while True:
+                hits = client.post("/api/v1/search", json={"query": "城镇清洁取暖率", "cities": [city]}).json()["results"]
+                if hits and f"{heating}%以上" in hits[0]["text"]:
+                    break
+                assert time.monotonic() < deadline, (city, hits[:1])
+                time.sleep(0.2)
+        again = upload_many(client, two[:2])
+        assert again.status_code == 200 and [f["status"] for f in again.json()["files"]] == ["duplicate", "duplicate"]
+        docs = client.get("/api/v1/documents").json()["documents"]
+        assert sorted(d["city"] for d in docs if d["city"] in ("鄂州市", "黄石市")) == ["鄂州市", "黄石市"]
