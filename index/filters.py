@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from corpus.hierarchy import holds, resolve_place
+from corpus.hierarchy import PlaceKind, holds, resolve_place
 from corpus.issuers import issuer_matches
 from corpus.metadata import DOC_KINDS, kind_class
 from corpus.model import DocumentMeta
@@ -66,20 +66,11 @@ def normalize(filters: Filters, documents: Sequence[DocumentMeta]) -> Filters:
         level = level.removesuffix("级") if level.removesuffix("级") in LEVELS else level
         if level not in LEVELS:
             raise FilterError("level", f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
-    province = _text("province", filters.province)
-    if province:
-        found = resolve_place(province, known, kind="province")
-        if found is None:
-            raise FilterError("province", f"unknown province {province!r}; give a province or 直辖市, e.g. 河南 "
-                                          f"or 河南省 (documents' provinces: {_listed(d.province for d in documents)})")
-        province = found
-    city = _text("city", filters.city)
-    if city:
-        found = resolve_place(city, known, kind="city")
-        if found is None:
-            raise FilterError("city", f"unknown city {city!r}: no place of that name; give a city, county, "
-                                      f"province or 全国 (documents' places: {_listed(known)})")
-        city = found
+    province = _place("province", _text("province", filters.province), known,
+                      "give a province or 直辖市, e.g. 河南 or 河南省 (documents' provinces: "
+                      f"{_listed(d.province for d in documents)})")
+    city = _place("city", _text("city", filters.city), known,
+                  f"no place of that name; give a city, county, province or 全国 (documents' places: {_listed(known)})")
     doc_type = _text("doc_type", filters.doc_type)
     if doc_type:
         kinds = set(DOC_KINDS) | set(DOC_KINDS.values()) | {d.doc_type for d in documents if d.doc_type}
@@ -90,6 +81,16 @@ def normalize(filters: Filters, documents: Sequence[DocumentMeta]) -> Filters:
         raise FilterError("year", f"year must be an integer from {MIN_YEAR} to {MAX_YEAR}")
     issuer = _text("issuer", filters.issuer)
     return replace(filters, level=level, province=province, city=city, doc_type=doc_type, year=year, issuer=issuer)
+
+
+def _place(field: PlaceKind, name: str, known: Sequence[str], hint: str) -> str:
+    """The full name of a province or city filter value ("" stays ""); FilterError naming the field."""
+    if not name:
+        return name
+    found = resolve_place(name, known, kind=field)
+    if found is None:
+        raise FilterError(field, f"unknown {field} {name!r}; {hint}")
+    return found
 
 
 def _listed(names: Iterable[str], limit: int = 300) -> str:
