@@ -189,7 +189,7 @@ def _answer_cities(
     if q.analysis.cities:
         return q.analysis.cities
     if q.analysis.kind == "comparison":
-        return tuple(all_cities)
+        return q.analysis.listed or tuple(all_cities)
     if not hits:
         return ()
     if q.analysis.kind == "figure":

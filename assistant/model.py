@@ -30,6 +30,9 @@ class QueryAnalysis:
     # Every place it names that has documents to answer it (corpus.hierarchy.question_places),
     # full names: "河南省" (its cities' plans answer it), "林州市" (安阳市's plan does), "全国".
     places: tuple[str, ...] = ()
+    # The places a question asks across ("河南各市…", "哪些省份提出了…"): the documents' places at
+    # that level inside the place named (understanding.listed_places); () for other questions.
+    listed: tuple[str, ...] = ()
     year: int | None = None
     indicators: tuple[str, ...] = ()  # canonical indicator names
     kind: Literal["figure", "measure", "responsibility", "comparison"] = "measure"

@@ -32,6 +32,7 @@ from index.hybrid import DEFAULT_SETTINGS, Query, RetrievalSettings, check_mode,
 from index.types import Filters, Hit, SearchBackend
 
 ANSWER_DEPTH = 20  # hits an answer may draw on (figures can sit below the first page)
+LISTED_DEPTH = 3  # per place, for a question across places (QueryAnalysis.listed)
 
 
 def _clause_reranker(index: SearchBackend, settings: RetrievalSettings) -> ClauseReranker | None:
@@ -152,6 +153,9 @@ class Assistant:
             return [base]
         ids = set(base.doc_ids)
         passing = [d for d in documents if not ids or d.doc_id in ids]
+        if q.analysis.listed:  # "河南各市…": each listed place's own documents
+            own = [tuple(d.doc_id for d in passing if d.city == place) for place in q.analysis.listed]
+            return [replace(base, doc_ids=doc_ids) for doc_ids in own if doc_ids] or [base]
         scopes = [found for place in q.analysis.places if (found := scope(place, passing)) is not None]
         wanted = list(dict.fromkeys(found.doc_ids for found in scopes))
         return [replace(base, doc_ids=doc_ids) for doc_ids in wanted] or [base]
@@ -164,14 +168,16 @@ class Assistant:
         if len(scopes) <= 1:
             hits = self._rank(q, scopes[0], mode, top_k) if scopes else []
         else:
-            # One ranking per place, interleaved, so that every compared place is represented.
+            # One ranking per place, interleaved, so that every compared place is represented;
+            # each round best first (a place whose plan states nothing comes after those that do).
             per_place = [self._rank(q, f, mode, top_k) for f in scopes]
             hits, seen = [], set()
             for rank in range(top_k):
-                for ranking in per_place:
-                    if rank < len(ranking) and ranking[rank].chunk.chunk_id not in seen:
-                        seen.add(ranking[rank].chunk.chunk_id)
-                        hits.append(ranking[rank])
+                round_ = sorted((r[rank] for r in per_place if rank < len(r)), key=lambda h: -h.score)
+                for hit in round_:
+                    if hit.chunk.chunk_id not in seen:
+                        seen.add(hit.chunk.chunk_id)
+                        hits.append(hit)
             hits = hits[:top_k]
         return [replace(h, source="assistant") for h in hits]
 
@@ -248,7 +254,8 @@ class Assistant:
         about_document = metadata_answer(q, documents, self.index.document_chunks, self._cities(cities))
         if about_document is not None:
             return [about_document] * len(options)
-        hits = self._search(q, ANSWER_DEPTH, cities, mode, filters)
+        # a question across places draws on every place's best hits
+        hits = self._search(q, max(ANSWER_DEPTH, LISTED_DEPTH * len(q.analysis.listed)), cities, mode, filters)
         return [note_ocr(note_leads(compose(
             q,
             hits,

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from assistant.model import QueryAnalysis
-from corpus.hierarchy import question_places, strip_places
+from corpus.hierarchy import holds, question_places, strip_places
+from corpus.places import NATIONAL
 from corpus.model import DocumentMeta
 from corpus.text import matching
 
@@ -72,6 +73,45 @@ def read_places(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[tup
     known = set(city_names(docs))
     cities = tuple(dict.fromkeys(s.place for s in scopes if s.place in known))
     return cities, tuple(dict.fromkeys(s.named for s in scopes))
+
+
+# Words asking across places of one level: 各省 / 哪些省份, 各市 / 哪些城市, 各县 / 各区县; 各地 /
+# 哪些地方 asks across places of any level below the one named.
+_ACROSS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("省", re.compile(r"各省|哪些省|哪几个省|各个省")),
+    ("市", re.compile(r"各(?:地|个)?市|各城市|哪些(?:城)?市|哪几个(?:城)?市")),
+    ("县", re.compile(r"各(?:区)?县|哪些(?:区)?县|哪几个(?:区)?县")),
+    ("", re.compile(r"各地|哪些地方|哪些地区")),
+)
+
+
+def listed_places(text: str, documents: Iterable[DocumentMeta | str], places: Sequence[str] = ()) -> tuple[str, ...]:
+    """The places a question asks across (matching text): the places of the documents at the level
+    its words name (各省: 省, 各市: 市 and county-level cities whose city has no document, 各县: 县,
+    各地: any), inside the
+    places it names and not those places themselves ("河南各市" -> 河南省's cities with documents);
+    never 全国. () when it asks across no places, or when fewer than two have documents."""
+    level = next((lv for lv, pattern in _ACROSS if pattern.search(text)), None)
+    if level is None:
+        return ()
+    inside = [d for d in as_documents(documents) if d.city != NATIONAL and d.city not in places
+              and (not places or any(holds(p, d) for p in places if p != NATIONAL))]
+
+    covered = {d.city for d in inside}
+
+    def at_level(d: DocumentMeta) -> bool:
+        # A county-level city (定州市) is one of the cities when its city has no document here.
+        return not level or d.level == level or (
+            level == "市" and d.level == "县" and d.city.endswith("市") and d.prefecture not in covered)
+
+    found = tuple(dict.fromkeys(d.city for d in inside if at_level(d)))
+    return found if len(found) > 1 else ()
+
+
+def _without_across(text: str) -> str:
+    for _, pattern in _ACROSS:
+        text = pattern.sub("", text)
+    return text
 
 
 def detect_year(text: str) -> int | None:
@@ -234,12 +274,16 @@ def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnal
         t for start, end, group in matches if not _ambiguous(text[start:end])
         for t in group if t.lower() not in present and not _ambiguous(t)
     ))
+    listed = listed_places(text, documents, places)
+    cities = () if listed else cities  # "河南各市": 河南's cities, not 河南省's own documents
     return QueryAnalysis(
         text=text,
         cities=cities,
         places=places,
+        listed=listed,
         year=detect_year(text),
         indicators=indicators,
-        kind=detect_kind(text, cities, indicators),  # type: ignore[arg-type]
+        # "哪些省份提出了…目标": the 哪些 asks for places, not for measures
+        kind=detect_kind(_without_across(text) if listed else text, cities or listed, indicators),  # type: ignore[arg-type]
         expansions=expansions,
     )

@@ -99,3 +99,33 @@ def test_the_things_a_question_asks_at_once(question, parts):
     assert len(found) == len(parts)
     for topic, expected in zip(found, parts):
         assert expected in topic
+
+
+def _level_documents():
+    from corpus.model import DocumentMeta as D
+
+    return [D(doc_id="n", city="全国", province="", title="国家方案", level="国家"),
+            D(doc_id="h", city="河南省", province="河南省", title="河南方案", level="省"),
+            D(doc_id="a", city="安阳市", province="河南省", title="安阳方案", level="市"),
+            D(doc_id="s", city="三门峡市", province="河南省", title="三门峡方案", level="市"),
+            D(doc_id="l", city="林州市", province="河南省", prefecture="安阳市", title="林州方案", level="县"),
+            D(doc_id="d", city="定州市", province="河北省", prefecture="保定市", title="定州方案", level="县"),
+            D(doc_id="z", city="浙江省", province="浙江省", title="浙江方案", level="省")]
+
+
+@pytest.mark.parametrize(("question", "listed", "kind"), [
+    # 河南's cities, not 河南省's own plan; 林州 is a county of 安阳, which has its own plan
+    ("河南各市单位GDP能耗下降目标分别是多少？", ("安阳市", "三门峡市"), "comparison"),
+    ("哪些省份提出了2025年非化石能源消费比重目标？", ("河南省", "浙江省"), "comparison"),
+    # 定州 is a county-level city whose city (保定) has no plan here: one of the cities
+    ("各市单位GDP能耗下降目标", ("安阳市", "三门峡市", "定州市"), "comparison"),
+    ("安阳单位GDP能耗下降多少", (), "figure"),
+    ("三门峡在哪些地方推进绿色化改造试点？", (), "measure"),  # one place: no list
+])
+def test_a_question_across_places_lists_the_places_of_its_level(question, listed, kind):
+    from assistant.understanding import analyze
+
+    analysis = analyze(question, _level_documents())
+    assert analysis.listed == listed
+    assert analysis.kind == kind
+    assert not (analysis.listed and analysis.cities)  # the listed places answer, not the one named
