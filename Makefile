@@ -72,7 +72,7 @@ load: index
 	$(BIN)/python -m eval.load
 
 screenshot: index
-	$(BIN)/python -m ui.screenshot --out docs/screenshot.png --explorer-out docs/explorer.png
+	$(BIN)/python -m ui.screenshot --out docs/screenshot.png --explorer-out docs/explorer.png --library-out docs/library.png
 
 indicators: install
 	$(BIN)/python -m eval.indicator_sample

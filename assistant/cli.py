@@ -454,11 +454,18 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from assistant import library
+
     index = _open_index(args)
+    listed = library.select(index.documents, _filters(args, index), args.title or "")
     counts: dict[str, int] = {}
     for chunk in index.chunks:
         counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-    for meta in index.documents:
+    if args.counts:
+        for field, found in library.counts(listed).items():
+            print(f"{library.FACET_LABELS[field]}\t" + "\t".join(f"{c.value} {c.count}" for c in found))
+        return 0
+    for meta in listed:
         implements = "、".join(r.number or f"《{r.title}》" for r in meta.implements)
         extra = " ".join(x for x in (meta.issuer, meta.doc_number, meta.date,
                                      f"依据 {implements}" if implements else "",
@@ -574,7 +581,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", default="")
     p.set_defaults(func=cmd_inspect)
 
-    p = command("list", help="documents in the index")
+    p = command("list", help="documents in the index (as the chat page's 文件库 tab and GET /api/v1/documents)")
+    p.add_argument("--title", help="title words (or the 文号): every word must occur")
+    p.add_argument("--counts", action="store_true", help="the counts by level, province, kind and year instead")
+    _filter_options(p)
     p.set_defaults(func=cmd_list)
 
     p = command("targets", help="structured quantitative targets")

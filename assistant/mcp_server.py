@@ -141,9 +141,17 @@ def build_server(state: ApiState) -> MCPServer:
         return call(answer, **renames)
 
     @server.tool(title="已收录的方案", annotations=READ_ONLY)
-    def list_documents() -> DocumentList:
-        """The indexed plans: doc_id, city, title, issuer, document number, date, paragraphs."""
-        return call(documents_route.list_documents)
+    def list_documents(
+        title: Annotated[str | None, Field(max_length=MAX_TEXT, description="Title words (or the 文号), e.g. 节能减排 方案")] = None,
+        level: LevelArg = None, province: ProvinceArg = None, city: CityArg = None, doc_type: DocTypeArg = None,
+        year: YearArg = None, issuer: IssuerArg = None,
+    ) -> DocumentList:
+        """The indexed documents (doc_id, place, level, kind, title, issuer, document number,
+        date, pages, paragraphs), as the chat page's 文件库 lists them, with counts by level,
+        province, kind and year. The optional filters are a search's; `title` words must all occur."""
+        return call(lambda snap: documents_route.list_documents(
+            snap, q=title, level=level, province=province, city=city, doc_type=doc_type, year=year, issuer=issuer),
+            q="title")
 
     @server.tool(title="量化目标", annotations=READ_ONLY)
     def get_targets(

@@ -93,6 +93,56 @@ def documents_within(place: str, documents: Iterable[DocumentMeta]) -> list[Docu
     return [d for d in documents if holds(place, d)]
 
 
+# --- a place's level and province ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a place sits: its level and its province (for grouping places and comparing them
+    with the figures of the places above them)."""
+
+    name: str  # full name as documents store it: "安阳市", "河南省", "全国"
+    level: str  # "国家" | "省" | "市" | "县" ("" when unknown)
+    province: str  # its province (or 直辖市), itself for a province; "" for 全国 or when unknown
+    prefecture: str = ""  # a county's city; "" otherwise
+    order: str = ""  # sort key of its province: the GB/T 2260 code ("410000"), "~" + name when unknown
+
+    @property
+    def is_national(self) -> bool:
+        return self.name == NATIONAL
+
+    @property
+    def is_province(self) -> bool:
+        """A province's (or 直辖市's) own place, not a place inside it."""
+        return bool(self.province) and matching(self.name) == matching(self.province)
+
+
+@lru_cache(maxsize=4096)
+def place_of(city: str, province: str = "", prefecture: str = "", level: str = "") -> Place:
+    """The Place of a document placed at `city` (DocumentMeta.city, with its province, prefecture
+    and level when the document states them; they win over the divisions, which fill in what
+    they leave out: `place_of("安阳市")` is 市 in 河南省)."""
+    city, province, prefecture = city.strip(), province.strip(), prefecture.strip()
+    if not city or city == NATIONAL:
+        return Place(NATIONAL, "国家", "", "", "")
+    division = _division(city, prefecture or province)
+    if division is not None:
+        top = divisions.province_of(division)
+        province = province or top.name
+        level = level or divisions.doc_level(division)
+        if not prefecture and (up := divisions.prefecture_of(division)) is not None:
+            prefecture = up.name
+    if not province and level == "省":
+        province = city
+    outer = _division(province) if province else None
+    order = outer.code if outer is not None and outer.level == "province" else f"~{province}"
+    return Place(city, level, province, prefecture, order)
+
+
+def doc_place(meta: DocumentMeta) -> Place:
+    return place_of(meta.city, meta.province, meta.prefecture, meta.level)
+
+
 # --- names as written --------------------------------------------------------------------------
 
 

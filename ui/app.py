@@ -21,13 +21,17 @@ from assistant.feedback import FeedbackStore, index_version  # noqa: E402
 from assistant.model import Answer  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from index.filters import FilterError  # noqa: E402
-from index.types import LEVELS, MODES, Filters, SearchBackend  # noqa: E402
+from index.types import MODES, Filters, SearchBackend  # noqa: E402
 from policyqa.settings import load_settings  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
 from ui.explorer import TAB_ID as EXPLORER_TAB  # noqa: E402
 from ui.explorer import build_explorer_tab, explorer_of  # noqa: E402
 from ui.explorer_view import render_links  # noqa: E402
+from ui.filters import ANY, FILTER_FIELDS, documents_of, filter_choices, page_filters  # noqa: E402
+from ui.filters import index_of as _index_of  # noqa: E402
 from ui.guard import GuardedUi  # noqa: E402
+from ui.library import TAB_ID as LIBRARY_TAB  # noqa: E402
+from ui.library import build_library_tab  # noqa: E402
 from ui.render import (  # noqa: E402
     NeighbourLookup,
     render_answer,
@@ -53,7 +57,6 @@ EXAMPLES = (
     "三门峡在交通物流节能减排方面有哪些措施？",
     "定州市节能减排工作由哪些部门负责？",
 )
-FILTER_FIELDS = ("level", "province", "doc_type", "year")  # the 文件筛选 dropdowns, in order
 _MODE_LABELS = {"hybrid": "混合检索（推荐）", "bm25": "关键词检索（BM25）", "dense": "语义检索（向量）"}
 MODE_CHOICES = [(_MODE_LABELS[mode], mode) for mode in sorted(MODES, key=list(_MODE_LABELS).index)]
 DEFAULT_SOURCES = 5
@@ -141,11 +144,6 @@ GetAssistant = Callable[[], "Assistant"]
 GetFeedback = Callable[[], FeedbackStore]  # the API's store (assistant.feedback), read per answer
 
 
-def _index_of(assistant: Assistant) -> SearchBackend:
-    """The index behind an Assistant (for neighbours, documents and the viewer)."""
-    return assistant.index
-
-
 def _neighbour_lookup(index: SearchBackend) -> NeighbourLookup:
     """Previous/next paragraph of a chunk in its document (SearchIndex.neighbours)."""
 
@@ -165,32 +163,6 @@ def city_choices(documents: Sequence[DocumentMeta]) -> list[tuple[str, str]]:
     """(label, value) pairs for the city filter, one per city, sorted for a stable list."""
     cities = {d.city: d.province for d in documents}
     return [(f"{city}（{province}）" if province else city, city) for city, province in sorted(cities.items())]
-
-
-ANY = "全部"  # the filter dropdowns' "no restriction"
-
-
-def filter_choices(documents: Sequence[DocumentMeta]) -> dict[str, list[str]]:
-    """The values of the 文件筛选 dropdowns (level, province, doc_type, year), each led by 全部:
-    the levels, and the provinces, kinds and years the documents have."""
-    years = {d.date[:4] for d in documents if d.date[:4].isdigit()}
-    return {
-        "level": [ANY, *LEVELS],
-        "province": [ANY, *sorted({d.province for d in documents if d.province})],
-        "doc_type": [ANY, *sorted({d.doc_type for d in documents if d.doc_type})],
-        "year": [ANY, *sorted(years, reverse=True)],
-    }
-
-
-def page_filters(level: str | None, province: str | None, doc_type: str | None, year: str | None,
-                 issuer: str | None) -> Filters | None:
-    """The metadata filters (index.filters) the page's 文件筛选 controls set; None when none is."""
-    def chosen(value: str | None) -> str:
-        return "" if not value or value == ANY else str(value).strip()
-
-    filters = Filters(level=chosen(level), province=chosen(province), doc_type=chosen(doc_type),
-                      year=int(chosen(year)) if chosen(year).isdigit() else None, issuer=chosen(issuer))
-    return filters if filters.has_metadata else None
 
 
 def _ask(assistant: Assistant, question: str, history: tuple[str, ...], cities: tuple[str, ...],
@@ -327,14 +299,13 @@ def build_blocks(
     documents: Sequence[DocumentMeta] | None = None,
     feedback: GetFeedback | None = None,
 ) -> gr.Blocks:
-    """The chat page (tabs 智能问答 and 指标对比). `documents` seeds the city filters; they are
-    refreshed on every page load. `feedback`: the store behind the 有用 / 有误 buttons."""
+    """The chat page (tabs 智能问答, 指标对比 and 文件库). `documents` seeds the city filters and
+    the library; they are refreshed on every page load. `feedback`: the store behind the 有用 / 有误 buttons."""
 
     def on_load(selected: list[str] | None, compared: list[str] | None) -> Any:
         """Fresh city lists: documents may have been added since the page was built."""
         try:
-            assistant = get_assistant()
-            docs = _index_of(assistant).documents
+            docs = documents_of(get_assistant)
         except Exception:  # index not ready yet: keep what we have
             return gr.update(), gr.update()
         choices = city_choices(docs)
@@ -345,7 +316,7 @@ def build_blocks(
     def on_load_filters(level_: str | None, province_: str | None, doc_type_: str | None, year_: str | None) -> Any:
         """Fresh 文件筛选 choices (provinces, kinds, years of the documents now indexed)."""
         try:
-            docs = _index_of(get_assistant()).documents
+            docs = documents_of(get_assistant)
         except Exception:  # index not ready yet: keep what we have
             return tuple(gr.update() for _ in FILTER_FIELDS)
         fresh = filter_choices(docs)
@@ -422,6 +393,8 @@ def build_blocks(
                         gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题（点击填入）")
             with gr.Tab("指标对比", id=EXPLORER_TAB, elem_id="pqa-tab-explorer"):
                 explorer = build_explorer_tab(get_assistant, city_choices(documents or ()))
+            with gr.Tab("文件库", id=LIBRARY_TAB, elem_id="pqa-tab-library"):
+                library = build_library_tab(get_assistant, documents or ())
 
         # Two steps so the question and the "searching" note show before retrieval starts;
         # the chat's autoscroll is off and each step scrolls the new question to the top.
@@ -446,6 +419,7 @@ def build_blocks(
         dropdowns = [level, province, doc_type, year]
         blocks.load(on_load_filters, dropdowns, dropdowns, queue=False)
         blocks.load(explorer["on_load"], None, [tabs, explorer["query"], explorer["picker"]], queue=False)
+        blocks.load(library["on_load"], library["inputs"], library["outputs"], queue=False)
     return blocks
 
 

@@ -1,7 +1,9 @@
 """The 指标对比 tab of the chat page: pick an indicator (searchable, grouped by domain), optionally
-cities; see every city's figure as a chart and a table whose cells open their clause; export
-CSV, Excel and the chart. `/ui/?indicator=NAME` opens the tab on that indicator (the chat's
-answers link there).
+places (a province selects its places); see every place's figure as a chart and a table whose
+cells open their clause, grouped by province with the nation's and the province's figures as
+reference rows (对标), sorted by figure, all of them or the highest / lowest N; export CSV, Excel
+and the chart. `/ui/?indicator=NAME` opens the tab on that indicator (the chat's answers link
+there).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.explorer import Explorer, View, explorer_for
+from assistant.explorer import ORDERS, Explorer, View, arrange, explorer_for
 from corpus.text import fold
 from ui.explorer_files import chart_png, export_rows, to_csv, to_xlsx
 from ui.explorer_view import render_empty, render_view
@@ -33,6 +35,19 @@ READ_SEARCH_BOX = """(query, current) => {
   const box = document.querySelector('#pqa-ind-search textarea, #pqa-ind-search input');
   return [box ? box.value : query, current];
 }"""
+
+
+# 显示范围: every row, or the highest / lowest N (assistant.explorer.arrange's `limit`).
+LIMIT_CHOICES = [("全部", "0")] + [(f"最高{n}个", str(n)) for n in (3, 5, 10, 20)] + [(f"最低{n}个", str(-n)) for n in (3, 5, 10, 20)]
+ORDER_CHOICES = [(label, value) for value, label in ORDERS.items()]
+
+
+def read_limit(value: str | None) -> int:
+    """The 显示范围 value as `arrange`'s limit (0 = all; anything unexpected reads as all)."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def explorer_of(get_assistant: GetAssistant) -> Explorer:
@@ -91,13 +106,15 @@ class Shown:
     png: str | None = None
 
 
-def show_view(explorer: Explorer, indicator: str, cities: Sequence[str] = ()) -> tuple[View, Shown]:
+def show_view(explorer: Explorer, indicator: str, cities: Sequence[str] = (), grouped: bool = True,
+              order: str = "desc", limit: int = 0) -> tuple[View, Shown]:
     view = explorer.view(indicator, cities)
-    png = chart_png(view)
-    rows = export_rows(view, explorer.chunk_of)
+    groups = arrange(view, grouped, order if order in ORDERS else "desc", limit)
+    png = chart_png(view, [r for g in groups for r in g.rows])
+    rows = export_rows(view, explorer.chunk_of, groups)
     title = f"指标对比：{view.indicator.name}（{view.indicator.domain}）"
     files = Shown(
-        html=render_view(view, explorer.chunk_of, png),
+        html=render_view(view, explorer.chunk_of, png, groups),
         csv=_write(indicator, ".csv", to_csv(rows)),
         xlsx=_write(indicator, ".xlsx", to_xlsx(rows, title)),
         png=_write(indicator, ".png", png) if png else None,
@@ -138,14 +155,16 @@ def build_explorer_tab(get_assistant: GetAssistant, city_choices: list[tuple[str
         except Exception:  # index not ready
             return gr.update()
 
-    def show(indicator: str | None, cities: list[str] | None) -> list[Any]:
+    def show(indicator: str | None, cities: list[str] | None, grouped: bool | None = True, order: str | None = "desc",
+             limit: str | None = "0") -> list[Any]:
         if not indicator:
             return [render_empty(), *_buttons(Shown(""))]
         try:
             explorer = explorer_of(get_assistant)
             if explorer.catalog.indicator(indicator) is None:
                 return [render_empty("未找到该指标，请重新搜索。"), *_buttons(Shown(""))]
-            _, shown = show_view(explorer, indicator, tuple(cities or ()))
+            _, shown = show_view(explorer, indicator, tuple(cities or ()), grouped is not False, order or "desc",
+                                 read_limit(limit))
         except Exception:
             log.exception("explorer view failed for %r", indicator)
             return [render_empty("抱歉，生成对比时出错了，请稍后重试。"), *_buttons(Shown(""))]
@@ -157,13 +176,17 @@ def build_explorer_tab(get_assistant: GetAssistant, city_choices: list[tuple[str
                                max_lines=1, elem_id="pqa-ind-search")
             picker = gr.Dropdown(choices=[], value=None, label="选择指标（按领域分组）", filterable=True,
                                  elem_id="pqa-ind-pick")
-            cities = gr.Dropdown(choices=city_choices, value=[], multiselect=True, label="城市筛选",
-                                 info="不选则对比全部城市", elem_id="pqa-ind-cities")
+            cities = gr.Dropdown(choices=city_choices, value=[], multiselect=True, label="地区筛选",
+                                 info="不选则对比全部地区；选省份即含其下辖市县", elem_id="pqa-ind-cities")
+            grouped = gr.Checkbox(value=True, label="按省份分组（含本省、全国参照）", elem_id="pqa-ind-grouped")
+            order = gr.Radio(choices=ORDER_CHOICES, value="desc", label="按目标值排序", elem_id="pqa-ind-order")
+            limit = gr.Dropdown(choices=LIMIT_CHOICES, value="0", label="显示范围", elem_id="pqa-ind-limit")
             csv_btn = gr.DownloadButton("导出 CSV", interactive=False, elem_id="pqa-ind-csv", size="md")
             xlsx_btn = gr.DownloadButton("导出 Excel", interactive=False, elem_id="pqa-ind-xlsx", size="md")
             png_btn = gr.DownloadButton("导出图表 PNG", interactive=False, elem_id="pqa-ind-png", size="md")
             gr.HTML('<div class="pqa-tips">同一单位、同一口径（如“比2020年下降”）的数值才放在一起比较；'
-                    "其余数值单列并注明原因。导出文件附每个数值的出处。</div>")
+                    "其余数值单列并注明原因。对标：与本省、全国的目标值比较（高于、持平、低于）。"
+                    "导出文件附每个数值的出处。</div>")
         with gr.Column(scale=4, min_width=480):
             view = gr.HTML(render_empty(), elem_id="pqa-ind-view")
     outputs = [view, csv_btn, xlsx_btn, png_btn]
@@ -171,8 +194,9 @@ def build_explorer_tab(get_assistant: GetAssistant, city_choices: list[tuple[str
     # Enter reads the words in the box itself: pressed right after typing, the component's own
     # value may not have caught up yet. picker.change then shows the pick.
     query.submit(enter, [query, picker], [picker], queue=False, js=READ_SEARCH_BOX)
-    picker.change(show, [picker, cities], outputs)
-    cities.change(show, [picker, cities], outputs)
+    inputs = [picker, cities, grouped, order, limit]
+    for control in (picker, cities, grouped, order, limit):
+        control.change(show, inputs, outputs)
 
     def on_load(request: gr.Request) -> list[Any]:
         """`?indicator=NAME`: open the tab on it. Otherwise list every indicator."""

@@ -34,9 +34,14 @@ def _lines(text: str) -> str:
     return "<br>".join(esc(line) for line in text.splitlines())
 
 
+def document_url(doc_id: str) -> str:
+    """Link to the document viewer: the whole document."""
+    return f"{DOC_ROUTE}/{quote(doc_id, safe='')}"
+
+
 def doc_url(chunk: Chunk) -> str:
     """Link to the document viewer, scrolled to the chunk's paragraph."""
-    return f"{DOC_ROUTE}/{quote(chunk.doc_id, safe='')}#p-{chunk.paragraph}"
+    return f"{document_url(chunk.doc_id)}#p-{chunk.paragraph}"
 
 
 def highlight_html(text: str, highlight: str) -> str:

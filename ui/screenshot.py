@@ -1,6 +1,7 @@
-"""`python -m ui.screenshot [--out docs/screenshot.png] [--explorer-out docs/explorer.png]`: ask
-the real chat page a question in headless Chromium and save a PNG of the answer; then open the
-指标对比 tab on one indicator and save a PNG of it."""
+"""`python -m ui.screenshot [--out docs/screenshot.png] [--explorer-out docs/explorer.png]
+[--library-out docs/library.png]`: ask the real chat page a question in headless Chromium and
+save a PNG of the answer; then open the 指标对比 tab on one indicator and save a PNG of it; then
+the 文件库 tab."""
 from __future__ import annotations
 
 import argparse
@@ -15,6 +16,7 @@ DEFAULT_OUT = REPO / "docs" / "screenshot.png"
 DEFAULT_QUESTION = "铁岭 2025年城镇清洁取暖率"
 DEFAULT_EXPLORER_OUT = REPO / "docs" / "explorer.png"
 DEFAULT_SEARCH, DEFAULT_INDICATOR = "单位GDP能耗", "单位地区生产总值能耗"
+DEFAULT_LIBRARY_OUT = REPO / "docs" / "library.png"
 ANSWER_TIMEOUT_MS = 120_000
 # Finished assistant messages (answers and notices), not the "searching" placeholder.
 DONE_SELECTOR = "#pqa-chat .pqa-msg, #pqa-chat .pqa-notice"
@@ -50,6 +52,22 @@ def open_explorer(page: Any, search: str, indicator: str, timeout_ms: int = ANSW
     return view
 
 
+def open_library(page: Any, title: str = "", timeout_ms: int = ANSWER_TIMEOUT_MS) -> Any:
+    """On the chat page: open the 文件库 tab, type `title` into its search box (when given) and
+    return the locator of the view once its table (or its notice) shows the search."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="文件库").click()
+    view = page.locator("#pqa-lib-view")
+    expect(view.locator(".pqa-lib-count")).to_be_visible(timeout=timeout_ms)
+    if title:
+        before = view.inner_html()
+        page.locator("#pqa-lib-search input, #pqa-lib-search textarea").first.fill(title)
+        page.wait_for_function("([sel, old]) => document.querySelector(sel).innerHTML !== old",
+                               arg=["#pqa-lib-view", before], timeout=timeout_ms)
+    return view
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ui.screenshot", description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="PNG file to write")
@@ -59,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="PNG of the 指标对比 tab (empty: skip)")
     parser.add_argument("--search", default=DEFAULT_SEARCH, help="words typed into the indicator search")
     parser.add_argument("--indicator", default=DEFAULT_INDICATOR, help="indicator picked in the list")
+    parser.add_argument("--library-out", type=Path, default=DEFAULT_LIBRARY_OUT,
+                        help="PNG of the 文件库 tab (empty: skip)")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: POLICYQA_DATA_DIR or .data/)")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -97,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
             args.explorer_out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.explorer_out), full_page=True)
             print(f"wrote {args.explorer_out}")
+        if str(args.library_out) not in ("", "."):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            page.goto(f"{base}/ui/")
+            open_library(page).locator("#pqa-lib-rows").wait_for()
+            args.library_out.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(args.library_out), full_page=True)
+            print(f"wrote {args.library_out}")
         browser.close()
     return 0
 

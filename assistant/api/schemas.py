@@ -13,6 +13,7 @@ from assistant.highlight import best_sentence
 from assistant.indicators import Indicator
 from assistant.model import Answer, Citation, TableRow
 from assistant.targets import Target
+from corpus.hierarchy import Place
 from corpus.model import Chunk, DocumentMeta
 from index.filters import MAX_TEXT, MAX_YEAR, MIN_YEAR
 from index.types import Filters, Hit, Mode
@@ -295,8 +296,19 @@ class DocumentOut(BaseModel):
                    source_file=meta.source_file, content_hash=meta.content_hash, chunks=chunks)
 
 
+class FacetCountOut(BaseModel):
+    value: str = Field(description="A filter value (国家, 河南省, 方案, 2022), or 未注明 for documents stating none.")
+    count: int = Field(description="Documents of the listing that a filter on this value keeps.")
+
+
 class DocumentList(BaseModel):
-    documents: list[DocumentOut]
+    documents: list[DocumentOut] = Field(description="In library order: by level (国家, 省, 市, 县), province "
+                                                     "(GB/T 2260 order), place, newest first (assistant.library).")
+    total: int = Field(0, description="Documents indexed, whatever the filters.")
+    counts: dict[str, list[FacetCountOut]] = Field(
+        default_factory=dict,
+        description="For the documents listed: per facet (level, province, doc_type, year), each value with its "
+                    "count, then 未注明 with the number stating none (the 文件库 tab's counts).")
 
 
 class ChunkOut(BaseModel):
@@ -340,6 +352,7 @@ class TargetOut(BaseModel):
         "value": "70%", "unit": "%", "qualifier": "以上", "year": 2025, "baseline": "", "area": "",
         "sentence": "……城镇清洁取暖率达到70%以上。", "clause": "城镇清洁取暖率达到70%以上",
         "chunk_id": EXAMPLE_CHUNK["chunk_id"], "doc_id": "tieling", "citation": EXAMPLE_CHUNK["citation"],
+        "level": "市", "province": "辽宁省",
     }]})
 
     city: str
@@ -358,13 +371,19 @@ class TargetOut(BaseModel):
     chunk_id: str
     doc_id: str
     citation: str
+    level: str = Field("", description="The level of the place that states it: 国家, 省, 市 or 县 (empty when unknown).")
+    province: str = Field("", description="Its province (a province's own figure: itself; empty for 全国). The "
+                                          "explorer groups places by it and compares a figure with its province's "
+                                          "and the nation's.")
 
     @classmethod
-    def from_target(cls, t: Target, chunk: Chunk | None, canonical: str = "", domain: str = "") -> TargetOut:
+    def from_target(cls, t: Target, chunk: Chunk | None, canonical: str = "", domain: str = "",
+                    place: Place | None = None) -> TargetOut:
         return cls(city=t.city, indicator=t.indicator, canonical_indicator=canonical or t.indicator,
                    domain=domain, value=t.value, unit=t.unit, qualifier=t.qualifier, year=t.year,
                    baseline=t.baseline, area=t.area, sentence=t.sentence, clause=t.clause, chunk_id=t.chunk_id,
-                   doc_id=chunk.doc_id if chunk else "", citation=chunk.citation if chunk else "")
+                   doc_id=chunk.doc_id if chunk else "", citation=chunk.citation if chunk else "",
+                   level=place.level if place else "", province=place.province if place else "")
 
 
 class TargetList(BaseModel):

@@ -261,3 +261,20 @@ def test_search_and_chat_options_filter(levels_index, capsys, tmp_path, filters,
     assert main([*data, "chat", "--batch", str(batch), *option]) == 0
     cited = {c["city"] for c in json.loads(capsys.readouterr().out)["citations"]}
     assert cited and cited <= places
+
+
+def test_list_filters_titles_and_counts_as_the_library(levels_index, capsys):
+    """`list` lists what the 文件库 tab and GET /api/v1/documents list (assistant.library)."""
+    from assistant.library import select
+    from index.types import Filters
+
+    data = ["--data-dir", str(levels_index.data_dir)]
+    assert main([*data, "list", "--province", "河南", "--title", "方案"]) == 0
+    ids = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+    assert ids == [d.doc_id for d in select(levels_index.documents, Filters(province="河南"), "方案")] and len(ids) == 3
+    assert main([*data, "list", "--counts", "--kind", "通知"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["级别\t国家 1\t省 1", "省份\t上海市 1", "文种\t通知 2",
+                                                    "年份\t2022 2"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*data, "list", "--province", "火星"])
+    assert exit_.value.code == 2 and capsys.readouterr().err.startswith("error: --province: unknown province '火星'")

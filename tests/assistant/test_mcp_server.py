@@ -35,6 +35,8 @@ async def _exercise(session: ClientSession) -> dict[str, Any]:
     out["answer"] = await session.call_tool("answer_question", {"question": "那安阳呢？",
                                                                 "history": ["铁岭 2025年城镇清洁取暖率"]})
     out["documents"] = await session.call_tool("list_documents", {})
+    out["some_documents"] = await session.call_tool("list_documents", {"title": "节能减排 实施", "province": "河南"})
+    out["bad_documents"] = await session.call_tool("list_documents", {"doc_type": "小说"})
     out["targets"] = await session.call_tool("get_targets", {"city": "铁岭", "indicator": "清洁取暖率"})
     out["bad_city"] = await session.call_tool("search_plans", {"query": "清洁取暖", "city": "火星"})
     out["bad_top_k"] = await session.call_tool("search_plans", {"query": "清洁取暖", "top_k": 0})
@@ -49,6 +51,7 @@ def _check(out: dict[str, Any]) -> None:
     assert tools["search_plans"].input_schema["required"] == ["query"]
     filters = {"level", "province", "city", "doc_type", "year", "issuer"}  # the API's `filters` fields
     assert {"query", "top_k"} | filters == set(tools["search_plans"].input_schema["properties"])
+    assert {"title"} | filters == set(tools["list_documents"].input_schema["properties"])
     assert {"question", "history"} | filters == set(tools["answer_question"].input_schema["properties"])
     assert tools["search_plans"].output_schema and tools["answer_question"].output_schema
     assert all(t.annotations and t.annotations.read_only_hint for t in tools.values())
@@ -66,6 +69,9 @@ def _check(out: dict[str, Any]) -> None:
 
     documents = out["documents"].structured_content["documents"]
     assert {d["doc_id"] for d in documents} >= {"tieling", "anyang", "anshun", "sanmenxia", "dingzhou"}
+    some = out["some_documents"].structured_content  # the 文件库 listing: filters and title words
+    assert [d["doc_id"] for d in some["documents"]] == ["anyang"] and some["counts"]["level"] == [{"value": "市", "count": 1}]
+    assert out["bad_documents"].is_error and "doc_type: unknown kind '小说'" in out["bad_documents"].content[0].text
     targets = out["targets"].structured_content["targets"]
     assert any(t["value"] == "70%" and t["citation"] for t in targets)
 

@@ -171,7 +171,8 @@ def test_filter_choices_come_from_the_documents():
     docs = [DocumentMeta(doc_id="a", city="安阳市", province="河南省", title="t", doc_type="方案", date="2022-05-01"),
             DocumentMeta(doc_id="b", city="全国", province="", title="t", doc_type="通知", date="2021-01-02"),
             DocumentMeta(doc_id="c", city="铁岭市", province="辽宁省", title="t")]
-    assert filter_choices(docs) == {"level": [ANY, "国家", "省", "市", "县"], "province": [ANY, "河南省", "辽宁省"],
+    # provinces in GB/T 2260 order (辽宁 21, 河南 41), as the 文件库 tab lists them
+    assert filter_choices(docs) == {"level": [ANY, "国家", "省", "市", "县"], "province": [ANY, "辽宁省", "河南省"],
                                     "doc_type": [ANY, "方案", "通知"], "year": [ANY, "2022", "2021"]}
 
 

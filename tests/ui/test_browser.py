@@ -100,7 +100,7 @@ class _HostileAssistant:
     def neighbours(self, chunk_id, before=1, after=1):
         return tuple(c for c in self._chunks if c.chunk_id != chunk_id)
 
-    def answer(self, question, history=(), cities=(), mode="hybrid"):
+    def answer(self, question, history=(), cities=(), mode="hybrid", filters=None):
         chunk = self._chunks[1]
         return Answer(question=question, resolved_query=question, kind="figure", text="到2025年达到70%。",
                       citations=(Citation(n=1, chunk=chunk, highlight="到2025年，清洁取暖率达到70%。", score=1.0),))

@@ -48,7 +48,7 @@ def test_pick_by_synonym_compare_open_clause_and_export(browser, base_url, tmp_p
 
     view = open_explorer(page, "单位GDP能耗", "单位地区生产总值能耗")
 
-    rows = view.locator("#pqa-ind-rows tbody tr")
+    rows = view.locator("#pqa-ind-rows tbody tr.pqa-row")
     expect(rows).to_have_count(len(ENERGY_INTENSITY))
     for city, value in ENERGY_INTENSITY.items():
         expect(view.locator(f'#pqa-ind-rows tr[data-city="{city}"] td.pqa-val')).to_have_text(value)
@@ -113,7 +113,7 @@ def test_city_filter_and_missing_cities(browser, base_url):
     page.get_by_role("option", name="铁岭市（辽宁省）").click()
     page.keyboard.press("Escape")
     expect(view.locator("#pqa-ind-missing li")).to_have_count(0)
-    expect(view.locator("#pqa-ind-rows tbody tr")).to_have_count(1)
+    expect(view.locator("#pqa-ind-rows tbody tr.pqa-row")).to_have_count(1)
     page.close()
 
 
@@ -149,7 +149,7 @@ def test_enter_opens_the_one_indicator_the_words_name(browser, base_url, typed, 
     view = page.locator("#pqa-ind-view")
     expect(view.locator(".pqa-ind-name")).to_have_text(opened)
     expect(page.locator("#pqa-ind-pick input")).to_have_value(re.compile(re.escape(opened)))
-    expect(view.locator("#pqa-ind-rows tbody tr").first).to_be_visible()
+    expect(view.locator("#pqa-ind-rows tbody tr.pqa-row").first).to_be_visible()
     page.close()
 
 
@@ -180,4 +180,32 @@ def test_enter_with_several_matches_only_lists_them(browser, base_url):
     expect(page.get_by_role("option", name=re.compile("｜单位地区生产总值能耗（"))).to_be_visible()
     expect(page.get_by_role("option", name=re.compile("｜人均能耗（"))).to_be_visible()
     expect(page.locator("#pqa-ind-view .pqa-ind-name")).to_have_count(0)
+    page.close()
+
+
+def test_grouped_by_province_sorted_and_cut_to_the_lowest(browser, base_url):
+    """Grouped by province (GB/T 2260 order: 河北 13, 辽宁 21, 河南 41, 贵州 52), highest first in
+    each; one list sorted by figure; the lowest three, lowest first, with their rank."""
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base_url}/ui/")
+    view = open_explorer(page, "单位GDP能耗", "单位地区生产总值能耗")
+    rows = view.locator("#pqa-ind-rows tr.pqa-row")
+    expect(view.locator("#pqa-ind-rows tr.pqa-group-head")).to_have_text(
+        ["河北省1个地区", "辽宁省1个地区", "河南省2个地区", "贵州省1个地区"])
+    expect(rows.locator("td.pqa-val")).to_have_text(["17.5%", "14.5%", "18%", "16%", "13%"])
+    expect(view.locator('tr[data-city="定州市"] .pqa-level')).to_have_text("县")  # a county-level city
+    page.locator("#pqa-ind-grouped input").uncheck()
+    expect(view.locator("#pqa-ind-rows tr.pqa-group-head")).to_have_count(0)
+    expect(rows.locator("td.pqa-val")).to_have_text(["18%", "17.5%", "16%", "14.5%", "13%"])
+    expect(rows.locator("td.pqa-rank")).to_have_text(["1", "2", "3", "4", "5"])
+    page.locator("#pqa-ind-limit input").click()
+    page.get_by_role("option", name="最低3个").click()
+    expect(rows.locator("td.pqa-val")).to_have_text(["16%", "14.5%", "13%"])
+    page.locator("#pqa-ind-order").get_by_text("从低到高").click()
+    expect(rows.locator("td.pqa-val")).to_have_text(["13%", "14.5%", "16%"])
+    expect(rows.locator("td.pqa-rank")).to_have_text(["5", "4", "3"])
+    expect(view.locator(".pqa-ind-count")).to_contain_text("当前显示3个")
+    alt = view.locator("img.pqa-ind-chart").get_attribute("alt") or ""
+    assert alt.index("安顺市") < alt.index("铁岭市") < alt.index("三门峡市") and "安阳市" not in alt
     page.close()

@@ -6,19 +6,22 @@ import re
 from pathlib import PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Response, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path as PathParam, Query, Response, UploadFile
 from fastapi.exceptions import RequestValidationError
 
 from assistant.api.deps import AdminDep, SettingsDep, SnapshotDep, StateDep
 from assistant.api.state import ApiState
 from assistant.api.errors import COMMON_RESPONSES, NOT_FOUND, clip, validation_error
+from assistant import library
 from assistant.api.schemas import (
-    BatchUploadResponse, ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse, UploadedFile,
-    UploadResponse,
+    BatchUploadResponse, ChunkOut, DocumentDetail, DocumentList, DocumentOut, ErrorResponse, FacetCountOut, Level,
+    UploadedFile, UploadResponse,
 )
 from corpus.errors import CorpusStoreError, IngestError
 from corpus.places import validate_city
 from corpus.readers import check_suffix
+from index.filters import MAX_TEXT, MAX_YEAR, MIN_YEAR, FilterError
+from index.types import Filters
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 log = logging.getLogger("assistant.api")
@@ -35,10 +38,32 @@ _META_FIELDS = ("city", "province", "title", "doc_number", "date", "issuer")
 
 
 @router.get("", response_model=DocumentList, responses=COMMON_RESPONSES, summary="List documents")
-def list_documents(snapshot: SnapshotDep) -> DocumentList:
-    counts = snapshot.chunk_counts
-    return DocumentList(documents=[DocumentOut.from_meta(m, counts.get(m.doc_id, 0))
-                                   for m in snapshot.index.documents])
+def list_documents(
+    snapshot: SnapshotDep,
+    q: Annotated[str | None, Query(max_length=library.MAX_QUERY,
+                                   description="Title words (or 文号): every word must occur.")] = None,
+    level: Annotated[Level | None, Query(description="国家, 省, 市 or 县.")] = None,
+    province: Annotated[str | None, Query(max_length=MAX_TEXT, description="河南 or 河南省: with its cities' and counties'.")] = None,
+    city: Annotated[str | None, Query(max_length=MAX_TEXT, description="A place, with the places inside it; 全国.")] = None,
+    doc_type: Annotated[str | None, Query(max_length=MAX_TEXT, description="方案, 规划, 通知 … or a class.")] = None,
+    year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="The year of the document's date.")] = None,
+    issuer: Annotated[str | None, Query(max_length=MAX_TEXT, description="An issuing body or part of its name.")] = None,
+) -> DocumentList:
+    """The indexed documents, as the chat page's 文件库 tab lists them (assistant.library): the
+    metadata filters of a search (index.filters; an unknown value is a 422 naming it) and title
+    words, in library order, with the counts by level, province, kind and year of those listed."""
+    filters = Filters(level=level or "", province=province or "", city=city or "", doc_type=doc_type or "",
+                      year=year, issuer=issuer or "")
+    documents = snapshot.index.documents
+    try:
+        listed = library.select(documents, filters if filters.has_metadata else None, q or "")
+    except FilterError as exc:
+        raise validation_error(("query", exc.field), str(exc)) from None
+    chunks = snapshot.chunk_counts
+    return DocumentList(
+        documents=[DocumentOut.from_meta(m, chunks.get(m.doc_id, 0)) for m in listed], total=len(documents),
+        counts={field: [FacetCountOut(value=c.value, count=c.count) for c in found]
+                for field, found in library.counts(listed).items()})
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses={**COMMON_RESPONSES, **NOT_FOUND},

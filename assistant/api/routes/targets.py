@@ -1,6 +1,7 @@
 """GET /targets: quantitative targets extracted from the plans, with their canonical indicator
-and domain, filtered by indicator (synonyms merged), city, year and unit; GET /indicators: the
-canonical indicators with their domain and counts (assistant.indicators, assistant.explorer)."""
+and domain and the level and province of the place stating them, filtered by indicator
+(synonyms merged), city, province, year and unit; GET /indicators: the canonical indicators with
+their domain and counts (assistant.indicators, assistant.explorer)."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -8,9 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from assistant.api.deps import SnapshotDep, resolve_cities
-from assistant.api.errors import COMMON_RESPONSES, validation_error
+from assistant.api.errors import COMMON_RESPONSES, clip, validation_error
 from assistant.api.schemas import IndicatorList, IndicatorOut, TargetList, TargetOut
 from assistant.indicators import DOMAIN_ORDER
+from index.filters import MAX_TEXT
+from corpus.hierarchy import contains, resolve_place
 from corpus.places import same_city
 from corpus.text import fold
 
@@ -28,9 +31,18 @@ def list_targets(
                     "the targets of every indicator whose names contain it.")] = None,
     year: Annotated[int | None, Query(ge=_MIN_YEAR, le=_MAX_YEAR, description="Target year, e.g. 2025.")] = None,
     unit: Annotated[str | None, Query(max_length=20, description="Unit as extracted, e.g. % or 万吨.")] = None,
+    province: Annotated[str | None, Query(
+        max_length=MAX_TEXT, description="河南 or 河南省: the targets of the province and of its cities and counties; "
+                                         "unknown names give 422.")] = None,
 ) -> TargetList:
     wanted = resolve_cities(snapshot, [city], ("query", "city"), indexed=False)[0] if city and city.strip() else None
     explorer = snapshot.explorer
+    within = None
+    if province and province.strip():
+        within = resolve_place(province, kind="province")
+        if within is None:
+            raise validation_error(("query", "province"), f"unknown province {clip(province.strip())!r}; "
+                                                          "give a province or 直辖市, e.g. 河南 or 河南省")
     canonical = explorer.catalog.canonical
     selected = None
     if indicator and indicator.strip():
@@ -42,8 +54,11 @@ def list_targets(
             continue
         if (year is not None and t.year != year) or (unit is not None and fold(t.unit) != fold(unit.strip())):
             continue
+        place = explorer.place(t.city)
+        if within is not None and not contains(within, place.name, place.province, place.prefecture):
+            continue
         ind = explorer.catalog.indicator(name)
-        rows.append(TargetOut.from_target(t, _chunk(snapshot, t.chunk_id), name, ind.domain if ind else ""))
+        rows.append(TargetOut.from_target(t, _chunk(snapshot, t.chunk_id), name, ind.domain if ind else "", place))
     return TargetList(targets=rows)
 
 

@@ -46,6 +46,41 @@ def test_document_with_its_paragraphs_in_order(client):
     assert all(p["doc_id"] == "tieling" for p in paragraphs)
 
 
+def test_the_listing_filters_searches_titles_and_counts_as_the_library_tab(levels_client, levels_index):
+    """GET /documents and the chat page's 文件库 tab list the same documents, in the same order,
+    with the same counts (assistant.library)."""
+    import re
+
+    from assistant.library import counts, select
+    from index.types import Filters
+    from ui.library import library_html
+
+    docs = levels_index.documents
+    everything = levels_client.get("/api/v1/documents").json()
+    assert [d["doc_id"] for d in everything["documents"]] == [d.doc_id for d in select(docs)]
+    assert everything["total"] == len(docs) == 10
+    assert everything["counts"] == {field: [{"value": c.value, "count": c.count} for c in found]
+                                    for field, found in counts(docs).items()}
+    assert everything["counts"]["level"] == [{"value": v, "count": n} for v, n in (("国家", 2), ("省", 2), ("市", 4), ("县", 2))]
+    body = levels_client.get("/api/v1/documents", params={"province": "河南", "q": "方案"}).json()
+    listed = [d["doc_id"] for d in body["documents"]]
+    assert listed == [d.doc_id for d in select(docs, Filters(province="河南"), "方案")] and len(listed) == 3
+    assert listed == re.findall(r'<tr data-doc="([^"]+)"', library_html(docs, province="河南省", title="方案"))
+    assert body["total"] == 10 and body["counts"]["level"] == [{"value": "省", "count": 1}, {"value": "市", "count": 2}]
+    assert {d["level"] for d in body["documents"]} == {"省", "市"} and all(d["chunks"] > 0 for d in body["documents"])
+    national = levels_client.get("/api/v1/documents", params={"level": "国家", "year": 2022}).json()["documents"]
+    assert [(d["city"], d["doc_type"], d["date"]) for d in national] == [("全国", "通知", "2022-04-09")]
+
+
+@pytest.mark.parametrize("params, field", [({"province": "火星"}, "province"), ({"level": "州"}, "level"),
+                                           ({"year": 1800}, "year"), ({"doc_type": "小说"}, "doc_type"),
+                                           ({"q": "x" * 101}, "q")])
+def test_a_bad_listing_filter_is_422_naming_it(levels_client, params, field):
+    resp = levels_client.get("/api/v1/documents", params=params)
+    assert resp.status_code == 422
+    assert resp.json()["message"].startswith(field)
+
+
 @pytest.mark.parametrize("doc_id", ["nope", "TIELING", "tieling ", "铁岭"])
 def test_unknown_document_is_404(client, doc_id):
     resp = client.get(f"/api/v1/documents/{doc_id}")

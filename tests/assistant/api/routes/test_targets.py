@@ -81,3 +81,19 @@ def test_indicators_search_and_domain_filter(client):
     assert water and {i["domain"] for i in water} == {"水"}
     resp = client.get("/api/v1/indicators", params={"domain": "火星"})
     assert resp.status_code == 422 and resp.json()["message"].startswith("domain: unknown domain")
+
+
+def test_each_target_names_the_level_and_province_of_its_place(client):
+    places = {(t["city"], t["level"], t["province"]) for t in client.get(URL).json()["targets"]}
+    assert places == {("安顺市", "市", "贵州省"), ("三门峡市", "市", "河南省"), ("铁岭市", "市", "辽宁省"),
+                      ("安阳市", "市", "河南省"), ("定州市", "县", "河北省")}
+
+
+def test_province_filter_takes_the_places_inside_it(levels_client):
+    inside = levels_client.get(URL, params={"province": "上海"}).json()["targets"]
+    assert inside and {t["province"] for t in inside} == {"上海市"} and {t["city"] for t in inside} <= {"上海市", "徐汇区"}
+    assert {t["level"] for t in inside if t["city"] == "徐汇区"} == {"县"}
+    henan = levels_client.get(URL, params={"province": "河南省"}).json()["targets"]
+    assert {t["city"] for t in henan} == {"安阳市", "三门峡市"}  # 河南省's own plan states no target figure
+    resp = levels_client.get(URL, params={"province": "火星"})
+    assert resp.status_code == 422 and resp.json()["message"].startswith("province: unknown province '火星'")
