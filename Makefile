@@ -8,7 +8,7 @@ PORT   ?= 8000
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run index test test-fast eval eval-real bench-real eval-milvus bench bench-scale load replicas milvus-server screenshot indicators clean
+.PHONY: install run index test test-fast eval eval-real bench-real library eval-milvus bench bench-scale load replicas milvus-server screenshot indicators clean
 
 install: $(STAMP)
 
@@ -54,6 +54,13 @@ eval-real: install
 milvus-server:
 	bash scripts/milvus-server.sh install
 
+# the five built-in plans plus the 160 PDFs of eval/real/pdfs as one library in .data-library
+# (added as `add` adds a folder; resumable; embedding it takes over an hour on two cores):
+# build figures, latency, the five-plan questions against the five-plan index, the real and the
+# library questions. LIMIT=12 adds only the first 12 PDFs (a smoke run).
+library: index
+	$(BIN)/python -m eval.library $(if $(LIMIT),--limit $(LIMIT))
+
 # `milvus` serving mode next to local hybrid: a real Milvus server, then milvus-lite
 eval-milvus: index milvus-server
 	$(BIN)/python -m eval.bench_milvus
@@ -78,4 +85,4 @@ indicators: install
 	$(BIN)/python -m eval.indicator_sample
 
 clean:
-	rm -rf .data .test-data .data-real
+	rm -rf .data .test-data .data-real .data-library

@@ -97,7 +97,8 @@ def figure_stated(figure: str, text: str) -> bool:
     return False
 
 
-def _says_absent(text: str) -> bool:
+def says_absent(text: str) -> bool:
+    """Whether the text says the document gives no figure (NO_FIGURE, on matching text)."""
     return bool(NO_FIGURE.search(gold_key(text)))
 
 
@@ -130,9 +131,9 @@ def score_answer(q: Question, expect: Mapping[str, Any] | None, answer: Any) -> 
         if multi:
             for city in q.cities:
                 lines = _city_lines(text, city)
-                if any(_says_absent(line) for line in lines):
+                if any(says_absent(line) for line in lines):
                     return done("false_absent", f"{city}: says no figure")
-        elif _says_absent(text):
+        elif says_absent(text):
             return done("false_absent", "says no figure")
         if by_city:
             missing = [f"{city} {f}" for city, wanted in by_city.items() for f in wanted
@@ -144,7 +145,7 @@ def score_answer(q: Question, expect: Mapping[str, Any] | None, answer: Any) -> 
         outcome = "wrong_figure" if _states_some_figure(text) else "missing_figure"
         return done(outcome, "missing " + "、".join(missing))
     if expect.get("absent"):
-        return done("correct") if _says_absent(text) else done("missed_absent", "no absence stated")
+        return done("correct") if says_absent(text) else done("missed_absent", "no absence stated")
     if expect.get("departments"):
         have = gold_key(text)
         missing = [d for d in expect["departments"] if gold_key(d) not in have]

@@ -94,20 +94,37 @@ def build_library(files: Sequence[Path], data_dir: Path) -> Any:
     return SearchIndex.open(data_dir, build=True, progress=True)
 
 
+def chunk_holds(chunk: Any, keys: Sequence[str]) -> bool:
+    """Whether the chunk's text (or its matching text with table context) contains one of the
+    gold keys (eval.questions.gold_key of a gold span)."""
+    text = gold_key(chunk.text) + "|" + gold_key(chunk.search_text)
+    return any(k and k in text for k in keys)
+
+
 def _rank(q: RealQuestion, doc_id: str, chunks: Sequence[Any]) -> int | None:
     keys = [gold_key(g) for g in q.gold]
     for rank, chunk in enumerate(chunks, start=1):
-        if chunk.doc_id != doc_id:
-            continue
-        text = gold_key(chunk.text) + "|" + gold_key(chunk.search_text)
-        if any(k and k in text for k in keys):
+        if chunk.doc_id == doc_id and chunk_holds(chunk, keys):
             return rank
     return None
 
 
+def score_row(q: RealQuestion, doc_id: str, place: str, hits: Sequence[Any], answer: Any) -> dict[str, Any]:
+    """One question's record: the rank of its document's gold in `hits` (the served search's,
+    top 10) and the outcome of `answer` (the chat answer) against `expect`."""
+    from eval.answers import score_answer
+
+    rank = _rank(q, doc_id, [h.chunk for h in hits])
+    score = score_answer(q.as_question(place), q.expect, answer)
+    top = hits[0].chunk if hits else None
+    return {"id": q.id, "doc": q.doc, "kind": q.kind, "side": q.side, "rank": rank,
+            "outcome": score.outcome, "detail": score.detail, "question": q.question,
+            "answer": score.answer, "top": top.citation if top else "",
+            "top_doc": top.doc_id == doc_id if top else False}
+
+
 def run(questions: Sequence[RealQuestion], data_dir: Path = DATA_DIR, pdf_dir: Path = REAL_DIR / "pdfs") -> dict[str, Any]:
     from assistant.service import Assistant
-    from eval.answers import score_answer
 
     files = sorted({pdf_dir / q.doc for q in questions})
     index = build_library(files, data_dir)
@@ -117,15 +134,9 @@ def run(questions: Sequence[RealQuestion], data_dir: Path = DATA_DIR, pdf_dir: P
     rows = []
     for q in questions:
         doc_id = ids[q.doc]
-        outcome = assistant.search(q.question, history=q.history, top_k=10)
-        rank = _rank(q, doc_id, [h.chunk for h in outcome.hits])
+        hits = assistant.search(q.question, history=q.history, top_k=10).hits
         answer = assistant.answer(q.question, history=q.history)
-        score = score_answer(q.as_question(places.get(doc_id, "")), q.expect, answer)
-        top = outcome.hits[0].chunk if outcome.hits else None
-        rows.append({"id": q.id, "doc": q.doc, "kind": q.kind, "side": q.side, "rank": rank,
-                     "outcome": score.outcome, "detail": score.detail, "question": q.question,
-                     "answer": score.answer, "top": top.citation if top else "",
-                     "top_doc": top.doc_id == doc_id if top else False})
+        rows.append(score_row(q, doc_id, places.get(doc_id, ""), hits, answer))
     return {"questions": len(rows), "documents": len(files), "library_documents": len(index.documents),
             "library_chunks": len(index.chunks), "summary": summarise(rows), "rows": rows}
 

@@ -259,6 +259,13 @@ def current_manifest(data_dir: str | Path | None) -> Manifest:
     return _read_verified_manifest(index_root(resolve_data_dir(data_dir)))[1]
 
 
+def current_version_dir(data_dir: str | Path | None) -> Path | None:
+    """The version dir the CURRENT pointer names (what a reader loads); None without one."""
+    root = index_root(resolve_data_dir(data_dir))
+    name = _current_name(root)
+    return root / name if name and (root / name).is_dir() else None
+
+
 # --- checks ----------------------------------------------------------------------------
 
 
