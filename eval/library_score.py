@@ -22,13 +22,13 @@ Answers (the chat answer, asked with the same filters):
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eval.library_check import FILTER_FIELDS, KINDS, QUESTIONS, load, schema_errors
+from eval.report import by_split_and_kind
 from eval.questions import Question, gold_key
 from index.types import Filters
 
@@ -161,13 +161,7 @@ def _figures(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Overall, per split (test / train) and per kind."""
-    by_kind: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_kind[r["kind"]].append(r)
-    return {"overall": _figures(rows),
-            "test": _figures([r for r in rows if r["split"] == "test"]),
-            "train": _figures([r for r in rows if r["split"] == "train"]),
-            "by_kind": {k: _figures(by_kind[k]) for k in KINDS if k in by_kind}}
+    return by_split_and_kind(rows, _figures, "split", KINDS)
 
 
 def gold_doc_ids(docs: Sequence[str], plans: Sequence[str], pdf_dir: Path,

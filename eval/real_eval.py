@@ -16,14 +16,13 @@ import argparse
 import hashlib
 import json
 import sys
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eval.questions import Question, gold_key
-from eval.report import write_bench_results
+from eval.report import by_split_and_kind, write_bench_results
 from eval.split import assign_new
 
 REPO = Path(__file__).resolve().parent.parent
@@ -158,13 +157,8 @@ def _figures(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    by_kind: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_kind[r["kind"]].append(r)
-    return {"overall": _figures(rows),
-            "test": _figures([r for r in rows if r["side"] == "test"]),
-            "train": _figures([r for r in rows if r["side"] == "train"]),
-            "by_kind": {k: _figures(v) for k, v in sorted(by_kind.items())}}
+    """Overall, per split (test / train) and per kind."""
+    return by_split_and_kind(rows, _figures, "side")
 
 
 def markdown(results: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -533,3 +533,17 @@ def update_readme_answers(results: Mapping[str, Any], loco: Mapping[str, Any] | 
     if not replace_block(path, ANSWERS_START, ANSWERS_END, readme_answer_section(results, loco)):
         raise ValueError(f"{path.name} has no {ANSWERS_START} … {ANSWERS_END} section")
     return path
+
+
+def by_split_and_kind(rows: Sequence[Mapping[str, Any]], figures: Callable[[Sequence[Mapping[str, Any]]], Any],
+                      split: str, kinds: Sequence[str] = ()) -> dict[str, Any]:
+    """`figures` of all rows, of each split side (the rows' `split` field: "test" / "train") and
+    of each kind (in `kinds` order, else sorted): the summary every question-set runner writes."""
+    by_kind: dict[str, list[Mapping[str, Any]]] = {}
+    for r in rows:
+        by_kind.setdefault(r["kind"], []).append(r)
+    order = [k for k in kinds if k in by_kind] if kinds else sorted(by_kind)
+    return {"overall": figures(rows),
+            "test": figures([r for r in rows if r[split] == "test"]),
+            "train": figures([r for r in rows if r[split] == "train"]),
+            "by_kind": {k: figures(by_kind[k]) for k in order}}
