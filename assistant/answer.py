@@ -38,6 +38,8 @@ DENSE_BACKGROUND = slice(10, 20)
 # A clause states a figure for one of several things asked when it holds this share of that
 # thing's bigrams (its own words and the figure-less words completing it, Clause.scope).
 PART_COVERAGE = 0.6
+# A place's documents quoted for one figure at most (each on its own line, named by its title).
+MAX_DOCUMENTS = 3
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 Following = Callable[[Chunk], Sequence[Chunk]]
@@ -393,11 +395,20 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
             accepted.sort(key=lambda s: not any(f.kind == "deadline" for f in s.clause.figures))
         if accepted:
             chosen = _complete(q, accepted, admitted, when)
-            refs = []
-            for s in chosen:
-                refs.append(len(items))
-                items.append((s.clause.chunk, s.clause.sentence, city_hits[0].score if city_hits else 0.0))
-            parts.append((f"{city}：{_clause_line(chosen)}。", refs))
+            # A place with several documents stating it: each document's figure, named by its
+            # title (湖南省's 规划 and 意见 may set different figures); the best one first.
+            documents = list(dict.fromkeys(s.clause.chunk.doc_id for s in accepted))[:MAX_DOCUMENTS]
+            by_document = [chosen] + [
+                _complete(q, [s for s in accepted if s.clause.chunk.doc_id == d],
+                          [s for s in admitted if s.clause.chunk.doc_id == d], when)
+                for d in documents[1:]]
+            for lines in by_document:
+                refs = []
+                for s in lines:
+                    refs.append(len(items))
+                    items.append((s.clause.chunk, s.clause.sentence, city_hits[0].score if city_hits else 0.0))
+                whose = f"（《{lines[0].clause.chunk.title}》）" if len(by_document) > 1 else ""
+                parts.append((f"{city}{whose}：{_clause_line(lines)}。", refs))
             primary = _primary_figure(chosen[0], when)
             target = chosen[0].matched[0] if chosen[0].matched else None
             if primary is not None:

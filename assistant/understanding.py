@@ -108,6 +108,10 @@ def listed_places(text: str, documents: Iterable[DocumentMeta | str], places: Se
     return found if len(found) > 1 else ()
 
 
+# Asking which places ("哪些省份提出了…"), as against "各省…" (each place, or all of them at once).
+_ASKS_WHICH_PLACES = re.compile(r"哪些|哪几个")
+
+
 def _without_across(text: str) -> str:
     for _, pattern in _ACROSS:
         text = pattern.sub("", text)
@@ -275,6 +279,9 @@ def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnal
         for t in group if t.lower() not in present and not _ambiguous(t)
     ))
     listed = listed_places(text, documents, places)
+    if listed and not _ASKS_WHICH_PLACES.search(text) and (ASKS_WHEN.search(text) or _RESPONSIBILITY.search(text)):
+        # "各省…规划最晚什么时候报住建部": a duty the places share (a national plan's), not their figures
+        listed = ()
     cities = () if listed else cities  # "河南各市": 河南's cities, not 河南省's own documents
     return QueryAnalysis(
         text=text,

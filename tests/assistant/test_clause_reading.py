@@ -78,3 +78,25 @@ def test_another_year_than_the_one_asked():
     assert asked_year(q) == 2025
     assert _other_period(q, clause)
     assert not _other_period(_question("2030年非化石能源占比", year=2030), clause)
+
+
+def test_two_documents_of_one_place_each_give_their_figure_named_by_title():
+    from dataclasses import replace
+
+    from assistant.answer import compose
+    from assistant.understanding import analyze
+    from index.types import Hit
+
+    plan = replace(_chunk("到2025年，非化石能源消费比重达到22%左右。"), chunk_id="p-1", doc_id="p",
+                   city="湖南省", title="湖南省“十四五”可再生能源发展规划")
+    opinion = replace(_chunk("到2025年，非化石能源消费比重达到23%。"), chunk_id="o-1", doc_id="o",
+                      city="湖南省", title="湖南省碳达峰实施意见")
+    text = "湖南2025年非化石能源消费比重目标是多少？"
+    analysis = analyze(text, ["湖南省"])
+    q = Question(text=text, resolved=matching(text), analysis=analysis, topic="非化石能源消费比重")
+    answer = compose(q, [Hit(plan, 0.5, "hybrid"), Hit(opinion, 0.4, "hybrid")], {}, all_cities=["湖南省"])
+    lines = answer.text.split("\n")
+    assert lines[0].startswith("湖南省（《湖南省“十四五”可再生能源发展规划》）：") and "22%左右" in lines[0]
+    assert lines[1].startswith("湖南省（《湖南省碳达峰实施意见》）：") and "23%" in lines[1]
+    one = compose(q, [Hit(plan, 0.5, "hybrid")], {}, all_cities=["湖南省"])
+    assert one.text.startswith("湖南省：") and "22%左右" in one.text  # one document: no title

@@ -129,3 +129,12 @@ def test_a_question_across_places_lists_the_places_of_its_level(question, listed
     assert analysis.listed == listed
     assert analysis.kind == kind
     assert not (analysis.listed and analysis.cities)  # the listed places answer, not the one named
+
+
+def test_a_duty_each_place_shares_is_not_a_list():
+    from assistant.understanding import analyze
+
+    # a national plan's deadline for every province, not each province's own figure
+    analysis = analyze("各省建筑节能与绿色建筑专项规划最晚什么时候报住建部？", _level_documents())
+    assert analysis.listed == ()
+    assert analyze("哪些省份最晚什么时候完成？", _level_documents()).listed == ("河南省", "浙江省")
