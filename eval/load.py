@@ -349,11 +349,15 @@ def leftovers(data_dir: Path, tmp_dir: Path) -> list[str]:
     return sorted(str(p.relative_to(p.anchor)) for p in found)
 
 
-def restart_after_kill(data_dir: Path, log_path: Path, paragraphs: int, n: int = 99) -> dict:
+def restart_after_kill(data_dir: Path, log_path: Path, paragraphs: int, n: int | None = None) -> dict:
     """Upload a large plan, `kill -9` the server while its job embeds, restart it: how soon the
     index served at the kill (the keyword-search index with the plan in) is served again, and how
-    the interrupted job ends."""
+    the interrupted job ends. The plan is new to every run (`n` drawn when not given): a plan some
+    earlier run embedded would have all its windows in the embedding cache, nothing to kill."""
+    import secrets
     import signal
+
+    n = 100 + secrets.randbelow(900) if n is None else n
 
     with running_server(data_dir, log_path) as server:
         token = server.token
