@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.conversation import resolve
@@ -112,6 +112,7 @@ def _numbers(text: str) -> set[str]:
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(question=ANSWER_QUESTION, history=ANSWER_HISTORY)
+@example(question="安阳市新能源汽车是多少", history=[])  # a table value quoted with its column (2025年目标值)
 def test_answer_never_crashes_cites_real_chunks_and_quotes_its_figures(assistant, search_index,
                                                                         question, history):
     answer = assistant.answer(question, history=history)
@@ -121,7 +122,9 @@ def test_answer_never_crashes_cites_real_chunks_and_quotes_its_figures(assistant
         assert citation.n == n
         assert search_index.get_chunk(citation.chunk.chunk_id) == citation.chunk  # a real chunk
         assert citation.highlight and citation.highlight in citation.chunk.text
+    # a table row is quoted read with its header (Chunk.context: "…：2025年目标值4"), the row cited
     cited = set().union(*(_numbers(c.highlight) for c in answer.citations),
+                        *(_numbers(c.chunk.context) for c in answer.citations if "\t" in c.chunk.text),
                         *(_numbers(r.sentence) for r in answer.table))
     missing = _numbers(answer.text) - cited
     assert not missing, (answer.text, missing)
