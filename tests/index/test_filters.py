@@ -130,14 +130,8 @@ def test_each_filter_on_the_local_backend(levels_index, filters, places):
 
 
 @pytest.fixture(scope="module")
-def milvus_backend(levels_index, tmp_path_factory):
-    from index.milvus import MilvusSettings
-    from index.milvus_backend import MilvusBackend
-
-    settings = MilvusSettings(uri=str(tmp_path_factory.mktemp("milvus-filters") / "milvus.db"), collection="f")
-    backend = MilvusBackend.mirror(levels_index, settings)
-    yield backend
-    backend.close()
+def milvus_backend(levels_milvus):
+    return levels_milvus
 
 
 @pytest.mark.slow

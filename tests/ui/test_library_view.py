@@ -121,14 +121,8 @@ def test_every_listed_title_opens_its_document(levels_index):
 
 
 @pytest.fixture(scope="module")
-def milvus_backend(levels_index, tmp_path_factory):
-    from index.milvus import MilvusSettings
-    from index.milvus_backend import MilvusBackend
-
-    settings = MilvusSettings(uri=str(tmp_path_factory.mktemp("milvus-library") / "milvus.db"), collection="l")
-    backend = MilvusBackend.mirror(levels_index, settings)
-    yield backend
-    backend.close()
+def milvus_backend(levels_milvus):
+    return levels_milvus
 
 
 @pytest.mark.slow
