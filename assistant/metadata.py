@@ -14,17 +14,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.model import Answer, Citation, Question
+from assistant.understanding import asks_figure
 from corpus.model import Chunk, DocRef, DocumentMeta, MetaSource
 from corpus.text import bigrams, compact, fold, matching
 
 Field = str  # "doc_number" | "date" | "issuer" | "title" | "implements" | "meeting"
 
 _ISSUE_VERB = r"(?:印发|发布|出台|签发|成文|发文|下发|公布|颁布|制定|制发)"
+# Asking which documents a plan implements in so many words ("依据的是哪个文件").
+_IMPLEMENTS_WH = r"(?:落实|贯彻|依据|根据|按照|依照|遵照)(?:的)?(?:是)?(?:哪个|哪些|哪份|什么)"
 _ASKS = (
     # (field, pattern on the question's matching text); the first that matches wins
     ("meeting", re.compile(r"(?:哪次|什么|哪个|几次)\S{0,6}会议|会议\S{0,6}(?:审议|通过|研究|审定)|经\S{0,8}(?:审议|审定)通过")),
     ("implements", re.compile(r"(?:依据|根据|落实|贯彻|按照|依照|遵照|上级|省级|省里|省政府|国家级|国务院)\S{0,12}"
-                              r"(?:文件|文号|通知|方案|政策)|(?:落实|贯彻|依据|根据)(?:的)?(?:是)?(?:哪个|哪些|什么)")),
+                              r"(?:文件|文号|通知|方案|政策)|" + _IMPLEMENTS_WH)),
     ("doc_number", re.compile(r"文号|发文字号|字号|发文号|文件号|文件编号")),
     ("date", re.compile(rf"(?:哪天|哪一天|何时|什么时候|什么时间|哪年哪月|几月几[日号]|日期|时间)\S{{0,6}}{_ISSUE_VERB}|"
                         rf"{_ISSUE_VERB}\S{{0,4}}(?:日期|时间)|{_ISSUE_VERB}(?:于|在)?(?:哪天|哪一天|何时|什么时候|哪年)|"
@@ -53,6 +56,11 @@ def asked_fields(q: Question) -> tuple[Field, ...]:
     implemented asks for that alone."""
     text = compact(q.analysis.text)
     fields = tuple(name for name, pattern in _ASKS if pattern.search(text))
+    if fields[:1] == ("implements",) and "doc_number" not in fields and asks_figure(text) \
+            and not re.search(_IMPLEMENTS_WH, text):
+        # "按照国家减污降碳方案，2030年…比例要到多少": the document is where the figure stands (a
+        # 文号 asked with 多少 is still the implemented document's)
+        fields = fields[1:]
     return fields[:1] if fields[:1] in (("meeting",), ("implements",)) else fields
 
 

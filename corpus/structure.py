@@ -33,6 +33,7 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str], str], ...] = (
     (6, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]"), "（{}）"),
 )
 _HEADING_TEXT_END = "。！？!?"
+_FIGURE_DIGIT = re.compile(r"[0-9０-９]")
 MAX_PURE_HEADING = 60  # longer label-led lines without a sentence break are numbered prose
 _TITLE_RE = re.compile(
     r"(方案|通知|意见|办法|规划|计划|决定|细则|规定|要点|纲要|公告|通告|批复|函)([（(][^）)]{1,10}[）)])?》?$"
@@ -76,6 +77,10 @@ def parse_heading(text: str) -> Heading | None:
         cut = next((i for i, ch in enumerate(rest) if ch in _HEADING_TEXT_END), None)
         if cut is not None and rest[cut + 1 :].strip():
             return Heading(level, label, rest[:cut], inline=True)
+        if rest[-1] in _HEADING_TEXT_END and _FIGURE_DIGIT.search(rest):
+            # "五、本方案自2021年10月8日起实施，有效期5年。": a numbered sentence stating a figure
+            # is the section's paragraph, not its name
+            return Heading(level, label, "", inline=True)
         if len(rest) <= MAX_PURE_HEADING:
             return Heading(level, label, rest.rstrip(_HEADING_TEXT_END), inline=False)
         return Heading(level, label, rest[:MAX_PURE_HEADING // 2] + "…", inline=True)

@@ -4,6 +4,8 @@ exclude each other, open pairs a clause may leave unsaid, and a figure stated fo
 period than the one asked."""
 from __future__ import annotations
 
+import pytest
+
 from assistant.clauses import admits, asked_year, chunk_clauses, qualifiers, _other_period
 from assistant.model import QueryAnalysis, Question
 from corpus.model import Chunk
@@ -100,3 +102,16 @@ def test_two_documents_of_one_place_each_give_their_figure_named_by_title():
     assert lines[1].startswith("湖南省（《湖南省碳达峰实施意见》）：") and "23%" in lines[1]
     one = compose(q, [Hit(plan, 0.5, "hybrid")], {}, all_cities=["湖南省"])
     assert one.text.startswith("湖南省：") and "22%左右" in one.text  # one document: no title
+
+
+@pytest.mark.parametrize(("text", "fields"), [
+    ("按照国家减污降碳方案，2030年电解铝生产用绿电的比例要到多少？", ()),
+    ("安阳的方案落实的是哪个文件", ("implements",)),
+    ("铁岭方案依据的省级文件文号是什么", ("implements",)),
+    ("三门峡方案依据的河南省文件文号是多少？", ("implements",)),
+    ("依据的是哪个方案，要求到2025年达到多少？", ("implements",)),
+])
+def test_a_plan_named_as_the_source_of_a_figure_is_no_metadata_question(text, fields):
+    from assistant.metadata import asked_fields
+
+    assert asked_fields(_question(text)) == fields

@@ -138,3 +138,15 @@ def test_a_duty_each_place_shares_is_not_a_list():
     analysis = analyze("各省建筑节能与绿色建筑专项规划最晚什么时候报住建部？", _level_documents())
     assert analysis.listed == ()
     assert analyze("哪些省份最晚什么时候完成？", _level_documents()).listed == ("河南省", "浙江省")
+
+
+def test_a_document_named_by_a_short_title_is_not_the_topic():
+    # The national plan's title (eval/real 13.pdf) and its short forms in a question: where to
+    # look, not what is asked; a name shared with no title stays.
+    docs = DOCS + [DocumentMeta(doc_id="n13", city="全国", province="", title=(
+        "贯彻落实碳达峰碳中和目标要求推动数据中心和5G等新型基础设施绿色高质量发展实施方案"))]
+    assert topic_of("5G基站 能效提升目标 数据中心和5G绿色发展方案", docs) == "5G基站能效"
+    assert "数据中心集群" in topic_of("新型基础设施绿色发展方案里，机架上架率低于多少就不支持新的数据中心集群？", docs)
+    assert "绿色发展" not in topic_of("新型基础设施绿色发展方案里，机架上架率低于多少就不支持新的数据中心集群？", docs)
+    assert topic_of("铁岭市方案中城镇清洁取暖率要达到多少", DOCS).endswith("城镇清洁取暖率")
+    assert topic_of("秸秆综合利用方案的目标是多少", docs) == "秸秆综合利用"

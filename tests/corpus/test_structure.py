@@ -1,3 +1,5 @@
+import pytest
+
 from corpus.structure import annotate, classify, detect_title, is_title_line, lead_indices, parse_heading
 
 
@@ -60,3 +62,21 @@ def test_section_ordinals_restart_per_section():
         ("body", "二、（二）", 1),
     ]
     assert infos[7].section == ("二、主要目标", "（二）目标二")
+
+
+@pytest.mark.parametrize("line", [
+    "五、本方案自2021年10月8日起实施，有效期5年。",  # eval/real 长沙
+    "2.旅游饭店业企业成功创建金叶级、银叶级绿色饭店的，分别给予20万元、10万元奖励。",  # 徐汇
+    "（一）生产原料中废弃的动物油和植物油用量所占比重不低于70%。",
+])
+def test_a_numbered_sentence_stating_a_figure_is_a_paragraph_not_a_heading(line):
+    heading = parse_heading(line)
+    assert heading is not None and heading.inline and heading.text == ""
+    assert classify([line]) == ["inline"]
+
+
+@pytest.mark.parametrize(("line", "text"), [("（一）指导思想。", "指导思想"), ("一、总体要求", "总体要求"),
+                                            ("（三）到2025年目标", "到2025年目标")])
+def test_numbered_names_stay_headings(line, text):
+    heading = parse_heading(line)
+    assert heading is not None and not heading.inline and heading.text == text
