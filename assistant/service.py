@@ -47,6 +47,22 @@ def _clause_reranker(index: SearchBackend, settings: RetrievalSettings) -> Claus
     return ClauseReranker(embedder, vectors, settings.clause_depth)
 
 
+def _interleave(per_place: Sequence[Sequence[Hit]], top_k: int) -> list[Hit]:
+    """The first `top_k` hits of the places' rankings taken round by round, each round best
+    first (a place whose plan states nothing comes after those that do), each chunk once."""
+    hits: list[Hit] = []
+    seen: set[str] = set()
+    for rank in range(max((len(r) for r in per_place), default=0)):
+        round_ = sorted((r[rank] for r in per_place if rank < len(r)), key=lambda h: -h.score)
+        for hit in round_:
+            if hit.chunk.chunk_id not in seen:
+                seen.add(hit.chunk.chunk_id)
+                hits.append(hit)
+        if len(hits) >= top_k:
+            break
+    return hits[:top_k]
+
+
 class Assistant:
     """Question answering over a `SearchBackend` (the local `index.engine.SearchIndex`)."""
 
@@ -168,17 +184,17 @@ class Assistant:
         if len(scopes) <= 1:
             hits = self._rank(q, scopes[0], mode, top_k) if scopes else []
         else:
-            # One ranking per place, interleaved, so that every compared place is represented;
-            # each round best first (a place whose plan states nothing comes after those that do).
-            per_place = [self._rank(q, f, mode, top_k) for f in scopes]
-            hits, seen = [], set()
-            for rank in range(top_k):
-                round_ = sorted((r[rank] for r in per_place if rank < len(r)), key=lambda h: -h.score)
-                for hit in round_:
-                    if hit.chunk.chunk_id not in seen:
-                        seen.add(hit.chunk.chunk_id)
-                        hits.append(hit)
-            hits = hits[:top_k]
+            # One ranking per place, interleaved, so that every compared place is represented.
+            # The interleaving reads each place's first top_k / places hits: each place is
+            # ranked that deep (LISTED_DEPTH for "河南各市…" across many places), deeper only
+            # when places fall short of it (few chunks, or chunks two places share).
+            share = -(-top_k // len(scopes))
+            per_place = [self._rank(q, f, mode, share) for f in scopes]
+            hits = _interleave(per_place, top_k)
+            if len(hits) < top_k and any(len(r) == share for r in per_place):
+                per_place = [self._rank(q, f, mode, top_k) if len(r) == share else r
+                             for f, r in zip(scopes, per_place)]
+                hits = _interleave(per_place, top_k)
         return [replace(h, source="assistant") for h in hits]
 
     def search(

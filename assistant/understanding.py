@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import ahocorasick
+
 from assistant.model import QueryAnalysis
 from corpus.hierarchy import holds, question_places, strip_places
 from corpus.places import NATIONAL
@@ -161,6 +163,22 @@ def _terms_longest_first() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted(((t.lower(), g) for g in synonym_groups() for t in g), key=lambda tg: -len(tg[0])))
 
 
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton | None:
+    """One Aho-Corasick automaton over the lexicon's lower-cased terms, built once; each term
+    keeps (its rank in `_terms_longest_first`, its length, its group). A term in two groups
+    keeps its first rank: a later copy could only ever land on the same span. None when the
+    lexicon has no term."""
+    automaton = ahocorasick.Automaton()
+    for rank, (term, group) in enumerate(_terms_longest_first()):
+        if term and term not in automaton:
+            automaton.add_word(term, (rank, len(term), group))
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
 def canonical_terms(text: str) -> str:
     """`text` with every unambiguous synonym term replaced by its group's canonical name
     ("PM2.5和O3协同治理" -> "细颗粒物和臭氧协同治理"), so that wording overlap between a
@@ -174,18 +192,26 @@ def canonical_terms(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
-def indicator_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Non-overlapping (start, end, group) matches of synonym terms, longest first, in reading order."""
+# Texts are matched again and again (a chunk's sentences, clauses and targets on every
+# question): the matches of a text are kept, like `corpus.text.fold`'s.
+@lru_cache(maxsize=65536)
+def indicator_matches(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """Non-overlapping (start, end, group) matches of synonym terms in reading order: longer
+    terms first, then the lexicon's order, then the earlier occurrence (positions are those
+    of `text.lower()`). Every occurrence of every term comes from one Aho-Corasick pass."""
+    automaton = _automaton()
     low = text.lower()
+    if automaton is None or not low:
+        return ()
+    occurrences = sorted((rank, last + 1 - length, length, group) for last, (rank, length, group) in automaton.iter(low))
+    taken = bytearray(len(low))
     found: list[tuple[int, int, tuple[str, ...]]] = []
-    for term, group in _terms_longest_first():
-        start = low.find(term)
-        while start >= 0:
-            end = start + len(term)
-            if all(end <= s or start >= e for s, e, _ in found):
-                found.append((start, end, group))
-            start = low.find(term, start + 1)
-    return sorted(found)
+    for _, start, length, group in occurrences:
+        end = start + length
+        if not any(taken[start:end]):
+            taken[start:end] = b"\x01" * length
+            found.append((start, end, group))
+    return tuple(sorted(found))
 
 
 def asks_comparison(text: str) -> bool:
