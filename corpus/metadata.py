@@ -11,14 +11,18 @@ script or with full-width digits reads the same):
 - issuer (发文机关): every issuing body, in the order printed, joined with "、": from the 落款
   (the body lines right above the signature date, at the end of the covering notice or of the
   document; a line may hold several bodies: "温州市财政局温州市住房和城乡建设局"), else the
-  red-head / body lines around the title ("江苏省科学技术厅" / "文件" / "江苏省财政厅"), else
+  red-head / body lines around the title ("江苏省科学技术厅" / "文件" / "江苏省财政厅"; a plan's
+  cover "内江市生态环境局二〇二二年三月", its body and month on one line), else
   the bodies the title names ("国家发展改革委 国家能源局关于印发…的通知"; "…等部门" keeps the
   first), else a header line "发文机关/发布机构/发布部门：…", else the office printing it
   ("繁昌区人民政府办公室2022年3月9日印发"). A body printed without its place ("省住房城乡建设厅",
   "市科技局") gets the document's place: "江苏省住房城乡建设厅";
 - date (成文/签发日期, ISO): the 落款 date ("2022年12月23日", "二〇二二年十二月二十三日"), else a
   lone date line ending the notice, else the printing date ("…2022年1月29日印发", "印发日期："),
-  else a header line "成文日期/发文日期/发布日期：…" or a bracketed date under the title;
+  else a header line "成文日期/发文日期/发布日期：…" or a bracketed date under the title, else a
+  news dateline ("（新华社北京2021年10月21日电）", the day it was published). A 落款 behind a
+  contact line's telephone number ("…:5220566包头市住房和城乡建设局") is read. A cover's month
+  ("2021年9月", no day) is not a date: the field stays empty;
 - doc_type: the document's kind, the last words of its title (DOC_KINDS); a notice that is the
   document itself is a 通知 (a covering notice is not: the plan it issues is the document);
 - level and place (DocumentMeta.level, province, city, prefecture; corpus.divisions): from
@@ -63,6 +67,13 @@ _INLINE_DATE = (r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,3}\s*日|"
 _SIGNATURE_RE = re.compile(rf"^(?P<bodies>[^，。；：:,;！？]*?)\s*(?P<date>{_INLINE_DATE})\s*(?P<printed>印发|发布|公布)?"
                            r"\s*(?:[(（][^()（）]{0,20}[)）])?$")
 _BRACKET_DATE_RE = re.compile(rf"^[(（]\s*(?P<date>{_INLINE_DATE})\s*(?P<printed>印发|发布|公布)?\s*[)）]$")
+# A news dateline: the agency (新华社, 中新社, 人民网 …), maybe the place, the full date, 电; maybe in
+# brackets at the end of the text: "（新华社北京2021年10月21日电）" (matching text: ASCII brackets);
+# 电 is no word's start there (电力, 电话, 电网 …).
+_DATELINE_RE = re.compile(rf"(?P<open>\(\s*)?[\u4e00-\u9fff]{{1,6}}(?:社|网|报)[\u4e00-\u9fff]{{0,8}}?\s*"
+                          rf"(?P<date>{_INLINE_DATE})\s*电(?!力|话|视|网|价|量|费|子|器|池|动|厂|站|能|气|源|线|缆|商|信)(?(open)\s*\)|)")
+# Paragraphs from the end of the text a closing dateline is looked for in.
+DATELINE_TAIL = 5
 _SPLIT_DATE_RE = re.compile(r"^(?P<y>(?:19|20)\d{2})\s+(?P<m>\d{1,2})\s+(?P<d>\d{1,2})$")  # under "…年月日"
 _YMD_LINE_RE = re.compile(r"^[\d\s.]*(?P<bodies>[^，。；：:,;！？\d]*?)年月日(?P<printed>印发|发布)?$")
 _HEAD_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[年\-./]\s*(?P<m>\d{1,2})\s*[月\-./]\s*(?P<d>\d{1,2})\s*日?")
@@ -475,13 +486,19 @@ def _signature_piece(text: str) -> bool:
     return len(key) <= 90 or (len(key) <= 400 and split_bodies(key) is not None)
 
 
+# A telephone number the conversion glued before a 落款's first body ("…服务中心:5220566包头市住房和
+# 城乡建设局": the contact line above the signature).
+_CONTACT_NUMBER_RE = re.compile(r"^[\d\s\-－—]*\d{5,}[\d\s\-－—]*")
+
+
 def _trailing_bodies(text: str) -> str:
     """The bodies a line that is no signature line ends with, after a closing bracket or a
     colon ("附件：…实施方案（2022-2030年）科技部": the conversion joined the first signature line
-    to the line above); "" when none."""
+    to the line above; "联系人:…服务中心:5220566包头市住房和城乡建设局": a contact line ending in a
+    telephone number); "" when none."""
     key = matching(text).strip()
     cut = max(key.rfind(c) for c in "）)》」”：:。；")
-    tail = key[cut + 1:] if cut >= 0 else ""
+    tail = _CONTACT_NUMBER_RE.sub("", key[cut + 1:]) if cut >= 0 else ""
     return tail if tail and split_bodies(tail) is not None else ""
 
 
@@ -609,21 +626,36 @@ def _own_meeting(texts: Sequence[str]) -> tuple[list[str], str]:
 _OPENING_RE = re.compile(r"为(?:深入|认真|贯彻|全面|进一步|加快|推动|落实|切实|加强|规范)|根据|按照")
 
 
+# A cover's date: a month, no day ("2021年9月", "二〇二二年三月"), printed under a plan's title and
+# its compiling body. Not read as the date (a date is a day); it ends the body lines.
+_COVER_MONTH_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月|[〇零○一二三四五六七八九]{4}\s*年\s*"
+                             r"[一二三四五六七八九十]{1,3}\s*月)$")
+
+
 def _under_title(texts: Sequence[str], end: int) -> tuple[list[str], str]:
-    """Bodies listed on the lines right under a title (a joint document's issuers)."""
-    lines: list[str] = []
+    """Bodies listed on the lines right under a title (a joint document's issuers, a plan's
+    cover: "内江市生态环境局二〇二二年三月", the body and the cover's month on one line)."""
+    lines: list[str] = []  # the lines as printed
+    names: list[str] = []  # their body names
     j = end
     while j < len(texts) and len(lines) < 12:
         if _signature_piece(texts[j]) and split_bodies(texts[j]) is not None:
             lines.append(texts[j])
+            names.append(texts[j])
             j += 1
             continue
+        key = matching(texts[j]).strip()
         # the last body line glued to the opening sentence: "…南京海关为深入贯彻…"
-        opening = _OPENING_RE.search(matching(texts[j]))
-        if opening and opening.start() > 0 and split_bodies(matching(texts[j])[: opening.start()]) is not None:
-            lines.append(matching(texts[j])[: opening.start()])
+        opening = _OPENING_RE.search(key)
+        cover = _COVER_MONTH_RE.search(key) if _signature_piece(texts[j]) else None
+        if opening and opening.start() > 0 and split_bodies(key[: opening.start()]) is not None:
+            lines.append(key[: opening.start()])
+            names.append(key[: opening.start()])
+        elif cover and cover.start() > 0 and split_bodies(key[: cover.start()]) is not None:
+            lines.append(texts[j])
+            names.append(key[: cover.start()])
         break
-    bodies = split_bodies("".join(lines)) if lines else None
+    bodies = split_bodies("".join(names)) if names else None
     return (bodies or [], lines[0] if lines else "")
 
 
@@ -752,6 +784,8 @@ def read_metadata(texts: Sequence[str], is_lead: Sequence[bool] | None = None) -
         keep("date", decree_date, body_line)
     if "date" in header:
         keep("date", *header["date"])
+    if "date" not in found and (dateline := _dateline([*head, *own[-DATELINE_TAIL:]])):
+        keep("date", *dateline)
 
     kind = doc_kind(title)
     if reading.notice is not None and not reading.notice.is_covering:
@@ -784,6 +818,17 @@ def read_metadata(texts: Sequence[str], is_lead: Sequence[bool] | None = None) -
                         doc_type=found.get("doc_type", ""), level=found.get("level", ""),
                         province=found.get("province", ""), city=found.get("city", ""),
                         prefecture=found.get("prefecture", ""), sources=tuple(sources))
+
+
+def _dateline(texts: Sequence[str]) -> tuple[str, str] | None:
+    """(ISO date, the dateline as printed) of the first news dateline in `texts`
+    ("（新华社北京2021年10月21日电）": the day the news agency published the document), or None."""
+    for text in texts:
+        for m in _DATELINE_RE.finditer(matching(text)):
+            iso = parse_date(m.group("date"))
+            if iso:
+                return iso, _display_span(text, m.start(), m.end()).strip()
+    return None
 
 
 def _lone_date(line: str) -> bool:

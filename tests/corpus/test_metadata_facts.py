@@ -142,3 +142,47 @@ def test_with_no_title_printed_the_document_issued_names_it():
     assert (read.title, read.doc_type, read.date) == ("繁昌区节能降碳若干支持措施", "措施", "2022-03-09")
     assert read.issuer == "繁昌区人民政府办公室"  # the office printing it: nothing else names a body
     assert (read.level, read.city, read.prefecture) == ("县", "繁昌区", "芜湖市")
+
+
+def test_a_news_dateline_states_the_date_when_nothing_signs_it():
+    # 7.pdf: the 中办/国办 意见 as 新华社 ran it, the date only in the closing dateline
+    texts = ["中共中央办公厅、国务院办公厅印发《关于推动城乡建设绿色发展的意见》",
+             "近日，中共中央办公厅、国务院办公厅印发了《关于推动城乡建设绿色发展的意见》，并发出通知，要求各地区各部门结合实际认真贯彻落实。",
+             "一、总体要求", "（四）加强培训宣传。加强教育宣传和舆论引导，普及城乡建设绿色发展法律法规和科学知识。（新华社北京2021年10月21日电）"]
+    read = read_metadata(texts)
+    assert read.date == "2021-10-21"
+    source = next(s for s in read.sources if s.field == "date")
+    assert source.line == "（新华社北京2021年10月21日电）" and source.line in texts[-1]
+    assert read.issuer == "中共中央办公厅、国务院办公厅"
+
+
+def test_a_signed_date_wins_over_the_dateline():
+    # 1.pdf: the date under the title (2021年9月22日) is the document's; the dateline (10月24日) its news
+    texts = ["中共中央、国务院关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的意见", "（2021年9月22日）",
+             "实现碳达峰、碳中和，是党中央统筹国内国际两个大局作出的重大战略决策。现提出如下意见。", "一、总体要求",
+             "（三十七）严格监督考核。各地区各有关部门贯彻落实情况每年向党中央、国务院报告。（新华社北京2021年10月24日电）"]
+    assert read_metadata(texts).date == "2021-09-22"
+    assert read_metadata(["某某方案", "一、国家电网公司2021年10月24日电力负荷创新高。"]).date == ""  # 电力: no dateline
+
+
+def test_a_signature_behind_a_contact_lines_telephone_number():
+    # 271.pdf: the conversion glued the 落款's body to the contact line above it
+    texts = ["关于勘察设计企业和施工图审查机构落实碳达峰、碳中和有关政策制度和建设标准的通知", "各勘察设计企业、施工图审查机构:",
+             "为进一步做好全市碳达峰、碳中和工作，具体通知如下:", "一、已出台有关政策制度、工作标准、工作方案", "特此通知。",
+             "联系人:市住建局标准定额科:5220664市住建局建筑节能和科技教育科:5220634市建设工程消防审验服务中心:5220566包头市住房和城乡建设局",
+             "2021年12月014日"]
+    read = read_metadata(texts)
+    assert (read.issuer, read.date) == ("包头市住房和城乡建设局", "2021-12-14")
+    assert (read.level, read.city) == ("市", "包头市")
+    assert all(any(s.line in t for t in texts) for s in read.sources)  # each value cites a printed line
+
+
+def test_a_cover_names_its_body_and_a_month_that_is_no_date():
+    # 425.pdf: body and month on one cover line; 67.pdf / 177.pdf: the month on a line of its own
+    read = read_metadata(["内江市“十四五”生态环境保护规划", "（2021—2025年）", "内江市生态环境局二〇二二年三月", "目录",
+                          "第一章内江市生态环境保护形势"])
+    assert (read.issuer, read.date) == ("内江市生态环境局", "")
+    assert next(s for s in read.sources if s.field == "issuer").line == "内江市生态环境局二〇二二年三月"
+    assert read_metadata(["内蒙古自治区“十四五”生态环境保护规划", "2021年9月", "目录"]).date == ""
+    hainan = read_metadata(["海南省", "“十四五”海洋生态环境保护规划", "海南省生态环境厅", "2021年12月", "目录"])
+    assert (hainan.issuer, hainan.date) == ("海南省生态环境厅", "")

@@ -74,3 +74,12 @@ def test_the_record_and_its_listed_errors():
     assert set(RECORD_ERRORS) <= files
     assert all(field in ("title", "issuer", "date", "doc_type", "level", "province", "city") and reason
                for errors in RECORD_ERRORS.values() for field, reason in errors.items())
+
+
+def test_rows_listed_as_not_stated_are_record_rows_and_no_record_errors():
+    from eval.real_facts import COMPARED, NOT_STATED
+
+    files = {r.file for r in load_record(RECORD)}
+    for field, listed in NOT_STATED.items():
+        assert field in COMPARED and set(listed) <= files and len(set(listed)) == len(listed)
+        assert not [f for f in listed if field in RECORD_ERRORS.get(f, {})], field  # one judgement per row
