@@ -127,7 +127,7 @@ def _other_period(q: Question, clause: Clause) -> bool:
 
 def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Clause]:
     """The candidate clauses of one chunk."""
-    if "\t" in chunk.text and chunk.context:
+    if chunk.table_row and chunk.context:
         # A table row: one candidate per value the row sets (assistant.table_targets), read
         # with its header ("火电平均供电煤耗（克标准煤/千瓦时）：…2025年目标值297").
         out = []

@@ -167,4 +167,4 @@ def inspect_file(path: Path, *, city: str = "", province: str = "") -> dict[str,
 
 def _kind(chunk: Chunk) -> str:
     """body | heading | table_row | lead (a table row is a body chunk read with its header)."""
-    return "table_row" if "\t" in chunk.text and chunk.kind == "body" else chunk.kind
+    return "table_row" if chunk.table_row else chunk.kind
