@@ -18,7 +18,7 @@ from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, targe
 from corpus.figures import Figure, comparable, magnitude
 from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences, is_responsibility_note
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
-from assistant.targets import Target
+from assistant.target_model import Target
 from corpus.model import Chunk
 from corpus.text import fold
 from index.types import Hit

@@ -28,7 +28,8 @@ from assistant.evidence import coverage, indicator_terms, standing_term, target_
 from corpus.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
-from assistant.targets import _CLAUSE_SPLIT, Target
+from assistant.target_model import Target
+from assistant.targets import _CLAUSE_SPLIT
 from assistant.table_targets import column_fit
 from assistant.understanding import ASKS_WHEN, group_of, is_metric
 from corpus.model import Chunk
