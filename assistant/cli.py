@@ -433,7 +433,7 @@ def _page_list(pages: Sequence[int]) -> str:
 def cmd_inspect(args: argparse.Namespace) -> int:
     """What the product reads from a file (facts, chunks, warnings), without indexing it."""
     from corpus.errors import IngestError
-    from corpus.inspection import inspect_file
+    from corpus.ingest import inspect_file
 
     try:
         report = inspect_file(Path(args.file), city=args.city or "", province=args.province or "")
