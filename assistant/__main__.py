@@ -1,5 +1,16 @@
+"""`python -m assistant`: the program. Its `serve` command runs the served app, which is
+assembled above the assistant layer (policyqa.app, the composition root); the program hands
+it to the CLI, so assistant.cli imports nothing above its layer."""
 import sys
+from pathlib import Path
 
 from assistant.cli import main
 
-sys.exit(main())
+
+def _serve(host: str, port: int, data_dir: Path | None) -> None:
+    from policyqa.app import serve  # FastAPI and the API only for this command
+
+    serve(host=host, port=port, data_dir=data_dir)
+
+
+sys.exit(main(serve=_serve))

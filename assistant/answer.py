@@ -18,7 +18,7 @@ from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, targe
 from corpus.figures import Figure, comparable, magnitude
 from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences, is_responsibility_note
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
-from assistant.targets import Target
+from assistant.target_model import Target
 from corpus.model import Chunk
 from corpus.text import fold
 from index.types import Hit
@@ -125,7 +125,7 @@ def figures_supported(answer: Answer) -> bool:
     cited table row counts with its header context: "2025年目标值104" quotes the row's 104 under
     its header's 2025年, `Chunk.context`)."""
     cited = " ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table]
-                     + [c.chunk.context for c in answer.citations if "\t" in c.chunk.text])
+                     + [c.chunk.context for c in answer.citations if c.chunk.table_row])
     have = set(_NUMBER.findall(fold(cited)))
     return all(n in have for n in _NUMBER.findall(fold(answer.text)))
 
@@ -297,13 +297,13 @@ def _clause_line(chosen: Sequence[Scored]) -> str:
     parts = []
     for s in chosen:
         c = s.clause
-        if c.targets and "\\t" in c.chunk.text:  # a table value: its row and column
+        if c.targets and c.chunk.table_row:  # a table value: its row and column
             parts.append(figure_clause((s.matched or c.targets)[0]))
         else:
             parts.append(c.text.rstrip("，,；;：:"))
     text = "；".join(dict.fromkeys(parts))
     period = first.period
-    if period and "\\t" not in first.chunk.text and fold(period) not in fold(text):
+    if period and not first.chunk.table_row and fold(period) not in fold(text):
         text = f"{period}，{text}"
     return text
 

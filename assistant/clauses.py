@@ -28,7 +28,8 @@ from assistant.evidence import coverage, indicator_terms, standing_term, target_
 from corpus.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
-from assistant.targets import _CLAUSE_SPLIT, Target
+from assistant.target_model import Target
+from assistant.targets import _CLAUSE_SPLIT
 from assistant.table_targets import column_fit
 from assistant.understanding import ASKS_WHEN, group_of, is_metric
 from corpus.model import Chunk
@@ -127,7 +128,7 @@ def _other_period(q: Question, clause: Clause) -> bool:
 
 def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Clause]:
     """The candidate clauses of one chunk."""
-    if "\t" in chunk.text and chunk.context:
+    if chunk.table_row and chunk.context:
         # A table row: one candidate per value the row sets (assistant.table_targets), read
         # with its header ("火电平均供电煤耗（克标准煤/千瓦时）：…2025年目标值297").
         out = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -433,7 +433,7 @@ def _page_list(pages: Sequence[int]) -> str:
 def cmd_inspect(args: argparse.Namespace) -> int:
     """What the product reads from a file (facts, chunks, warnings), without indexing it."""
     from corpus.errors import IngestError
-    from corpus.inspection import inspect_file
+    from corpus.ingest import inspect_file
 
     try:
         report = inspect_file(Path(args.file), city=args.city or "", province=args.province or "")
@@ -490,9 +490,11 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.api.server import serve
-
-    serve(host=args.host, port=args.port, data_dir=_data_dir(args))
+    # The served app (API, chat page, MCP) is assembled above this layer, by the composition
+    # root (policyqa.app); the program entry (assistant.__main__) hands its `serve` in.
+    if args.serve is None:
+        raise CliError("serve runs from the program: python -m assistant serve")
+    args.serve(host=args.host, port=args.port, data_dir=_data_dir(args))
     return 0
 
 
@@ -507,9 +509,8 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.__main__ import main as eval_main
-
-    return eval_main(args.eval_args)
+    # The evaluation measures every layer and sits above them all: its entry is its own.
+    raise CliError("the evaluation runs as: python -m eval " + " ".join(args.eval_args or ["run"]))
 
 
 # --- parser -------------------------------------------------------------------
@@ -601,7 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("mcp", help="MCP server over stdio (the same tools as /mcp of serve)")
     p.set_defaults(func=cmd_mcp)
 
-    p = sub.add_parser("eval", help="retrieval accuracy per mode (same as python -m eval)")
+    p = sub.add_parser("eval", help="moved: run python -m eval")
     p.add_argument("eval_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_eval)
     return parser
@@ -636,9 +637,12 @@ def _top_k(value: str) -> int:
     return k
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, serve: Callable[..., None] | None = None) -> int:
+    """`python -m assistant ...`. `serve(host=, port=, data_dir=)` runs the served app
+    (policyqa.app.serve, handed in by assistant.__main__); without it `serve` is refused."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.serve = serve
     if args.command == "search" and not args.batch and args.query is None:
         parser.error("search needs a QUERY or --batch FILE")
     try:

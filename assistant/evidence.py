@@ -7,7 +7,7 @@ Traditional script or with full-width digits scores like its Simplified twin.
 from __future__ import annotations
 
 from assistant.model import Question
-from assistant.targets import Target
+from assistant.target_model import Target
 from assistant.understanding import group_of, indicator_matches, is_metric
 from corpus.text import bigrams, fold
 

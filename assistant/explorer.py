@@ -1,6 +1,6 @@
 """The targets explorer: every city's figure for one canonical indicator, side by side.
 
-Targets come in through one adapter (`figure_of`: `assistant.targets.Target` -> `Figure`), so
+Targets come in through one adapter (`figure_of`: `assistant.target_model.Target` -> `Figure`), so
 the explorer does not depend on how they are extracted. For one indicator (`Explorer.view`):
 
 - figures are comparable when they share unit and meaning (`Figure.sense`: a 下降 by some
@@ -72,7 +72,7 @@ class Figure:
 
 
 def figure_of(target: object) -> Figure:
-    """THE adapter from an extracted target (assistant.targets.Target or anything with its
+    """THE adapter from an extracted target (assistant.target_model.Target or anything with its
     fields) to a Figure; a missing field reads as empty."""
 
     def get(name: str, default: object = "") -> object:

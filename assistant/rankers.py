@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from assistant.evidence import MATCH_THRESHOLD, coverage, target_match
 from assistant.model import Question
-from assistant.targets import Target
+from assistant.target_model import Target
 from assistant.understanding import canonical_terms, group_of
 from corpus.model import Chunk
 from corpus.text import fold, matching

@@ -20,7 +20,8 @@ from assistant.leads import note_leads, note_ocr, own_hits
 from assistant.metadata import metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import ClauseReranker, rerankers_for
-from assistant.targets import Target, extract_targets
+from assistant.target_model import Target
+from assistant.targets import extract_targets
 from assistant.understanding import asked_parts, city_names, topic_of
 from corpus.hierarchy import scope, strip_places
 from corpus.model import Chunk, DocumentMeta

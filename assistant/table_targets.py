@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.targets import _PERIOD_PHRASE, _SERIES_HEAD, Target
+from assistant.target_model import PERIOD_PHRASE, SERIES_HEAD, Target
 
 if TYPE_CHECKING:
     from assistant.model import Question
@@ -70,13 +70,13 @@ def _indicator_target(chunk: Chunk, row: RowReading, value: Value) -> Target:
 def _area_target(chunk: Chunk, row: RowReading, value: Value) -> Target:
     caption = row.caption
     caption_key = re.sub(r"(?:指标|目标|计划|任务)+$", "", compact(matching(caption)))
-    head = _SERIES_HEAD.search(caption_key)
+    head = SERIES_HEAD.search(caption_key)
     suffix = _as_written(head.group(), caption) if head else ""  # "重点工程减排量", as the caption writes it
-    column = compact(_PERIOD_PHRASE.sub("", LABEL_UNIT_RE.sub("", matching(value.column))))
+    column = compact(PERIOD_PHRASE.sub("", LABEL_UNIT_RE.sub("", matching(value.column))))
     column = _as_written(column, value.column)
     name = f"{row.name}{column}{suffix if not matching(column).endswith(matching(suffix)) else ''}"
     shown = _with_unit(value, row.unit or _column_unit(value.column), row_unit=False)
-    year = value.year or (2025 if _PERIOD_PHRASE.search(matching(caption + value.column)) else None)
+    year = value.year or (2025 if PERIOD_PHRASE.search(matching(caption + value.column)) else None)
     return Target(
         city=chunk.city, indicator=name, value=shown, unit=row.unit or _column_unit(value.column),
         qualifier=value.qualifier, year=year, baseline="", verb="", chunk_id=chunk.chunk_id,

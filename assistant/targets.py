@@ -12,7 +12,8 @@ Clause shapes handled:
   B  COUNT-VERB NUMBER UNIT [object]      "创建20家绿色工厂（园区）"
   C  [indicator] NUMBER UNIT (the figure ends the clause)
   F  [力争]?[完成|实现]? NUMBER UNIT 的? [object] (the figure before what it qualifies)
-Table rows are read by `assistant.table_targets` (one target per value cell, with its column).
+Table rows are read by `assistant.table_targets` (one target per value cell, with its column);
+the `Target` record both readers produce is `assistant.target_model`'s.
 """
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 
+from assistant.table_targets import table_targets
+from assistant.target_model import PERIOD_PHRASE, SERIES_HEAD, Target
 from corpus.model import Chunk
 from corpus.places import same_city
 from corpus.text import align, compact, fold, matching
@@ -48,7 +51,6 @@ _SUFFIX_QUALIFIER = r"及以上|以上|以下|左右|以内"
 # Clause breaks in matching text: ; : , (not a thousands separator such as 1,000) and after 。
 _CLAUSE_SPLIT = re.compile(r"[;:]|(?<!\d),|,(?!\d{3}(?!\d))|(?<=[。])")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*(?<![比较])(20\d{2})\s*年\s*(?:底|末|前)?(?!基础|水平)")
-_PERIOD_PHRASE = re.compile(r"[“\"]?十四五[”\"]?(?:时期|期间|末)?")
 _BASELINE = re.compile(r"(?:比|较)\s*20\d{2}\s*年(?:底|末)?(?:水平)?|在\s*20\d{2}\s*年(?:的)?基础上")
 _LEAD_NOISE = re.compile(
     r"^(?:其中|同时|并|且|确保|力争|争取|努力|基本|全市|我市|全县|全区|市域|本市|以上|"
@@ -76,34 +78,6 @@ _FORM_F = re.compile(
     rf"^(?P<striving>力争|确保|争取)?(?P<verb>完成|实现)?(?P<num>{NUMBER})(?P<unit>%|‰|个百分点)的?(?P<obj>[^\d，；。、]{{4,40}}?)[。]?$"
 )
 _SERIES_ITEM = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?")
-_SERIES_HEAD = re.compile(
-    r"(重点工程减排量|减排量|排放总量|排放量|无害化处置率|综合利用率|利用率|处置率|处理率|治理率|"
-    r"收集率|覆盖率|回收率|达标率|占比|比例|比重)$"
-)
-
-
-@dataclass(frozen=True)
-class Target:
-    """One quantitative target as the plan states it."""
-
-    city: str
-    indicator: str  # e.g. "城镇清洁取暖率" (the subject of the clause)
-    value: str  # as written, e.g. "70%", "0.7862万吨", "1.3"
-    unit: str  # "%", "万吨", "" ...
-    qualifier: str  # 以上 / 以下 / 左右 / 以内 / 不超过 / 不低于 / 力争 …, space separated
-    year: int | None  # target year; 2025 for "十四五时期"
-    baseline: str  # e.g. "比2020年"; "" when absolute
-    verb: str  # 达到 / 下降 / 控制在 …
-    chunk_id: str
-    sentence: str  # verbatim display sentence (a substring of the chunk text)
-    clause: str  # the clause stating the figure, whitespace removed
-    period: str = ""  # the time phrase as written in the sentence ("到2025年"), "" when inherited
-    area: str = ""  # a county or district the target is set for (annex tables); "" = the city
-    column: str = ""  # table targets: the meaning of the value's column ("2025年目标值", "2020年实际值")
-
-    @property
-    def number(self) -> float:
-        return float(re.match(r"[-+]?\d+(?:\.\d+)?", self.value).group())  # type: ignore[union-attr]
 
 
 def _compact(text: str) -> str:
@@ -144,7 +118,7 @@ def _series(pre: str, verb: str, tail: str) -> list[tuple[str, str, str, str]] |
         merged = "".join(parts[: i + 1])
         parts = [merged] + parts[i + 1 :]
         items = [p for p in parts[::2] if p]
-    head = _SERIES_HEAD.search(items[-1])
+    head = SERIES_HEAD.search(items[-1])
     out = []
     for i, (item, (num, unit, suffix)) in enumerate(zip(items, values)):
         name = item if (i == len(items) - 1 or not head or item.endswith(head.group())) else item + head.group()
@@ -224,7 +198,7 @@ def sentence_targets(sentence: str, chunk: Chunk, year: int | None = None) -> li
         for ym in _YEAR_PHRASE.finditer(clause):
             if not re.search(rf"{ym.group(1)}年(?:基础|水平)", clause):
                 year, period = int(ym.group(1)), ym.group().strip()
-        period_m = _PERIOD_PHRASE.search(clause)
+        period_m = PERIOD_PHRASE.search(clause)
         if period_m and not _YEAR_PHRASE.search(clause):
             year, period = 2025, period_m.group()
         if not re.search(r"\d", clause):
@@ -254,8 +228,6 @@ def extract_targets(chunks: Iterable[Chunk]) -> list[Target]:
     """Every quantitative target stated in the plans: clauses of paragraphs, table rows (one
     target per value cell: assistant.table_targets) and news leads, where a lead target that
     repeats one of the plan's own (same value, same indicator) yields to it (corpus.leads)."""
-    from assistant.table_targets import table_targets
-
     chunks = list(chunks)
     rows = table_targets(chunks)
     targets: list[Target] = []

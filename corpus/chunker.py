@@ -14,21 +14,15 @@ from dataclasses import replace
 from corpus import clean, leads, metadata, structure, tables
 from corpus.pdf import pages_of
 from corpus.readers import SourceText
-from corpus.text import matching
+from corpus.text import SENTENCE_RE, matching, split_sentences
 from corpus.model import Chunk, ChunkKind, Document, DocumentMeta, make_chunk_id
 
-_SENTENCE_RE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)〕】》\]]*)?|[。！？；!?;]+[”’」』）)〕】》\]]*")
 _STANDALONE_ROLES = frozenset({"title", "heading", "caption", "table"})
 _STARTS_NEW_ROLES = _STANDALONE_ROLES | {"inline", "addressee"}
 # Longest chunk text. A longer source paragraph (the longest in the built-in plans has 778
 # characters) is split at sentence ends into chunks of at most this many characters, so one
 # huge line never becomes one huge chunk (or a huge search response).
 MAX_PARAGRAPH_CHARS = 2000
-
-
-def split_sentences(text: str) -> tuple[str, ...]:
-    """Verbatim sentences of `text`, cut after 。！？； (closing quotes/brackets stay attached)."""
-    return tuple(s for s in (m.group().strip() for m in _SENTENCE_RE.finditer(text)) if s)
 
 
 def paragraphs(raw_text: str) -> list[clean.Paragraph]:
@@ -48,7 +42,7 @@ def _bounded(raw: str, para: clean.Paragraph, limit: int = MAX_PARAGRAPH_CHARS) 
     into pieces of at most `limit` characters, each with its own offsets into `raw`."""
     text = para.text
     cuts, start = [], 0
-    for m in _SENTENCE_RE.finditer(text):
+    for m in SENTENCE_RE.finditer(text):
         if m.end() - start > limit:
             if m.start() > start:
                 cuts.append((start, m.start()))

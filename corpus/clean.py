@@ -38,6 +38,15 @@ def join_display(left: str, right: str) -> str:
     return left + right
 
 
+def one_line(text: str) -> str:
+    """A paragraph or cell as one line: line breaks inside it joined (a space only between
+    two Latin words), tabs (which would read as column breaks) made spaces."""
+    out = ""
+    for part in text.replace("\t", " ").splitlines():
+        out = join_display(out, part.strip()) if out else part.strip()
+    return out
+
+
 def clean_display(text: str) -> str:
     """Display text of one line: no artifacts, no whitespace noise.
 

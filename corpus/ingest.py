@@ -1,4 +1,5 @@
-"""Add a plan to the data directory: validate, store a copy, update the manifest atomically.
+"""Add a plan to the data directory: validate, store a copy, update the manifest atomically;
+or only read it (`inspect_file`, what `python -m assistant inspect` shows).
 
 Layout: <data_dir>/documents/<doc_id><ext> plus <data_dir>/documents/manifest.json. Writers
 serialise on an fcntl lock file, so concurrent ingests (threads or processes) all land.
@@ -11,13 +12,14 @@ import json
 import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePath
+from typing import Any
 
 from corpus import catalog, inspection
 from corpus.chunker import paragraphs, parse_source
 from corpus.errors import CorpusStoreError, IngestError
 from corpus.fsutil import atomic_write, exclusive_lock
 from corpus.inspection import ReadWarning
-from corpus.model import Document, DocumentMeta
+from corpus.model import Chunk, Document, DocumentMeta
 from corpus.parsed_cache import ParsedCache
 from corpus.places import validate_city
 from corpus.readers import MAX_DOCX_UNPACKED_BYTES, Progress, check_suffix, SourceText, read_source
@@ -67,6 +69,37 @@ def read_document(data: bytes, suffix: str, meta: DocumentMeta, *, max_unpacked:
         raise IngestError("cannot tell which place the document belongs to: give its city (全国 for a "
                           "national document) or its province")
     return ReadDocument(source=source, document=document, warnings=tuple(inspection.warnings(source, document)))
+
+
+def inspect_file(path: Path, *, city: str = "", province: str = "") -> dict[str, Any]:
+    """`python -m assistant inspect FILE --json`: the facts read, the chunks (text, kind, pages)
+    and the warnings, without storing or indexing anything. IngestError when it cannot be read."""
+    suffix = check_suffix(path.suffix)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise IngestError(f"file is larger than the {MAX_BYTES / 2**20:g} MB limit")
+        data = path.read_bytes()
+    except OSError as err:
+        raise IngestError(f"cannot read file: {err.strerror or err}") from None
+    meta = DocumentMeta(doc_id="inspect", city=validate_city(city) if city.strip() else "",
+                        province=province.strip(), title="")
+    read = read_document(data, suffix, meta, require_place=False)
+    m = read.document.meta
+    return {
+        "file": path.name,
+        "title": m.title, "issuer": m.issuer, "doc_number": m.doc_number, "date": m.date,
+        "doc_type": m.doc_type, "level": m.level, "province": m.province, "city": m.city,
+        "prefecture": m.prefecture, "pages": read.source.pages,
+        "sources": [{"field": s.field, "value": s.value, "line": s.line} for s in m.sources],
+        "chunks": [{"text": c.text, "kind": _kind(c), "pages": list(c.pages), "section": c.section_path,
+                    "citation": c.citation, "ocr": c.ocr} for c in read.document.chunks],
+        "warnings": [w.record() for w in read.warnings],
+    }
+
+
+def _kind(chunk: Chunk) -> str:
+    """body | heading | table_row | lead (a table row is a body chunk read with its header)."""
+    return "table_row" if chunk.table_row else chunk.kind
 
 
 def _retitled(document: Document, title: str) -> Document:

@@ -1,5 +1,5 @@
-"""What the product reads from a file, and what it may have read wrong: the checks shared by
-`python -m assistant inspect`, `add` and the real-document benchmark.
+"""What the product may have read wrong from a file: the checks shared by `python -m assistant
+inspect` (corpus.ingest.inspect_file), `add` and the real-document benchmark.
 
 - `looks_cut`: a body paragraph that stops mid-sentence while the next paragraph goes on
   with body text (not a heading, list item or table row): the sign of a paragraph cut at a line
@@ -16,11 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from corpus.clean import ends_sentence
-from corpus.errors import IngestError
 from corpus.figures import figures_of
 from corpus.model import Chunk, Document
 from corpus.metadata import DOC_NUMBER, parse_date
@@ -132,39 +129,3 @@ def summary(warnings_: Sequence[ReadWarning]) -> str:
 
 def _pages(pages: Sequence[int]) -> str:
     return f"(p. {', '.join(map(str, pages[:8]))}{'…' if len(pages) > 8 else ''})" if pages else ""
-
-
-def inspect_file(path: Path, *, city: str = "", province: str = "") -> dict[str, Any]:
-    """`python -m assistant inspect FILE --json`: the facts read, the chunks (text, kind, pages)
-    and the warnings, without storing or indexing anything. IngestError when it cannot be read."""
-    from corpus.ingest import MAX_BYTES, read_document
-    from corpus.model import DocumentMeta
-    from corpus.places import validate_city
-    from corpus.readers import check_suffix
-
-    suffix = check_suffix(path.suffix)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise IngestError(f"file is larger than the {MAX_BYTES / 2**20:g} MB limit")
-        data = path.read_bytes()
-    except OSError as err:
-        raise IngestError(f"cannot read file: {err.strerror or err}") from None
-    meta = DocumentMeta(doc_id="inspect", city=validate_city(city) if city.strip() else "",
-                        province=province.strip(), title="")
-    read = read_document(data, suffix, meta, require_place=False)
-    m = read.document.meta
-    return {
-        "file": path.name,
-        "title": m.title, "issuer": m.issuer, "doc_number": m.doc_number, "date": m.date,
-        "doc_type": m.doc_type, "level": m.level, "province": m.province, "city": m.city,
-        "prefecture": m.prefecture, "pages": read.source.pages,
-        "sources": [{"field": s.field, "value": s.value, "line": s.line} for s in m.sources],
-        "chunks": [{"text": c.text, "kind": _kind(c), "pages": list(c.pages), "section": c.section_path,
-                    "citation": c.citation, "ocr": c.ocr} for c in read.document.chunks],
-        "warnings": [w.record() for w in read.warnings],
-    }
-
-
-def _kind(chunk: Chunk) -> str:
-    """body | heading | table_row | lead (a table row is a body chunk read with its header)."""
-    return "table_row" if "\t" in chunk.text and chunk.kind == "body" else chunk.kind

@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 from corpus import divisions
 from corpus.model import DocRef, DocumentMeta, MetaSource
 from corpus.places import NATIONAL, same_city
-from corpus.text import align, compact, matching
+from corpus.text import align, compact, matching, split_sentences
 
 _BRACKETS = r"[〔\[（(【［]"
 _CLOSE = r"[〕\]）)】］]"
@@ -874,8 +874,6 @@ def _implemented(own: Sequence[tuple[int, str]]) -> tuple[list[DocRef], str]:
 
 
 def _sentences(text: str) -> list[str]:
-    from corpus.chunker import split_sentences
-
     return list(split_sentences(text)) or [text]
 
 

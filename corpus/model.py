@@ -140,6 +140,12 @@ class Chunk:
         return self.context or self.match_text
 
     @property
+    def table_row(self) -> bool:
+        """A row of a table: its cells tab-separated (corpus.chunker), read with its header in
+        `context`. A table's header and section-label rows are headings, not rows."""
+        return self.kind == "body" and "\t" in self.text
+
+    @property
     def citation(self) -> str:
         """Human-readable reference, e.g. 《铁岭市“十四五”节能减排综合工作方案》三、（三） 第2段."""
         where = f"{self.section_path} " if self.section_path else ""

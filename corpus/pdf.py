@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from corpus.clean import ends_sentence
+from corpus.clean import ends_sentence, one_line
 from corpus.errors import IngestError
 from corpus.text import compact, matching
 
@@ -266,7 +266,7 @@ def _read_page(page: Any, number: int) -> _Page:
     for table in tables:
         rows = table.extract()
         for k, row in enumerate(rows):
-            cells = ["" if cell is None else _one_line(cell) for cell in row]
+            cells = ["" if cell is None else one_line(cell) for cell in row]
             if any(cells):
                 out.items.append(_Row(cells=cells, top=table.bbox[1] + k * 1e-3, page=number))
     out.items.sort(key=lambda item: item.top)
@@ -349,12 +349,6 @@ def _line_of(chars: Sequence[dict[str, Any]], page: int) -> _Line:
     return _Line(text=text, x0=min(c["x0"] for c in chars), x1=max(c["x1"] for c in chars),
                  top=min(c["top"] for c in core), bottom=max(c["bottom"] for c in core),
                  size=float(size), page=page)
-
-
-def _one_line(text: str) -> str:
-    from corpus.readers import one_line
-
-    return one_line(text)
 
 
 # --- OCR -----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from corpus.clean import one_line
 from corpus.errors import IngestError
 
 Progress = Callable[[int, int], None]  # (pages read, pages in all)
@@ -224,16 +225,5 @@ def _docx_rows(table: Any) -> list[str]:
             cells.extend([text] + [""] * (span - 1))
         rows.append("\t".join(cells))
     return rows
-
-
-def one_line(text: str) -> str:
-    """A paragraph or cell as one line: line breaks inside it joined (a space only between
-    two Latin words), tabs (which would read as column breaks) made spaces."""
-    from corpus.clean import join_display
-
-    out = ""
-    for part in text.replace("\t", " ").splitlines():
-        out = join_display(out, part.strip()) if out else part.strip()
-    return out
 
 

@@ -184,3 +184,12 @@ def strip_noise(text: str) -> str:
 def compact(text: str) -> str:
     """Display text with whitespace removed (clauses quoted inside an answer line)."""
     return "".join(ch for ch in text if not ch.isspace() and not is_noise(ch))
+
+
+# A sentence: up to and with its 。！？；!?; run and the closing quotes or brackets after it.
+SENTENCE_RE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)〕】》\]]*)?|[。！？；!?;]+[”’」』）)〕】》\]]*")
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Verbatim sentences of `text`, cut after 。！？； (closing quotes/brackets stay attached)."""
+    return tuple(s for s in (m.group().strip() for m in SENTENCE_RE.finditer(text)) if s)

@@ -224,8 +224,7 @@ def answer_variants(
 ) -> list[tuple[Question, list[Any]]]:
     """(question, one Answer per composer setting in `options`; default: the served one)."""
     from assistant.service import Assistant
-    from eval.harness import variant_context
-    from eval.variants import group_by_variant
+    from eval.variants import group_by_variant, variant_context
 
     contexts: dict[object, Any] = {}
     out: dict[str, tuple[Question, list[Any]]] = {}

@@ -11,7 +11,7 @@ from eval.report import REPO_DIR, build_results, index_settings
 from eval.runner import DEFAULT_MODES, EvalContext, ModeRun, QuestionRun, run_mode, tunable
 from eval.split import Split, SplitError, load_split
 from eval.tuning import FOLDS, Tuner, fold_questions, fold_train, settings_diff
-from eval.variants import group_by_variant, variant_index
+from eval.variants import group_by_variant, variant_context
 from index.hybrid import DEFAULT_SETTINGS, RetrievalSettings
 
 
@@ -20,18 +20,6 @@ def _forget_query_vectors(ctx: EvalContext) -> None:
     clear = getattr(getattr(index, "embedder", None), "clear_query_cache", None)
     if clear is not None:
         clear()
-
-
-def variant_context(ctx: EvalContext, key: tuple[str, str] | None, cache: dict[object, EvalContext]) -> EvalContext:
-    """The context a group of questions is run in: `ctx`, or for a corpus variant an in-memory
-    index over the built-in plans with one transformed (eval.variants), built once per run."""
-    if key is None:
-        return ctx
-    if key not in cache:
-        base = ctx.index
-        cache[key] = EvalContext.with_index(variant_index(key[0], key[1], base.embedder, base.data_dir),
-                                            data_dir=ctx.data_dir)
-    return cache[key]
 
 
 def _summary(scores: Sequence[QuestionScore]) -> dict[str, Any]:

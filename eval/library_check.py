@@ -12,7 +12,7 @@ module only checks the file; it does not search or answer anything:
 - gold documents: a built-in plan by its doc_id (corpus/plans/manifest.json) or a PDF of
   eval/real/pdfs by file name.
 - clauses (skipped with --no-read): each gold clause is an exact substring of one chunk of its
-  document as the product reads it (corpus.inspection.inspect_file, what `python -m assistant
+  document as the product reads it (corpus.ingest.inspect_file, what `python -m assistant
   inspect` prints), and its answer is written in the clause (compared as eval.questions.gold_key:
   NFKC, Simplified script, no whitespace).
 - filters: every gold document of a non-absent question matches the question's filters
@@ -136,7 +136,7 @@ def _record() -> dict[str, DocFacts]:
 @lru_cache(maxsize=None)
 def chunk_texts(doc: str) -> tuple[str, ...]:
     """The chunk texts of a gold document as the product reads it (`assistant inspect`)."""
-    from corpus.inspection import inspect_file
+    from corpus.ingest import inspect_file
 
     path = doc_path(doc)
     if path is None:

@@ -24,6 +24,7 @@ from typing import Any
 from corpus.catalog import PLANS_DIR, builtin_documents
 from corpus.chunker import parse_plan
 from corpus.model import Document
+from eval.runner import EvalContext
 
 VARIANT_TYPES = {"traditional": "traditional"}  # question type -> the variant it is asked of
 _TARGET_SENTENCE = re.compile(r"到\s*2025\s*年")
@@ -105,3 +106,15 @@ def group_by_variant(questions: Sequence[Any]) -> list[tuple[tuple[str, str] | N
     for q in questions:
         groups.setdefault(question_variant(q), []).append(q)
     return [(key, qs) for key, qs in groups.items() if qs]
+
+
+def variant_context(ctx: EvalContext, key: tuple[str, str] | None, cache: dict[object, EvalContext]) -> EvalContext:
+    """The context a group of questions is run in: `ctx`, or for a corpus variant an in-memory
+    index over the built-in plans with one transformed (eval.variants), built once per run."""
+    if key is None:
+        return ctx
+    if key not in cache:
+        base = ctx.index
+        cache[key] = EvalContext.with_index(variant_index(key[0], key[1], base.embedder, base.data_dir),
+                                            data_dir=ctx.data_dir)
+    return cache[key]

@@ -426,8 +426,8 @@ def _local_windows(search_index: Any, embedder: Any, data_dir: Path | str | None
             return owner, np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
         except RuntimeError:  # IVF without a direct map cannot reconstruct
             pass
-    from index.milvus_backend import window_vectors
     from index.paths import resolve_data_dir
+    from index.store import window_vectors
 
     owners, vectors, _ = window_vectors(search_index.chunks, embedder, resolve_data_dir(data_dir))
     return owners, vectors

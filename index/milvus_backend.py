@@ -34,6 +34,7 @@ from index.bm25 import BM25Retriever
 from index.embedders import Embedder
 from index.milvus import MilvusSettings, _embedder_id
 from index.milvus_store import SharedStore, StoredPlan
+from index.store import window_vectors
 from index.types import Filters, Hit, chunk_weight
 
 log = logging.getLogger("index.milvus")
@@ -266,25 +267,3 @@ def corpus_key(chunks: Sequence[Chunk]) -> str:
             h.update(part.encode("utf-8"))
             h.update(b"\x1f")
     return h.hexdigest()[:12]
-
-
-def window_vectors(chunks: Sequence[Chunk], embedder: Embedder, data_dir: Path | str) -> tuple[np.ndarray, np.ndarray, int]:
-    """(window owner, passage vectors, windows embedded now) for `chunks`, through the data
-    dir's embedding cache (index.embedding_cache): only windows it lacks are embedded."""
-    from index.dense import chunk_windows
-    from index.embedding_cache import EmbeddingCache, text_key
-    from index.store import EMBEDDINGS_DIR
-
-    texts, owners = [], []
-    for i, chunk in enumerate(chunks):
-        for window in chunk_windows(chunk):
-            texts.append(window)
-            owners.append(i)
-    cache = EmbeddingCache(Path(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
-    keys = [text_key(t) for t in texts]
-    missing = cache.missing(keys)
-    if missing:
-        by_key = dict(zip(keys, texts))
-        cache.add(missing, embedder.embed_passages([by_key[k] for k in missing]))
-    vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.asarray(owners, dtype=np.int64), vectors, len(missing)

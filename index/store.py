@@ -33,7 +33,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -490,6 +490,24 @@ def _current_name(root: Path) -> str | None:
         return (root / POINTER).read_text(encoding="ascii").split()[0]
     except (OSError, UnicodeDecodeError, IndexError):
         return None
+
+
+def window_vectors(chunks: Sequence[Chunk], embedder: Embedder, data_dir: Path | str) -> tuple[np.ndarray, np.ndarray, int]:
+    """(window owner, passage vectors, windows embedded now) for `chunks`, through the data
+    dir's embedding cache (index.embedding_cache): only windows it lacks are embedded."""
+    texts, owners = [], []
+    for i, chunk in enumerate(chunks):
+        for window in chunk_windows(chunk):
+            texts.append(window)
+            owners.append(i)
+    cache = EmbeddingCache(Path(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
+    keys = [text_key(t) for t in texts]
+    missing = cache.missing(keys)
+    if missing:
+        by_key = dict(zip(keys, texts))
+        cache.add(missing, embedder.embed_passages([by_key[k] for k in missing]))
+    vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.asarray(owners, dtype=np.int64), vectors, len(missing)
 
 
 def _window_vectors(

@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     from index.engine import SearchIndex
-    from ui.serve import build_app, launch_chromium, running_server
+    from policyqa.app import build_app
+    from ui.serve import launch_chromium, running_server
 
     try:
         index = SearchIndex.open(args.data_dir, build=True)

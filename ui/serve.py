@@ -27,14 +27,6 @@ CHROMIUM_ARGS = (
 )
 
 
-def build_app(index: Any) -> FastAPI:
-    """The real API app serving `index`, with the chat page mounted at /ui the way
-    `python -m assistant serve` mounts it (built in the background; see ui.deferred)."""
-    from assistant.api.app import create_app
-
-    return create_app(index=index, defer_ui=True)
-
-
 @contextmanager
 def running_server(app: FastAPI, host: str = "127.0.0.1", timeout: float = 60.0) -> Iterator[str]:
     """Serve `app` until the block exits; yields the base URL."""

@@ -1,1 +1,2 @@
-"""The HTTP API: `create_app` builds it, `serve` runs it (see docs/API.md)."""
+"""The HTTP API: `create_api` builds it (the served app with the chat page is policyqa.app's
+`create_app`; see docs/API.md)."""

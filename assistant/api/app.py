@@ -1,4 +1,5 @@
-"""`create_app(settings=None, index=None) -> FastAPI`: the search API, plus the chat page at /ui.
+"""`create_api(settings=None, index=None) -> FastAPI`: the search API with its protocol edges
+(/v1 OpenAI, /api/v1/dify, /mcp). The served app adds the chat page to it (policyqa.app).
 
 With an `index` the app serves it at once (tests, embedding); without one it opens the
 persisted index in a background thread at start-up, so /healthz answers immediately and
@@ -13,7 +14,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from starlette.types import Scope
 
@@ -52,49 +52,16 @@ def _body_limits(settings: Settings):
     return limit_for
 
 
-def _mount_ui(app: FastAPI, state: ApiState, defer: bool) -> bool:
-    """Mount the chat page when the `ui` package is importable; the API works without it.
-
-    `defer`: answer /ui with a loading page and build the page after the index is loaded,
-    so the API does not wait seconds for Gradio's import (what `serve` uses)."""
-    try:
-        if defer:
-            from ui.deferred import mount_ui_deferred
-
-            mount_ui_deferred(app, lambda: state.current().assistant, lambda: state.ready,
-                              feedback=lambda: state.feedback)
-            return True
-        from ui.app import mount_ui
-    except ImportError as exc:
-        log.info("chat page not mounted: %s", exc)
-        return False
-    mount_ui(app, lambda: state.current().assistant, feedback=lambda: state.feedback)
-    return True
-
-
-def _mount_admin_page(app: FastAPI) -> None:
-    """The admin page (/ui-admin): a page without data that reads GET /api/v1/admin/feedback with
-    the token typed into it. It does not need Gradio, so it is served whether or not /ui is."""
-    try:
-        from ui.admin_view import admin_router
-    except ImportError as exc:
-        log.info("admin page not mounted: %s", exc)
-        return
-    app.include_router(admin_router())
-
-
-def create_app(
+def create_api(
     settings: Settings | None = None,
     index: Any | None = None,
     load_early: bool = False,
-    defer_ui: bool = False,
     feedback: FeedbackStore | None = None,
 ) -> FastAPI:
-    """The API (and chat page). Without `index`, the persisted one is opened in the background
-    at start-up; with `load_early` that starts now. With `defer_ui` the chat page is built in
-    the background once the index is loaded (Gradio takes seconds to import), so the API is
-    ready first; without it the page is mounted before this returns. `feedback`: the answer
-    feedback store (default: `<data dir>/feedback.sqlite3`; tests hand in their own)."""
+    """The API, its state in `app.state.api` (an ApiState). Without `index`, the persisted one is
+    opened in the background at start-up; with `load_early` that starts now. `feedback`: the
+    answer feedback store (default: `<data dir>/feedback.sqlite3`; tests hand in their own).
+    No page and no route at `/`: the served app adds them (policyqa.app)."""
     settings = settings if settings is not None else Settings()
     state = ApiState(settings, index, feedback)
     if load_early:
@@ -127,15 +94,8 @@ def create_app(
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
-    _mount_admin_page(app)
     app.include_router(openai_compat.router)  # /v1/chat/completions, /v1/models
     app.add_route(HTTP_PATH, mcp_http, include_in_schema=False)  # type: ignore[arg-type]  # an ASGI app: MCP over streamable HTTP
-
-    ui_mounted = settings.mount_ui and _mount_ui(app, state, defer_ui)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/ui" if ui_mounted else "/docs")
 
     app.add_middleware(BodyLimitMiddleware, limit_for=_body_limits(settings))
     if settings.cors_origins:  # closed unless origins are configured

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from assistant.highlight import best_sentence
 from assistant.indicators import Indicator
 from assistant.model import Answer, Citation, TableRow
-from assistant.targets import Target
+from assistant.target_model import Target
 from corpus.hierarchy import Place
 from corpus.model import Chunk, DocumentMeta
 from index.filters import MAX_TEXT, MAX_YEAR, MIN_YEAR

@@ -1,7 +1,6 @@
-"""`serve(host, port, data_dir)`: run the API (and chat page) under uvicorn.
-
-The persisted index is opened at start-up in the background (no re-embedding unless the
-corpus or embedder changed); /readyz turns 200 when it is loaded.
+"""Running the API under uvicorn: `make_server` (uvicorn guarded by assistant.api.connections),
+`load_settings` (a bad POLICYQA_* value exits with one line). `policyqa.app.serve` runs the
+served app with them (`python -m assistant serve`).
 """
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.api.app import create_app
 from policyqa.settings import Settings, SettingsError
 from policyqa.settings import load_settings as read_settings
 
@@ -48,7 +46,7 @@ def make_server(app: Any, host: str, port: int, log_level: str = "info",
     return uvicorn.Server(config)
 
 
-def _log_to_console() -> None:
+def log_to_console() -> None:
     """Show the API's own INFO lines (index loaded, uploads) next to uvicorn's, nothing else's."""
     logger = logging.getLogger("assistant.api")
     if not logger.handlers:
@@ -57,11 +55,3 @@ def _log_to_console() -> None:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-
-
-def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = None) -> None:
-    settings = load_settings(data_dir)  # refuses bad values before binding the port
-    _log_to_console()
-    server = make_server(create_app(settings, load_early=True, defer_ui=True), host, port, settings=settings)
-    print(f"API: http://{host}:{port}/api/v1 (docs /docs), chat page: http://{host}:{port}/ui", flush=True)
-    server.run()

@@ -26,7 +26,7 @@ from policyqa.settings import Settings
 if TYPE_CHECKING:  # imported lazily at run time: faiss and the embedder load only when serving
     from assistant.explorer import Explorer
     from assistant.service import Assistant
-    from assistant.targets import Target
+    from assistant.target_model import Target
     from index.engine import SearchIndex
     from index.milvus_backend import MilvusBackend
 

@@ -13,7 +13,7 @@ from tests.assistant.api.conftest import DIFY_KEY, make_settings
 def live_url(search_index) -> Iterator[str]:
     """Base URL of a real server (lifespan on: the MCP endpoint runs) serving the session's
     index, with POLICYQA_DIFY_API_KEY set; stopped at the end of the session."""
-    from assistant.api.app import create_app
+    from policyqa.app import create_app
     from ui.serve import running_server
 
     with running_server(create_app(make_settings(dify_api_key=DIFY_KEY), index=search_index)) as url:
@@ -23,7 +23,7 @@ def live_url(search_index) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def levels_url(levels_index) -> Iterator[str]:
     """Like `live_url`, over `levels_index` (documents of every level)."""
-    from assistant.api.app import create_app
+    from policyqa.app import create_app
     from ui.serve import running_server
 
     with running_server(create_app(make_settings(dify_api_key=DIFY_KEY), index=levels_index)) as url:

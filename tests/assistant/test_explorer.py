@@ -6,7 +6,8 @@ import pytest
 
 from assistant.explorer import Explorer, figure_of, split_terms
 from assistant.indicators import IndicatorCatalog
-from assistant.targets import Target, extract_targets
+from assistant.target_model import Target
+from assistant.targets import extract_targets
 from corpus.catalog import builtin_documents
 
 CITIES = ("安顺市", "三门峡市", "铁岭市", "安阳市", "定州市")

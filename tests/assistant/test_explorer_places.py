@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.explorer import Explorer, arrange, figure_of, versus
-from assistant.targets import Target
+from assistant.target_model import Target
 from corpus import divisions
 from corpus.model import DocumentMeta
 

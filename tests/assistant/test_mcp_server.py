@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from tests.assistant.api.conftest import make_settings
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.chunker import parse_plan, split_sentences
+from corpus.chunker import parse_plan
+from corpus.text import split_sentences
 from corpus.text import matching as normalize_for_matching
 from corpus.model import DocumentMeta
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from eval.questions import load_questions
 from eval.runner import EvalContext, get_mode
 from policyqa.settings import Settings

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from corpus.chunker import MAX_PARAGRAPH_CHARS
 from corpus.ingest import MAX_PARAGRAPHS, ingest_bytes
 from index.engine import SearchIndex

@@ -25,7 +25,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from corpus.catalog import PLANS_DIR, load_corpus
 from corpus.errors import IngestError
 from corpus.ingest import ingest_bytes

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from corpus.catalog import DOCUMENTS_DIR, MANIFEST, scan_corpus
 from corpus.errors import IngestError
 from corpus.ingest import ingest_bytes

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api import deps
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from index.engine import SearchIndex
 
 from .helpers import ADMIN_TOKEN, AUTH, make_settings, plan_text, upload, upload_indexed

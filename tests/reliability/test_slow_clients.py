@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from assistant.api.server import make_server
 from policyqa.settings import Settings
 

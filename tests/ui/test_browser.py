@@ -11,7 +11,8 @@ from playwright.sync_api import expect  # noqa: E402
 
 from assistant.model import Answer, Citation  # noqa: E402
 from ui.screenshot import ask  # noqa: E402
-from ui.serve import build_app, running_server  # noqa: E402
+from policyqa.app import build_app  # noqa: E402
+from ui.serve import running_server  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from policyqa.settings import Settings
 from ui.deferred import DeferredApp
 

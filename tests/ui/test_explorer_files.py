@@ -6,7 +6,7 @@ import io
 import pytest
 
 from assistant.explorer import Explorer
-from assistant.targets import Target
+from assistant.target_model import Target
 from ui.explorer_files import COLUMNS, chart_png, export_rows, to_csv, to_xlsx
 
 

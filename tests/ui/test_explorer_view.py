@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from assistant.explorer import Explorer
-from assistant.targets import Target
+from assistant.target_model import Target
 from ui.explorer_view import explorer_url, render_links, render_view
 
 HOSTILE = "<script>alert(1)</script>"

@@ -14,7 +14,7 @@ import pytest
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
-from assistant.api.app import create_app  # noqa: E402
+from policyqa.app import create_app  # noqa: E402
 from assistant.feedback import DB_NAME, FeedbackStore  # noqa: E402
 from policyqa.settings import Settings  # noqa: E402
 from ui.screenshot import ask  # noqa: E402

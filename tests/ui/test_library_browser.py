@@ -11,7 +11,8 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
 from ui.screenshot import open_library  # noqa: E402
-from ui.serve import build_app, running_server  # noqa: E402
+from policyqa.app import build_app  # noqa: E402
+from ui.serve import running_server  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -11,7 +11,7 @@ import pytest
 playwright_api = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
-from assistant.api.app import create_app  # noqa: E402
+from policyqa.app import create_app  # noqa: E402
 from corpus.catalog import PLANS_DIR  # noqa: E402
 from index.engine import SearchIndex  # noqa: E402
 from index.store import EMBEDDINGS_DIR, INDEX_DIR  # noqa: E402

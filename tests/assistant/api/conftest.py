@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from policyqa.settings import Settings
 
 ADMIN_TOKEN = "test-admin-token-0123456789"

@@ -5,7 +5,7 @@ import importlib.util
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 
 from .conftest import make_settings
 

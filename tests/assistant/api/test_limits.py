@@ -5,7 +5,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 
 from .conftest import make_settings
 

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 
 from .conftest import make_settings
 

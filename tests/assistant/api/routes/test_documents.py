@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from index.dense import chunk_windows
 from index.engine import SearchIndex
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
+from policyqa.app import create_app
 from assistant.feedback import DB_NAME, MAX_CORRECTION_CHARS, FeedbackStore
 from tests.assistant.api.conftest import ADMIN_TOKEN, make_settings
 from ui.serve import running_server
