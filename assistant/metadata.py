@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.model import Answer, Citation, Question
 from assistant.understanding import asks_figure
+from corpus.metadata import date_as_written
 from corpus.model import Chunk, DocRef, DocumentMeta, MetaSource
 from corpus.text import bigrams, compact, fold, matching
 
@@ -130,13 +131,17 @@ def _field_line(meta: DocumentMeta, name: Field, q: Question,
     if source is None:  # given in the manifest / on add, not read from a line of the text
         return _Line(f"{plan}的{_LABELS[name]}：{_shown(name, value, '')}（据收录时登记的信息，正文中未找到出处）。", ())
     refs = cite(meta, source.line)
+    if name == "date":
+        written, published = date_as_written(source.line)
+        if published:  # a news dateline: the day the document was published, not signed
+            return _Line(f"{plan}的发布日期：{written}（据新闻电讯，正文未见落款日期）。", refs)
     return _Line(f"{plan}的{_LABELS[name]}：{_shown(name, value, source.line)}。", refs)
 
 
 def _shown(name: Field, value: str, line: str) -> str:
     """The value as the plan writes it: a date as its line reads ("2022年12月23日")."""
     if name == "date" and line:
-        return compact(line).split("：")[-1].split(":")[-1]
+        return date_as_written(line)[0]
     return value
 
 

@@ -831,6 +831,17 @@ def _dateline(texts: Sequence[str]) -> tuple[str, str] | None:
     return None
 
 
+def date_as_written(line: str) -> tuple[str, bool]:
+    """(the date as `line` writes it, whether the line is a news dateline): "2022年12月23日" out of
+    a 落款 or header line, ("2021年10月21日", True) out of "（新华社北京2021年10月21日电）"; the
+    line itself when it holds no full date."""
+    key = matching(line)
+    m = re.search(_INLINE_DATE, key)
+    if m is None:
+        return compact(line).split("：")[-1].split(":")[-1], False
+    return _display_span(line, m.start(), m.end()).strip(), _DATELINE_RE.search(key) is not None
+
+
 def _lone_date(line: str) -> bool:
     """A line that is only a date (maybe with a remark in brackets)."""
     key = matching(line).strip()

@@ -115,3 +115,16 @@ def test_a_plan_named_as_the_source_of_a_figure_is_no_metadata_question(text, fi
     from assistant.metadata import asked_fields
 
     assert asked_fields(_question(text)) == fields
+
+
+def test_a_date_read_from_a_news_dateline_is_said_to_be_the_publication_date():
+    from assistant.metadata import metadata_answer
+    from corpus.model import DocumentMeta, MetaSource
+
+    dateline = "（新华社北京2021年10月21日电）"
+    chunk = _chunk("采取多种形式加强教育宣传和舆论引导。" + dateline)
+    meta = DocumentMeta(doc_id=chunk.doc_id, city="全国", province="", title="关于推动城乡建设绿色发展的意见",
+                        date="2021-10-21", sources=(MetaSource("date", "2021-10-21", dateline),))
+    answer = metadata_answer(_question("关于推动城乡建设绿色发展的意见是哪天印发的？"), [meta], lambda _: [chunk])
+    assert answer is not None and answer.citations
+    assert "发布日期：2021年10月21日" in answer.text and "印发日期" not in answer.text

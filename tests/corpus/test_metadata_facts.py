@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.metadata import doc_kind, kind_class, merge, read_metadata, split_bodies, title_bodies
+from corpus.metadata import date_as_written, doc_kind, kind_class, merge, read_metadata, split_bodies, title_bodies
 from corpus.model import DocumentMeta
 from corpus.places import NATIONAL, validate_city
 from corpus.structure import detect_title, find_title
@@ -186,3 +186,13 @@ def test_a_cover_names_its_body_and_a_month_that_is_no_date():
     assert read_metadata(["内蒙古自治区“十四五”生态环境保护规划", "2021年9月", "目录"]).date == ""
     hainan = read_metadata(["海南省", "“十四五”海洋生态环境保护规划", "海南省生态环境厅", "2021年12月", "目录"])
     assert (hainan.issuer, hainan.date) == ("海南省生态环境厅", "")
+
+
+@pytest.mark.parametrize(("line", "written", "dateline"), [
+    ("（新华社北京2021年10月21日电）", "2021年10月21日", True),
+    ("安顺市人民政府 2022年4月8日", "2022年4月8日", False),
+    ("二〇二二年十二月二十三日", "二〇二二年十二月二十三日", False),
+    ("成文日期：2022-01-26", "2022-01-26", False),
+])
+def test_a_date_is_shown_as_its_line_writes_it(line, written, dateline):
+    assert date_as_written(line) == (written, dateline)
