@@ -24,10 +24,10 @@ from corpus.text import matching
 from index.dense import _split_long, window_prefix
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_key
+from index.paths import EMBEDDINGS_DIR
 
 CLAUSE_CHARS = 120  # a sentence longer than this is cut at commas
 TEXT_CACHE = 20000  # clause texts kept in memory (the plans' clauses repeat across questions)
-EMBEDDINGS_DIR = "embeddings"
 
 
 def chunk_clauses(chunk: Chunk, max_chars: int = CLAUSE_CHARS) -> list[str]:

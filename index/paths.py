@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+# The data dir's embedding cache (index.embedding_cache): window and clause vectors, by text.
+EMBEDDINGS_DIR = "embeddings"
 
 
 def default_data_dir() -> Path:

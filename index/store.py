@@ -48,13 +48,12 @@ from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_key
 from corpus.fsutil import atomic_write, exclusive_lock, fsync_dir, fsync_tree, sha256_file
 from index.lexicon import lexicon_hash
-from index.paths import default_data_dir, resolve_data_dir
+from index.paths import EMBEDDINGS_DIR, default_data_dir, resolve_data_dir
 from index.sizing import recommend_dense_index
 from index.tokenizer import get_tokenizer
 
 FORMAT_VERSION = 1
 INDEX_DIR = "index"
-EMBEDDINGS_DIR = "embeddings"
 POINTER = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
@@ -500,14 +499,8 @@ def window_vectors(chunks: Sequence[Chunk], embedder: Embedder, data_dir: Path |
         for window in chunk_windows(chunk):
             texts.append(window)
             owners.append(i)
-    cache = EmbeddingCache(Path(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
-    keys = [text_key(t) for t in texts]
-    missing = cache.missing(keys)
-    if missing:
-        by_key = dict(zip(keys, texts))
-        cache.add(missing, embedder.embed_passages([by_key[k] for k in missing]))
-    vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.asarray(owners, dtype=np.int64), vectors, len(missing)
+    vectors, embedded, _ = _window_vectors(Path(data_dir), embedder, texts, progress=False)
+    return np.asarray(owners, dtype=np.int64), vectors, embedded
 
 
 def _window_vectors(
