@@ -236,18 +236,13 @@ def memory_index(documents: list[Document], embedder: Embedder, cache_dir: str |
     .pdf) costs no embedding. For transformed corpora in tests and the eval (eval.variants)."""
     chunks = tuple(c for d in documents for c in d.chunks)
     bm25 = BM25Retriever(chunks, get_tokenizer())
-    texts, owners = [], []
-    for i, chunk in enumerate(chunks):
-        for window in chunk_windows(chunk):
-            texts.append(window)
-            owners.append(i)
-    vectors, _, _ = _window_vectors(Path(cache_dir), embedder, texts, progress=False)
-    dense = DenseRetriever.from_vectors(chunks, np.array(owners, dtype=np.int64), vectors, embedder, "flat")
+    owners, vectors, _ = window_vectors(chunks, embedder, cache_dir)
+    dense = DenseRetriever.from_vectors(chunks, owners, vectors, embedder, "flat")
     manifest = Manifest(
         format_version=FORMAT_VERSION, corpus_hash=corpus_hash(documents), embedder_id=embedder.id,
-        embedder_dim=int(vectors.shape[1]) if len(texts) else embedder.dim, lexicon_hash=lexicon_hash(),
+        embedder_dim=int(vectors.shape[1]) if len(owners) else embedder.dim, lexicon_hash=lexicon_hash(),
         window_scheme=WINDOW_SCHEME, index_type="flat", versions=library_versions(),
-        documents=len(documents), chunks=len(chunks), windows=len(texts),
+        documents=len(documents), chunks=len(chunks), windows=len(owners),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": bm25.k1, "b": bm25.b, "scheme": BM25_SCHEME},
     )
     return LoadedIndex(Path(cache_dir), manifest, tuple(d.meta for d in documents), chunks, bm25, dense)
