@@ -264,8 +264,13 @@ NAMED_TITLE_COVERAGE = 0.6
 MIN_NAMED = 4  # characters of a name before its kind word: shorter ones are a bare kind word
 
 
+@lru_cache(maxsize=4096)
+def _title_bigrams(title: str) -> frozenset[str]:
+    return bigrams(title)  # a library's titles, asked of on every question: computed once each
+
+
 def _strip_document_names(text: str, docs: Sequence[DocumentMeta]) -> str:
-    titles = [bigrams(d.title) for d in docs if d.title]
+    titles = [_title_bigrams(d.title) for d in docs if d.title]
     if not titles:
         return text
 
