@@ -207,7 +207,7 @@ def _evidence_city(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seque
                    vectors: ClauseVectors | None, options: ComposeOptions) -> tuple[str, ...]:
     """No city named (a county, a river basin): the city of the best-ranked hit holding a
     clause that states the asked figure by name or wording (not by similarity alone)."""
-    named = qualifiers(q) + area_qualifiers(q, targets)
+    named = qualifiers(q) + area_qualifiers(q, targets, {h.chunk.city for h in hits})
     when = bool(ASKS_WHEN.search(q.analysis.text))
     for hit in hits[: options.depth]:
         scored = score_clauses(q, candidate_clauses([hit], targets, 1), vectors, options.similarity_weight)
@@ -381,7 +381,7 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
     parts: list[tuple[str, list[int]]] = []
     items: list[tuple[Chunk, str, float]] = []
     rows: list[TableRow] = []
-    named = qualifiers(q) + area_qualifiers(q, targets)
+    named = qualifiers(q) + area_qualifiers(q, targets, {h.chunk.city for h in hits})
     when = bool(ASKS_WHEN.search(q.analysis.text))
     compared: list[tuple[str, Figure]] = []
     name = _indicator_name(q)

@@ -19,7 +19,7 @@ answer ("城市生活污水处理率" does not answer "农村生活污水…").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -186,11 +186,15 @@ def qualifiers(q: Question) -> list[tuple[str, ...]]:
     return out
 
 
-def area_qualifiers(q: Question, targets: Mapping[str, Sequence[Target]]) -> list[tuple[str, ...]]:
+def area_qualifiers(q: Question, targets: Mapping[str, Sequence[Target]],
+                    places: Collection[str] | None = None) -> list[tuple[str, ...]]:
     """A county or district the question names that the plans' annex tables set figures for
-    (Target.area): only clauses naming it answer ("林州市化学需氧量…" is not the city's total)."""
+    (Target.area): only clauses naming it answer ("林州市化学需氧量…" is not the city's total).
+    `places`: only the tables of these places' documents (those searched) count: in a library,
+    a province's table listing its cities must not make "三门峡…" a county question in
+    三门峡市's own plan."""
     text = fold(q.analysis.text)
-    areas = {t.area for ts in targets.values() for t in ts if t.area}
+    areas = {t.area for ts in targets.values() for t in ts if t.area and (places is None or t.city in places)}
     return [(area,) for area in sorted(areas) if fold(area) in text]
 
 

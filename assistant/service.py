@@ -28,6 +28,7 @@ from corpus.model import Chunk, DocumentMeta
 from corpus.places import resolve_city
 from corpus.text import fold, matching
 from index.clause_vectors import ClauseVectors
+from assistant.naming import named_documents
 from index.filters import has_place, matching_documents, resolve as resolve_filters
 from index.hybrid import DEFAULT_SETTINGS, Query, RetrievalSettings, check_mode, for_mode
 from index.types import Filters, Hit, SearchBackend
@@ -177,12 +178,25 @@ class Assistant:
         wanted = list(dict.fromkeys(found.doc_ids for found in scopes))
         return [replace(base, doc_ids=doc_ids) for doc_ids in wanted] or [base]
 
+    def _named(self, q: Question, scope: Filters) -> tuple[str, ...]:
+        """The documents inside `scope` the question names by title (assistant.naming), when
+        they are not the whole scope; () otherwise."""
+        inside = [d for d in self.index.documents
+                  if (not scope.doc_ids or d.doc_id in scope.doc_ids) and (not scope.cities or d.city in scope.cities)]
+        named = {n.doc_id for n in named_documents(q.resolved, inside)}
+        ids = tuple(d.doc_id for d in inside if d.doc_id in named)
+        return ids if ids and len(ids) < len(inside) else ()
+
     def _search(self, q: Question, top_k: int, cities: Sequence[str], mode: str,
                 filters: Filters | None = None) -> list[Hit]:
         check_mode(mode)
         self._refresh_targets()
         scopes = self._scopes(q, cities, filters)
-        if len(scopes) <= 1:
+        if len(scopes) == 1 and (named := self._named(q, scopes[0])):
+            # The documents the question names first, then the rest of the places searched.
+            first = self._rank(q, replace(scopes[0], doc_ids=named), mode, top_k)
+            hits = _interleave([first + self._rank(q, scopes[0], mode, top_k)], top_k)
+        elif len(scopes) <= 1:
             hits = self._rank(q, scopes[0], mode, top_k) if scopes else []
         else:
             # One ranking per place, interleaved, so that every compared place is represented.

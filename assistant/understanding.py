@@ -14,6 +14,7 @@ from functools import lru_cache
 import ahocorasick
 
 from assistant.model import QueryAnalysis
+from assistant.naming import strip_document_names
 from corpus.hierarchy import holds, question_places, strip_places
 from corpus.places import NATIONAL
 from corpus.model import DocumentMeta
@@ -254,42 +255,11 @@ def has_own_ask(text: str) -> bool:
     return any(p.search(text) for p in (_RESPONSIBILITY, _FIGURE_STRONG, _MEASURE, _FIGURE_WEAK_ASK))
 
 
-# A document named in the question by (a short form of) its title: words ending in a kind of
-# document ("数据中心和5G绿色发展方案"). Such a name says where to look, not what is asked: each
-# of that document's clauses shares its words. Removed from the topic when the longest suffix of
-# the words before the kind holding at least NAMED_TITLE_COVERAGE of its bigrams in one of the
-# library's titles is found (bigrams, as assistant.metadata names documents).
-_DOCUMENT_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"（）()]{2,40}?(?:方案|规划|意见|办法|要点|指南|计划|细则|导则|条例)")
-NAMED_TITLE_COVERAGE = 0.6
-MIN_NAMED = 4  # characters of a name before its kind word: shorter ones are a bare kind word
-
-
-@lru_cache(maxsize=4096)
-def _title_bigrams(title: str) -> frozenset[str]:
-    return bigrams(title)  # a library's titles, asked of on every question: computed once each
-
-
-def _strip_document_names(text: str, docs: Sequence[DocumentMeta]) -> str:
-    titles = [_title_bigrams(d.title) for d in docs if d.title]
-    if not titles:
-        return text
-
-    def named(m: re.Match[str]) -> str:
-        span = m.group(0)
-        for start in range(len(span) - MIN_NAMED - 1):
-            grams = bigrams(span[start:])
-            if grams and max(len(grams & t) for t in titles) >= NAMED_TITLE_COVERAGE * len(grams):
-                return span[:start] + " "
-        return span
-
-    return _DOCUMENT_NAME.sub(named, text)
-
-
 def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     """What the question is about once places, years and question words are removed (the
     places that scope it: corpus.hierarchy.strip_places)."""
     docs = as_documents(documents)
-    text = strip_places(_strip_document_names(text, docs), docs)
+    text = strip_places(strip_document_names(text, docs), docs)
     text = _CN_YEAR.sub(" ", text)
     text = re.sub(r"(?:比|较|在)\s*20\d{2}\s*年(?:基础上|水平)?", " ", text)
     text = re.sub(r"(?:到|至|在)?\s*20\d{2}\s*年?(?:底|末|前)?", " ", text)

@@ -128,3 +128,22 @@ def test_a_date_read_from_a_news_dateline_is_said_to_be_the_publication_date():
     answer = metadata_answer(_question("关于推动城乡建设绿色发展的意见是哪天印发的？"), [meta], lambda _: [chunk])
     assert answer is not None and answer.citations
     assert "发布日期：2021年10月21日" in answer.text and "印发日期" not in answer.text
+
+
+def test_an_area_of_another_places_table_does_not_qualify_a_question_about_that_place():
+    """A province's annex table sets figures for its cities (Target.area "三门峡市"); asked
+    about 三门峡's own plan, that area is the place searched, not a county to narrow to."""
+    from assistant.clauses import area_qualifiers
+    from assistant.target_model import Target
+
+    def row(city: str, area: str) -> Target:
+        return Target(city=city, indicator="化学需氧量", value="2300", unit="吨", qualifier="", year=2025,
+                      baseline="", verb="", chunk_id=f"{city}-1", sentence="", clause="", area=area)
+
+    targets = {"henan-1": [row("河南省", "三门峡市")], "sanmenxia-1": [row("三门峡市", "灵宝市")]}
+    q = _question("三门峡市到2025年绿色出行比例要达到百分之多少？")
+    assert area_qualifiers(q, targets) == [("三门峡市",)]  # every table of the library
+    assert area_qualifiers(q, targets, {"三门峡市"}) == []
+    county = _question("灵宝市化学需氧量减排量是多少？")
+    assert area_qualifiers(county, targets, {"三门峡市"}) == [("灵宝市",)]
+    assert area_qualifiers(county, targets, {"河南省"}) == []

@@ -177,3 +177,56 @@ def test_expansion_terms_count_less_than_the_querys_own(retriever):
     # a low weight changes the order less than full weight: the top own-term chunk stays first
     low = retriever.retrieve_expanded("电能利用效率", ("数据中心",), 0.1, 5)
     assert low[0].chunk.chunk_id == retriever.retrieve("电能利用效率", 1)[0].chunk.chunk_id
+
+
+# --- idf of the scope searched ---------------------------------------------------------
+
+def _robertson(df: float, n: float) -> float:
+    return float(np.log(max((n - df + 0.5) / (df + 0.5), 1.0)))
+
+
+def test_a_scoped_query_weighs_terms_by_the_scopes_document_frequency(chunks, retriever, monkeypatch):
+    import index.bm25 as bm25
+
+    monkeypatch.setattr(bm25, "SCOPE_PRIOR", 0.0)  # the scope's own counts, unsmoothed
+    city = chunks[0].city
+    scope = np.fromiter((c.city == city for c in chunks), dtype=bool, count=len(chunks))
+    tokens = retriever.tokenizer.tokenize("节能减排 工作不力 督促指导")
+    full, scoped = retriever.score_tokens(tokens), retriever.score_tokens(tokens, scope)
+    expected = np.zeros(len(chunks), dtype=np.float64)
+    for token in tokens:
+        alone = retriever.score_tokens([token])  # idf_library * tf-part
+        holding = alone > 0
+        if not holding.any():
+            continue
+        df, df_scope = int(holding.sum()), int((holding & scope).sum())
+        library = _robertson(df, len(chunks))
+        if library > 0:
+            expected += alone * _robertson(df_scope, int(scope.sum())) / library
+    assert np.allclose(scoped, expected, rtol=1e-4, atol=1e-5)
+    assert not np.allclose(full[scope], scoped[scope])  # the weights did change
+    # A query over every chunk is scored as before (rank-bm25's numbers, tested above).
+    assert np.array_equal(retriever.score_tokens(tokens, np.ones(len(chunks), dtype=bool)), full)
+
+
+def test_a_term_common_in_the_scope_counts_less_there_than_in_the_library(chunks, retriever):
+    """"节能减排" stands in a large share of one plan's paragraphs: inside that plan it
+    weighs less than across the five plans, where the other plans' chunks dilute it less."""
+    token = ["节能减排"]
+    assert token[0] in retriever.tokenizer.tokenize("节能减排")
+    doc = chunks[0].doc_id
+    scope = np.fromiter((c.doc_id == doc for c in chunks), dtype=bool, count=len(chunks))
+    full, scoped = retriever.score_tokens(token), retriever.score_tokens(token, scope)
+    holding = scope & (full > 0)
+    assert holding.sum() >= 5
+    share_scope = holding.sum() / scope.sum()
+    share_library = (full > 0).sum() / len(chunks)
+    ratio = scoped[holding] / full[holding]
+    assert np.allclose(ratio, ratio[0])  # one factor per term
+    assert (ratio[0] < 1) == (share_scope > share_library)
+
+
+def test_retrieval_inside_a_document_uses_its_scope(retriever, chunks):
+    doc = chunks[0].doc_id
+    hits = retriever.retrieve("节能减排 工作", top_k=5, filters=Filters(doc_ids=(doc,)))
+    assert hits and all(h.chunk.doc_id == doc for h in hits)
