@@ -707,7 +707,7 @@ def plot(r: dict, path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--name", default="local", help="results file stem: bench-<name>.*")
+    ap.add_argument("--name", default=None, help="results file stem: bench-<name>.* (default local, fast with --fast)")
     ap.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
     ap.add_argument("--out", type=Path, default=RESULTS_DIR, help="results directory")
     ap.add_argument("--skip", default="", help=f"comma-separated sections to skip: {', '.join(SECTIONS)}")
@@ -718,6 +718,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite the README's performance table")
     args = ap.parse_args(argv)
     skip = [s.strip() for s in args.skip.split(",") if s.strip()]
+    args.name = args.name or ("fast" if args.fast else "local")
     if args.fast:
         skip = sorted(set(skip) | set(FAST_SKIP))
         args.limit = args.limit or FAST_LIMIT
