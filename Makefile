@@ -69,8 +69,9 @@ eval-milvus: index milvus-server
 replicas: index milvus-server
 	$(BIN)/python -m eval.replicas
 
+# FAST=1: a few minutes (fewer questions and requests, no cold build or bm25/faiss/Milvus comparisons)
 bench: index
-	$(BIN)/python -m eval.bench
+	$(BIN)/python -m eval.bench $(if $(FAST),--fast)
 
 bench-scale: install
 	$(BIN)/python -m eval.scale

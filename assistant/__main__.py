@@ -7,10 +7,10 @@ from pathlib import Path
 from assistant.cli import main
 
 
-def _serve(host: str, port: int, data_dir: Path | None) -> None:
+def _serve(host: str, port: int, data_dir: Path | None, workers: int | None = None) -> None:
     from policyqa.app import serve  # FastAPI and the API only for this command
 
-    serve(host=host, port=port, data_dir=data_dir)
+    serve(host=host, port=port, data_dir=data_dir, workers=workers)
 
 
 sys.exit(main(serve=_serve))

@@ -489,12 +489,22 @@ def cmd_targets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 64:
+        raise argparse.ArgumentTypeError("--workers takes a number from 0 (one per CPU core) to 64")
+    return value
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # The served app (API, chat page, MCP) is assembled above this layer, by the composition
     # root (policyqa.app); the program entry (assistant.__main__) hands its `serve` in.
     if args.serve is None:
         raise CliError("serve runs from the program: python -m assistant serve")
-    args.serve(host=args.host, port=args.port, data_dir=_data_dir(args))
+    args.serve(host=args.host, port=args.port, data_dir=_data_dir(args), workers=args.workers)
     return 0
 
 
@@ -597,6 +607,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", help="search API and chat page (/ui)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=_workers, default=None,
+                   help="server processes sharing the port (default POLICYQA_WORKERS; 0 = one per CPU core)")
     p.set_defaults(func=cmd_serve)
 
     p = command("mcp", help="MCP server over stdio (the same tools as /mcp of serve)")

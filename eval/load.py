@@ -182,7 +182,9 @@ def _wait_ready(server: RunningServer, proc: subprocess.Popen) -> dict:
 
 
 def rss_bytes(pid: int) -> int:
-    return psutil.Process(pid).memory_info().rss
+    """RSS of the server and its worker processes (assistant.api.workers), summed."""
+    proc = psutil.Process(pid)
+    return proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
 
 
 # --- traffic ----------------------------------------------------------------------------------
@@ -374,8 +376,16 @@ def restart_after_kill(data_dir: Path, log_path: Path, paragraphs: int, n: int |
                     break
                 time.sleep(0.05)
             # what is served at the kill: the build's keyword-search index, the upload already in
-            # (index.store: its windows are embedded afterwards)
+            # (index.store: its windows are embedded afterwards). With several server processes
+            # this connection may be held by one that reloads the builder's index at its next
+            # poll (assistant.api.state): wait for it, bounded.
+            settle = time.monotonic() + 30
             at_kill = http.get("/readyz").json()
+            while at_kill.get("documents") != before.get("documents", 0) + 1 and time.monotonic() < settle:
+                time.sleep(0.1)
+                at_kill = http.get("/readyz").json()
+            if job.get("status") == "running":  # as it is now, at the kill
+                job = http.get(f"/api/v1/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}).json()
             by_keywords = http.post("/api/v1/search", json={"query": "城镇清洁取暖率", "mode": "bm25", "top_k": 1,
                                                             "cities": [upload_city(n)]})
         if job.get("status") != "running":

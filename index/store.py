@@ -44,6 +44,7 @@ from index.bm25 import B, K1
 from index.bm25 import SCHEME as BM25_SCHEME
 from index.bm25 import BM25Retriever
 from index.dense import INDEX_TYPES, WINDOW_SCHEME, DenseRetriever, chunk_windows
+from index.clause_vectors import chunk_clauses
 from index.embedders import Embedder
 from index.embedding_cache import EmbeddingCache, text_key
 from corpus.fsutil import atomic_write, exclusive_lock, fsync_dir, fsync_tree, sha256_file
@@ -97,6 +98,7 @@ class Manifest:
     bm25: dict[str, float | str] = field(default_factory=dict)  # k1, b and the indexing scheme
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     pending: int = 0  # text windows not embedded yet (built with embed=False): searched by keywords only
+    clauses: int = -1  # clause texts embedded into the cache at build (-1: not at build, e.g. embed=False)
 
     def to_json(self) -> bytes:
         return (json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
@@ -114,9 +116,11 @@ class BuildReport:
     seconds: float
     problems: tuple[PlanProblem, ...] = ()  # stored plans left out (changed, missing, unreadable)
     pending: int = 0  # text windows of the index not embedded yet (built with embed=False)
+    clauses_embedded: int = 0  # clause texts embedded now (index.clause_vectors), beside the windows
 
 
-# on_progress(embedded so far, windows to embed) while a build embeds new text
+# on_progress(embedded so far, texts to embed) while a build embeds new text: the new windows,
+# then the new clauses (index.clause_vectors)
 Progress = Callable[[int, int], None]
 
 
@@ -157,6 +161,7 @@ def ensure_index(
     index_type: str | None = None,
     on_progress: Progress | None = None,
     embed: bool = True,
+    on_documents: Callable[[list[str]], None] | None = None,
 ) -> BuildReport:
     """Build the index unless the current one is complete and matches corpus, embedder,
     lexicon and format (then nothing is embedded or rewritten). Only windows missing from
@@ -167,7 +172,8 @@ def ensure_index(
     `index_type` None keeps the current one; a new index takes `POLICYQA_FAISS_INDEX` (flat |
     hnsw | ivf | auto, default auto: chosen by size from the measured scale curve, see
     index.sizing.recommend_dense_index). Stored plans that fail their checksum are left out of
-    the build and listed in the report's `problems`."""
+    the build and listed in the report's `problems`. `on_documents(doc ids)` is called when a
+    build starts, with the documents it indexes (before anything is embedded)."""
     from index.embedders import make_embedder
 
     started = time.perf_counter()
@@ -189,6 +195,8 @@ def ensure_index(
                 reasons = [f"the current one is unusable ({exc})"]
         if current is not None and not reasons and embed and current.pending:
             reasons = [f"{current.pending} text windows are not embedded yet"]
+        if current is not None and not reasons and embed and current.clauses < 0:
+            reasons = ["its clause vectors were not embedded at build"]
         if current is not None and not reasons:
             return BuildReport(False, 0, current.chunks, time.perf_counter() - started, scan.problems,
                                current.pending)
@@ -196,10 +204,12 @@ def ensure_index(
             first = "" if embed else " (keyword search first, nothing embedded now)"
             _say(f"building the index in {root} ({len(documents)} plans): {'; '.join(reasons)}{first}")
         kind = index_type or (current.index_type if current else default_index_type())
+        if on_documents is not None:
+            on_documents([d.meta.doc_id for d in documents])
         built = _build(root, data_dir, documents, embedder, kind, progress, on_progress, embed=embed,
                        lexical_from=current)
     return BuildReport(True, built.embedded, built.chunks, time.perf_counter() - started, scan.problems,
-                       built.pending)
+                       built.pending, built.clauses_embedded)
 
 
 def load_index(
@@ -375,6 +385,7 @@ class _Built:
     embedded: int
     chunks: int
     pending: int
+    clauses_embedded: int = 0
 
 
 _LEXICAL_FILES = ("chunks.jsonl", "documents.json", "bm25")  # what depends on the corpus only
@@ -443,7 +454,11 @@ def _build(
             for window in chunk_windows(chunk):
                 texts.append(window)
                 owners.append(i)
-        vectors, embedded, kept = _window_vectors(data_dir, embedder, texts, progress, on_progress, embed=embed)
+        # the clauses of every chunk too (index.clause_vectors), into the same cache, so that an
+        # answer embeds only its question; not while keyword search comes first (`embed=False`)
+        clauses = [t for chunk in chunks for t in chunk_clauses(chunk)] if embed else []
+        vectors, embedded, kept, clauses_embedded = _window_vectors(
+            data_dir, embedder, texts, progress, on_progress, embed=embed, clauses=clauses)
         if kept is not None:
             owners = [o for o, keep in zip(owners, kept) if keep]
         if index_type == "auto":
@@ -459,7 +474,7 @@ def _build(
             lexicon_hash=lexicon_hash(), window_scheme=WINDOW_SCHEME, index_type=index_type,
             versions=library_versions(), documents=len(documents), chunks=len(chunks), windows=len(owners),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": k1, "b": b, "scheme": BM25_SCHEME},
-            files=files, pending=len(texts) - len(owners),
+            files=files, pending=len(texts) - len(owners), clauses=len(clauses) if embed else -1,
         )
         raw = manifest.to_json()
         (tmp / MANIFEST).write_bytes(raw)
@@ -476,7 +491,7 @@ def _build(
     for old in root.glob("v-*"):
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
-    return _Built(embedded, len(chunks), manifest.pending)
+    return _Built(embedded, len(chunks), manifest.pending, clauses_embedded)
 
 
 def _current_name(root: Path) -> str | None:
@@ -494,17 +509,19 @@ def window_vectors(chunks: Sequence[Chunk], embedder: Embedder, data_dir: Path |
         for window in chunk_windows(chunk):
             texts.append(window)
             owners.append(i)
-    vectors, embedded, _ = _window_vectors(Path(data_dir), embedder, texts, progress=False)
+    vectors, embedded, _, _ = _window_vectors(Path(data_dir), embedder, texts, progress=False)
     return np.asarray(owners, dtype=np.int64), vectors, embedded
 
 
 def _window_vectors(
     data_dir: Path, embedder: Embedder, texts: list[str], progress: bool, on_progress: Progress | None = None,
-    *, embed: bool = True,
-) -> tuple[np.ndarray, int, list[bool] | None]:
-    """Vectors for every window text, embedding only what the cache lacks. With `embed=False`
-    nothing is embedded: vectors of the cached windows only, and which windows those are.
-    -> (vectors, windows embedded now, kept mask or None when every window has a vector)"""
+    *, embed: bool = True, clauses: Sequence[str] = (),
+) -> tuple[np.ndarray, int, list[bool] | None, int]:
+    """Vectors for every window text, embedding only what the cache lacks, then the `clauses`
+    the cache lacks (stored only: ClauseVectors reads them). With `embed=False` nothing is
+    embedded: vectors of the cached windows only, and which windows those are.
+    -> (vectors, windows embedded now, kept mask or None when every window has a vector,
+        clauses embedded now)"""
     keys = [text_key(t) for t in texts]
     cache = EmbeddingCache(Path(data_dir) / EMBEDDINGS_DIR, embedder.id, embedder.dim)
     missing = cache.missing(keys)
@@ -514,25 +531,31 @@ def _window_vectors(
             _say(f"{len(missing)} distinct text windows are not embedded yet: their chunks are found "
                  f"by keyword search until the next build embeds them")
         held = [k for k, keep in zip(keys, kept) if keep]
-        return cache.get_many(held) if held else np.zeros((0, embedder.dim), dtype=np.float32), 0, kept
-    if missing:
-        by_key = dict(zip(keys, texts))
+        return cache.get_many(held) if held else np.zeros((0, embedder.dim), dtype=np.float32), 0, kept, 0
+    by_key = dict(zip(keys, texts))
+    clause_keys = [text_key(t) for t in clauses]
+    new_windows = set(missing)
+    missing_clauses = [k for k in cache.missing(clause_keys) if k not in new_windows]
+    by_key.update(zip(clause_keys, clauses))
+    todo = missing + missing_clauses  # windows first: the dense index needs them
+    if todo:
         if progress:
             distinct = len(set(keys))
             cached = (f"none is in the embedding cache of {data_dir} yet" if len(missing) == distinct
                       else f"the other {distinct - len(missing)} are in the embedding cache of {data_dir}")
-            _say(f"embedding {len(missing)} of {distinct} distinct text windows ({cached})")
-        with _progress_bar(len(missing), progress) as bar:
-            for start in range(0, len(missing), EMBED_BATCH):
-                batch = missing[start : start + EMBED_BATCH]
+            _say(f"embedding {len(missing)} of {distinct} distinct text windows ({cached}) and "
+                 f"{len(missing_clauses)} clauses")
+        with _progress_bar(len(todo), progress) as bar:
+            for start in range(0, len(todo), EMBED_BATCH):
+                batch = todo[start : start + EMBED_BATCH]
                 vectors = embedder.embed_passages([by_key[k] for k in batch])
                 cache.add(batch, vectors)  # durable per batch: a killed build keeps its work
                 bar.update(len(batch))
                 if on_progress is not None:
-                    on_progress(min(start + len(batch), len(missing)), len(missing))
+                    on_progress(min(start + len(batch), len(todo)), len(todo))
         cache.compact()
     vectors = cache.get_many(keys) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
-    return vectors, len(missing), None
+    return vectors, len(missing), None, len(missing_clauses)
 
 
 def _say(line: str) -> None:
@@ -545,7 +568,7 @@ def _progress_bar(total: int, enabled: bool) -> Any:
     from tqdm import tqdm
 
     if not enabled or sys.stderr.isatty():
-        return tqdm(total=total, desc="embedding", unit="window", disable=not enabled)
+        return tqdm(total=total, desc="embedding", unit="text", disable=not enabled)
     return _LineProgress(total)
 
 
@@ -566,7 +589,7 @@ class _LineProgress:
         self.next_step = self.done * 10 // self.total + 1
         elapsed = time.perf_counter() - self.started
         left = elapsed / self.done * (self.total - self.done) if self.done else 0.0
-        _say(f"embedding: {self.done}/{self.total} windows ({100 * self.done // self.total}%), "
+        _say(f"embedding: {self.done}/{self.total} texts ({100 * self.done // self.total}%), "
              f"{elapsed:.0f} s elapsed, about {left:.0f} s left")
 
 

@@ -8,6 +8,7 @@ with `create_app` / `build_app`. Nothing below this module imports it.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +86,35 @@ def build_app(index: Any) -> FastAPI:
     return create_app(index=index, defer_ui=True)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = None) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: Path | None = None,
+          workers: int | None = None) -> None:
     """Run the served app under uvicorn. The persisted index is opened at start-up in the
     background (no re-embedding unless the corpus or embedder changed); /readyz turns 200 when
-    it is loaded."""
+    it is loaded. `workers` (default POLICYQA_WORKERS; 0 = one per CPU core) processes share the
+    port (assistant.api.workers): every one answers requests, one runs the upload jobs
+    (assistant.api.builder_lock) and the others reload the index it publishes."""
+    from assistant.api.workers import bind_socket, resolve_workers, run_workers
+
     settings = load_settings(data_dir)  # refuses bad values before binding the port
     log_to_console()
-    server = make_server(create_app(settings, load_early=True, defer_ui=True), host, port, settings=settings)
-    print(f"API: http://{host}:{port}/api/v1 (docs /docs), chat page: http://{host}:{port}/ui", flush=True)
-    server.run()
+    count = resolve_workers(settings.workers if workers is None else workers)
+    print(f"API: http://{host}:{port}/api/v1 (docs /docs), chat page: http://{host}:{port}/ui"
+          + (f" ({count} worker processes)" if count > 1 else ""), flush=True)
+    if count == 1:
+        make_server(create_app(settings, load_early=True, defer_ui=True), host, port, settings=settings).run()
+        return
+
+    def run_one(number: int, sock: Any) -> None:
+        app = create_app(settings, load_early=True, defer_ui=True)
+        state: ApiState = app.state.api
+        # accept connections only once this worker can answer (its index loaded, or it builds the
+        # first one): a request never waits on, or is refused by, a worker still loading
+        state.settled.wait()
+        make_server(app, host, port, settings=settings).run(sockets=[sock])
+
+    try:
+        sock = bind_socket(host, port)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        sys.exit(1)
+    raise SystemExit(run_workers(count, sock, run_one))

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     keep_alive_s: int = Field(5, ge=1, le=300, description="idle keep-alive connections are closed after this many seconds")
     max_connections: int = Field(
         256, ge=8, le=65_536, description="most open connections; one more is answered 503 and closed")
+    workers: int = Field(
+        0, ge=0, le=64, description="server processes sharing the port (`serve`): each answers requests, one "
+        "runs the upload jobs; 0 = one per CPU core; the connection cap is per process",
+        json_schema_extra={"shown_default": "0 (one per core)"})
 
     # --- the Milvus backend ------------------------------------------------------------
     milvus_uri: str = Field(

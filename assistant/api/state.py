@@ -7,6 +7,11 @@ Start-up serves the last good index at once (verified, but not compared with the
 a background worker catches up: it verifies every stored plan, builds what changed (plans
 added before a `kill -9`, resumed jobs) and swaps the new index in. Uploads are validated and
 stored in the request and indexed by the same worker as jobs (see assistant.api.jobs).
+
+Several server processes on one data dir (`serve` with POLICYQA_WORKERS > 1): only the one
+holding the builder lock (assistant.api.builder_lock) runs jobs and builds; the others accept
+uploads (stored, job queued on disk, picked up by the builder within WORKER_POLL_S) and serve
+whatever index the builder publishes, reloaded when the CURRENT pointer names a new version.
 """
 from __future__ import annotations
 
@@ -120,10 +125,30 @@ class ApiState:
         self._jobs_embedder: Any | None = None
         self.backend = settings.backend  # "local" or "milvus" (index.backends)
         self._refreshed_at = 0.0
+        self._builder_dir: Path | None = None  # the data dir whose builder lock this state holds
+        # set once this process can answer: its index is loaded, it builds the first one (/readyz
+        # says so), or loading failed; a worker of several waits for it before accepting
+        # connections (policyqa.app.serve), so no request reaches a worker still loading
+        self.settled = threading.Event()
+        if self._snapshot is not None:
+            self.settled.set()
+
+    @property
+    def builder(self) -> bool:
+        """This process runs the jobs and builds of the data dir (assistant.api.builder_lock)."""
+        return self._builder_dir is not None
+
+    def _try_builder(self) -> bool:
+        from assistant.api.builder_lock import try_acquire
+
+        if self._builder_dir is None and try_acquire(self.data_dir):
+            self._builder_dir = self.data_dir
+        return self.builder
 
     def start_loading(self) -> None:
         """Open the index in a background thread, once, and start the job worker."""
         if self._worker is None:
+            self._try_builder()
             self._worker = threading.Thread(target=self._work, name="index-jobs", daemon=True)
             self._worker.start()
         if self.ready or self._loader is not None:
@@ -132,9 +157,14 @@ class ApiState:
         self._loader.start()
 
     def stop(self) -> None:
+        from assistant.api.builder_lock import release
+
         self._stop.set()
         self._wake.set()
         self.feedback.close()
+        if self._builder_dir is not None:
+            release(self._builder_dir)
+            self._builder_dir = None
 
     @property
     def ready(self) -> bool:
@@ -203,22 +233,31 @@ class ApiState:
                 log.info("%s", describe_paths(backend.store))
                 self._refreshed_at = time.monotonic()
                 self.publish(backend)
+                self.settled.set()
                 log.info("serving the shared store: %d documents, %d chunks", len(backend.documents),
                          len(backend.chunks))
                 self._wake.set()  # resume jobs left by a kill
                 return
-            try:
-                index = SearchIndex.open(self.data_dir, build=False, check_corpus=False)
-            except (IndexMissingError, IndexCorruptError, IndexMismatchError) as exc:
-                log.info("building the index first: %s", self._public(str(exc)))
-                index = SearchIndex.open(self.data_dir, build=True)
+            index = None
+            while index is None:
+                try:
+                    index = SearchIndex.open(self.data_dir, build=False, check_corpus=False)
+                except (IndexMissingError, IndexCorruptError, IndexMismatchError) as exc:
+                    if self._try_builder():
+                        log.info("building the index first: %s", self._public(str(exc)))
+                        self.settled.set()
+                        index = SearchIndex.open(self.data_dir, build=True)
+                    elif self._stop.wait(WORKER_POLL_S):  # another process builds it: wait for it
+                        return
             self._refresh_needed = True  # the worker verifies the corpus against it next
             self.publish(index)
+            self.settled.set()
             log.info("index ready: %d documents, %d chunks", len(index.documents), len(index.chunks))
             self._wake.set()
         except Exception as exc:  # the process stays up; /readyz reports why it is not ready
             self._problem = f"index failed to load: {type(exc).__name__}: {self._public(str(exc))}"
             log.error("%s", self._problem)
+            self.settled.set()
 
     def _public(self, text: str) -> str:
         from index.paths import REPO_DIR
@@ -233,6 +272,12 @@ class ApiState:
             self._wake.clear()
             if self._stop.is_set() or not self.ready:
                 continue
+            if not self.builder:
+                if not self._try_builder():
+                    self._follow()
+                    continue
+                log.info("this process now runs the upload jobs (builder lock taken)")
+                self._refresh_needed = True
             if self.backend == "milvus":
                 self._work_milvus()
                 continue
@@ -248,6 +293,27 @@ class ApiState:
                 for job in pending:
                     self.jobs.update(job, status="failed", error=f"indexing failed ({reason}); "
                                      "the plan is stored and is indexed again at the next start")
+
+    def _follow(self) -> None:
+        """A process without the builder lock: serve the index the builder published last."""
+        if self.backend == "milvus":
+            self._refresh_milvus()
+            return
+        from index.engine import SearchIndex
+        from index.store import IndexStoreError, current_version_dir
+
+        live = self.current().index
+        version = current_version_dir(self.data_dir)
+        if version is None or not isinstance(live, SearchIndex) or live.version_path == version:
+            return
+        try:
+            fresh = SearchIndex.open(self.data_dir, embedder=live.embedder, build=False, check_corpus=False)
+        except (IndexStoreError, OSError) as exc:  # swapped again while read: the next poll retries
+            log.info("reloading the published index: %s", self._public(str(exc)))
+            return
+        self.publish(fresh)
+        log.info("serving the index published by the builder: %d documents, %d chunks",
+                 len(fresh.documents), len(fresh.chunks))
 
     def _work_milvus(self) -> None:
         """milvus backend: store the plans of pending jobs in the shared store, then serve whatever
@@ -278,8 +344,15 @@ class ApiState:
                                      "upload the plan again")
                 finally:
                     self.building = False
+        self._refresh_milvus(force=bool(pending))
+
+    def _refresh_milvus(self, force: bool = False) -> None:
+        from index.milvus_backend import MilvusBackend
+
+        live = self.current().index
+        assert isinstance(live, MilvusBackend)
         now = time.monotonic()
-        if not pending and now - self._refreshed_at < REFRESH_S:
+        if not force and now - self._refreshed_at < REFRESH_S:
             return
         self._refreshed_at = now
         try:
@@ -298,7 +371,27 @@ class ApiState:
         running = [self.jobs.update(j, status="running", resumed=j.resumed or j.status == "running")
                    for j in pending]
 
+        # Jobs queued while a build scanned the stored plans (an upload landing during the start-up
+        # catch-up): their plans are in that build, which embeds their windows, so they follow it -
+        # left for the next pass, they would find nothing to embed and end 'done' with no progress
+        # ever shown. Joined when the build starts and again at its first progress (by then the
+        # job of a plan stored just before the scan exists too).
+        built: set[str] = set()
+        late = [True]
+
+        def join(doc_ids: list[str] | None = None) -> None:
+            if doc_ids is not None:
+                built.clear()
+                built.update(doc_ids)
+                late[0] = True
+            have = {j.job_id for j in running}
+            running.extend(self.jobs.update(j, status="running", resumed=j.resumed or j.status == "running")
+                           for j in self.jobs.unfinished() if j.job_id not in have and j.doc_id in built)
+
         def progress(done: int, total: int) -> None:
+            if late[0]:
+                late[0] = False
+                join()
             for i, job in enumerate(running):
                 running[i] = self.jobs.update(job, embedded=done, to_embed=total)
 
@@ -306,9 +399,11 @@ class ApiState:
         try:
             # keyword search first: every stored plan searchable by BM25 at once (its chunks found
             # by keywords only until embedded), then the new windows embedded (index.store)
-            first = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), embed=False)
+            first = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), embed=False,
+                                 on_documents=join)
             self._publish_build(live, first)
-            report = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), on_progress=progress)
+            report = ensure_index(self.data_dir, self._embedder_for_jobs(live.embedder), on_progress=progress,
+                                  on_documents=join)
             problems = tuple(report.problems)
             for problem in problems:
                 log.warning("plan unavailable: %s", self._public(problem.reason))

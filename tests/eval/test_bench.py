@@ -14,8 +14,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def tiny_result(search_index, tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
-    result = bench.run_bench("tiny", search_index.data_dir, out, skip=("cold-build", "milvus"), limit=4,
-                             http_per_client=(1, 1), log=lambda _: None)
+    result = bench.run_bench("tiny", search_index.data_dir, out, skip=("cold-build", "milvus", "throughput"),
+                             limit=4, http_requests=(1, 1), log=lambda _: None)
     return out, result
 
 
@@ -31,8 +31,8 @@ def test_outputs_are_written_and_consistent(tiny_result):
 def test_latency_covers_every_mode_with_ordered_percentiles(tiny_result):
     _, result = tiny_result
     lat = result["latency"]
-    assert {"bm25", "dense", "hybrid", "answer"} <= set(lat)
-    for mode in ("bm25", "dense", "hybrid", "answer"):
+    assert {"query-embedding", "bm25", "dense", "hybrid", "answer"} <= set(lat)
+    for mode in ("query-embedding", "bm25", "dense", "hybrid", "answer"):
         assert lat[mode]["n"] == 4
         assert 0 < lat[mode]["p50_ms"] <= lat[mode]["p95_ms"] <= lat[mode]["p99_ms"]
     assert lat["ratios_p50"]["hybrid/bm25"] > 0
@@ -50,11 +50,27 @@ def test_server_run_is_bounded_and_error_free(tiny_result):
     _, result = tiny_result
     srv = result["server"]
     assert srv["ready_s"] > 0 and srv["rss_ready_bytes"] > 50 * 2**20
-    for endpoint in ("search_hybrid", "chat"):
+    for endpoint, clients in (("search_1", 1), ("search_hybrid", bench.CLIENTS), ("chat_1", 1),
+                              ("chat", bench.CLIENTS)):
         run = srv[endpoint]
         assert run["errors"] == 0
-        assert run["requests_ok"] == bench.CLIENTS  # one request per client
-        assert run["requests_per_s"] > 0
+        assert run["requests_ok"] == clients  # one request per client
+        assert run["requests_per_s"] > 0 and len(run["rounds_requests_per_s"]) == 3
+    assert srv["processes"] >= 1 and srv["chat/1-client req/s"] > 0
+
+
+def test_targets_stand_beside_references_from_the_same_run(tiny_result):
+    _, result = tiny_result
+    targets = result["targets"]
+    hybrid_p95 = result["latency"]["hybrid"]["p95_ms"]
+    answer = targets["answer p95 <= 2 x hybrid p95"]
+    assert answer["value"] == result["latency"]["answer"]["p95_ms"] and answer["bound"] == round(2 * hybrid_p95, 2)
+    assert answer["ok"] == (answer["value"] <= answer["bound"])
+    chat = targets["chat req/s, 8 clients >= 1.8 x 1 client"]
+    assert chat["value"] == result["server"]["chat/1-client req/s"] and chat["ok"] == (chat["value"] >= 1.8)
+    section = bench.readme_section(result, tiny_result[0], "tiny")
+    assert section.startswith(bench.README_START) and section.endswith(bench.README_END)
+    assert "answer p95 <= 2 x hybrid p95" in section
 
 
 def test_distinct_queries_have_no_repeats():

@@ -226,5 +226,5 @@ def test_progress_in_a_log_is_one_line_per_tenth(capsys):
         for _ in range(50):
             bar.update(2)
     lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 10 and lines[0].startswith("embedding: 10/100 windows (10%)")
-    assert lines[-1].startswith("embedding: 100/100 windows (100%)")
+    assert len(lines) == 10 and lines[0].startswith("embedding: 10/100 texts (10%)")
+    assert lines[-1].startswith("embedding: 100/100 texts (100%)")

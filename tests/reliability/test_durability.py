@@ -118,11 +118,6 @@ def test_kill_9_during_cli_add_keeps_the_previous_index(built, search_index, tmp
     assert any(h.chunk.city == "寅川市" and "77%" in h.chunk.text for h in top)
 
 
-@pytest.mark.xfail(strict=False, raises=RuntimeError, reason=(
-    "open (stop 29): the upload job sometimes ends 'done' with embedded=0, to_embed=0 - its own "
-    "embedding pass found nothing to embed, so it is never seen embedding and cannot be killed "
-    "mid-embedding; seen in a clean-clone CI run and locally, passed in others. To find: which path "
-    "embeds the windows between the job's keyword build and its embedding build (assistant.api.state._build)"))
 def test_kill_9_of_the_server_during_a_large_upload_serves_the_previous_index_at_once(built, tmp_path):
     """The real server (a subprocess, as `make run` starts it) is killed while its job embeds a
     large upload, then restarted on the same data dir (the same run as `make load`'s last phase)."""

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policyqa.app import create_app
+from index.clause_vectors import chunk_clauses
 from index.dense import chunk_windows
 from index.engine import SearchIndex
 
@@ -211,8 +212,10 @@ def test_gbk_upload_becomes_searchable_and_embeds_only_its_chunks(fresh_data_dir
         live = app.state.api.current().index
         new_chunks = live.document_chunks(report["doc_id"])
         new_windows = {w for c in new_chunks for w in chunk_windows(c)}
-        assert set(embedder.passages) == new_windows  # nothing of the five built-in plans
-        assert job["embedded"] == job["to_embed"] == len(embedder.passages) == live.manifest.windows - windows_before
+        new_clauses = {t for c in new_chunks for t in chunk_clauses(c)} - new_windows  # embedded at build too
+        assert set(embedder.passages) == new_windows | new_clauses  # nothing of the five built-in plans
+        assert len(new_windows) == live.manifest.windows - windows_before
+        assert job["embedded"] == job["to_embed"] == len(embedder.passages) == len(new_windows) + len(new_clauses)
 
         hit = client.post("/api/v1/search", json={"query": "云溪 2025年城镇清洁取暖率"}).json()["results"][0]
         assert "城镇清洁取暖率达到88%以上" in hit["text"] and hit["city"] == "云溪市"
