@@ -195,7 +195,7 @@ def ensure_index(
                 reasons = [f"the current one is unusable ({exc})"]
         if current is not None and not reasons and embed and current.pending:
             reasons = [f"{current.pending} text windows are not embedded yet"]
-        if current is not None and not reasons and embed and current.clauses < 0:
+        if current is not None and not reasons and embed and current.clauses < 0 and clauses_at_build():
             reasons = ["its clause vectors were not embedded at build"]
         if current is not None and not reasons:
             return BuildReport(False, 0, current.chunks, time.perf_counter() - started, scan.problems,
@@ -373,6 +373,13 @@ def _load_version(path: Path, manifest: Manifest, embedder: Embedder) -> LoadedI
 # --- build -------------------------------------------------------------------------------
 
 
+def clauses_at_build() -> bool:
+    """Whether a build embeds every chunk's clauses: POLICYQA_CLAUSES_AT_BUILD (policyqa.settings)."""
+    from policyqa.settings import load_settings
+
+    return load_settings().clauses_at_build
+
+
 def default_index_type() -> str:
     """The faiss index type for a new index: POLICYQA_FAISS_INDEX (policyqa.settings), else "auto"."""
     from policyqa.settings import load_settings
@@ -456,7 +463,8 @@ def _build(
                 owners.append(i)
         # the clauses of every chunk too (index.clause_vectors), into the same cache, so that an
         # answer embeds only its question; not while keyword search comes first (`embed=False`)
-        clauses = [t for chunk in chunks for t in chunk_clauses(chunk)] if embed else []
+        # (POLICYQA_CLAUSES_AT_BUILD off: embedded when first read, index.clause_vectors)
+        clauses = [t for chunk in chunks for t in chunk_clauses(chunk)] if embed and clauses_at_build() else []
         vectors, embedded, kept, clauses_embedded = _window_vectors(
             data_dir, embedder, texts, progress, on_progress, embed=embed, clauses=clauses)
         if kept is not None:
@@ -474,7 +482,7 @@ def _build(
             lexicon_hash=lexicon_hash(), window_scheme=WINDOW_SCHEME, index_type=index_type,
             versions=library_versions(), documents=len(documents), chunks=len(chunks), windows=len(owners),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), bm25={"k1": k1, "b": b, "scheme": BM25_SCHEME},
-            files=files, pending=len(texts) - len(owners), clauses=len(clauses) if embed else -1,
+            files=files, pending=len(texts) - len(owners), clauses=len(clauses) if embed and clauses_at_build() else -1,
         )
         raw = manifest.to_json()
         (tmp / MANIFEST).write_bytes(raw)

