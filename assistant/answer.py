@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.clauses import (ASKS_WHEN, Scored, admits, area_qualifiers, candidate_clauses,
+from assistant.clauses import (ASKS_WHEN, OPEN_SETS, Scored, admits, area_qualifiers, candidate_clauses,
                                metric_terms, qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
 from corpus.figures import Figure, comparable, magnitude
@@ -20,7 +20,7 @@ from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_senten
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.target_model import Target
 from corpus.model import Chunk
-from corpus.text import fold
+from corpus.text import compact, fold
 from index.types import Hit
 from index.clause_vectors import ClauseVectors, chunk_clauses
 
@@ -263,6 +263,9 @@ def _complete(q: Question, accepted: Sequence[Scored], admitted: Sequence[Scored
     """The clauses a complete answer quotes: the best one, its companions in the same sentence
     (a 力争 target, an alternative "或…"), and for each further member of a contrast set or
     further indicator the question names, the best clause stating it (two levels, two figures)."""
+    joint = _joint_sentence(q, accepted, admitted, when)
+    if joint:
+        return joint
     best = accepted[0]
     chosen = [best]
     order = [s for s in admitted if _same_sentence(s, best)]
@@ -272,7 +275,7 @@ def _complete(q: Question, accepted: Sequence[Scored], admitted: Sequence[Scored
         for j in (i + 1, i - 1):
             if 0 <= j < len(order) and _answering(order[j], when):
                 after, before = (order[j], best) if j > i else (best, order[j])
-                if _COMPANION.match(after.clause.key) and order[j] not in chosen:
+                if (_COMPANION.match(after.clause.key) or _other_member(q, best, order[j])) and order[j] not in chosen:
                     chosen.append(order[j])
     asked: list[str] = [m for members in qualifiers(q) if len(members) > 1 for m in members]
     asked += [fold(name) for name in q.analysis.indicators] if len(q.analysis.indicators) > 1 else []
@@ -290,6 +293,49 @@ def _complete(q: Question, accepted: Sequence[Scored], admitted: Sequence[Scored
         if stating:
             chosen.append(max(stating, key=lambda s: (coverage(part, s.clause.scope), s.score)))
     return chosen
+
+
+def _other_member(q: Question, a: Scored, b: Scored) -> bool:
+    """Whether `a` and `b` (neighbouring clauses of one sentence) state the two members of an
+    open contrast pair the question names neither of ("新增装机容量50万千瓦，累计装机容量达到260万千瓦"
+    asked "装机要到多少": the increment and the total, both quoted)."""
+    asked = fold(q.analysis.text)
+    for pair in OPEN_SETS:
+        if any(m in asked for m in pair):
+            continue
+        first = next((m for m in pair if m in a.clause.key), None)
+        if first is not None and any(m in b.clause.key for m in pair if m != first):
+            return True
+    return False
+
+
+def _joint_sentence(q: Question, accepted: Sequence[Scored], admitted: Sequence[Scored], when: bool) -> list[Scored]:
+    """"A和B分别是多少" answered by one sentence of the plan that states a figure for each thing
+    asked ("可再生能源装机超过5000万千瓦，装机占比达到36%以上": the subject said once): per asked
+    part, the clause of that sentence covering it best; the sentence holding an accepted clause
+    whose clauses score best in total. [] when the question asks one thing or no sentence states all."""
+    if len(q.parts) < 2:
+        return []
+    best: tuple[float, list[Scored]] | None = None
+    for head in accepted:
+        same = [s for s in admitted if _same_sentence(s, head) and _answering(s, when)]
+        picked: list[Scored] = []
+        for part in q.parts:
+            stating = [s for s in same if coverage(part, s.clause.scope) >= PART_COVERAGE]
+            if not stating:
+                break
+            picked.append(max(stating, key=lambda s: (coverage(part, s.clause.scope), s.score)))
+        else:
+            picked = [s for i, s in enumerate(picked) if s not in picked[:i]]
+            total = sum(s.score for s in picked)
+            if best is None or total > best[0]:
+                best = (total, sorted(picked, key=_position))
+    return best[1] if best else []
+
+
+def _position(s: Scored) -> int:
+    """Where a clause stands in its sentence (the sentence's order when quoting several)."""
+    return compact(s.clause.sentence).find(s.clause.text)
 
 
 def _clause_line(chosen: Sequence[Scored]) -> str:

@@ -233,7 +233,10 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
         if m >= 1.0 or (m >= 0.5 and not terms):
             matched.append((m, t))
     named = bool(matched) and bool(terms)
-    if matched:
+    if matched and (terms or not indicator_terms(q)):
+        # A target matched on a generic name the question holds (数据中心, 新能源汽车: not a
+        # metric, `metric_terms`) says only what the clause is about, not that it states what was
+        # asked: the question's wording decides, as for any clause.
         score = max(m for m, _ in matched)
     # Wording the question shares with the clause; with no known indicator asked, also with the
     # figure-less clauses completing it (Clause.scope: the condition's consequence).

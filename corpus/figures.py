@@ -96,7 +96,9 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
         for m in _DATED.finditer(key):
             # a bare date (a signature line "2022年12月23日") sets no task: only one in a sentence
             inside = m.end() < len(key) and key[m.end()] not in "。；;，,）)"
-            if _BASELINE_YEAR.search(key[: m.start()]) or not (m.group("tail") or inside) or not free(m.start(), m.end()):
+            # "有效期至2025年2月28日。": a date a span runs to or from ends or starts something
+            bounded = m.group().startswith(("到", "至", "自", "从"))
+            if _BASELINE_YEAR.search(key[: m.start()]) or not (m.group("tail") or inside or bounded) or not free(m.start(), m.end()):
                 continue
             found.append(Figure("deadline", m.group(), m.group("year"), "年", start=m.start(), end=m.end()))
             taken.append((m.start(), m.end()))
@@ -139,7 +141,7 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
 
 
 # A span of years with a bound ("一般不超过3年", "3年内", "连续2年"): a figure; "2021年" is a year.
-_DURATION_BOUND = re.compile(r"(?:连续|近|满|不超过|不少于|超过|至少)$")
+_DURATION_BOUND = re.compile(r"(?:连续|近|满|不超过|不少于|超过|至少|期|期限|期限为|期为)$")  # 有效期5年
 
 
 def _duration(key: str, m: re.Match[str], num: str, unit: str) -> bool:

@@ -80,3 +80,10 @@ def test_a_bounded_span_of_years_is_a_figure(text, figure):
                                   "落实《2030年前碳达峰行动方案》"])
 def test_years_of_a_span_without_bound_or_in_a_title_are_not_figures(text):
     assert figures_of(text) == ()
+
+
+def test_a_term_of_validity_is_a_figure():
+    # 长沙 and 徐汇 (real plans): "本方案自2021年10月8日起实施，有效期5年。" / "…起施行，有效期至2025年2月28日。"
+    assert [f.text for f in figures_of("有效期5年")] == ["5年"]
+    assert [(f.kind, f.text) for f in figures_of("有效期至2025年2月28日")] == [("deadline", "至2025年2月28日")]
+    assert figures_of("2022年12月23日") == ()  # a signature line's date sets nothing
