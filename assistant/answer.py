@@ -6,19 +6,19 @@ Every figure in `Answer.text` is copied from a cited sentence (checked by
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.clauses import (ASKS_WHEN, OPEN_SETS, Scored, admits, area_qualifiers, candidate_clauses,
+from assistant.clauses import (OPEN_SETS, Scored, admits, area_qualifiers, candidate_clauses,
                                metric_terms, qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
 from corpus.figures import Figure, comparable, magnitude
-from assistant.highlight import RESPONSIBILITY_WORDS, best_sentence, body_sentences, is_responsibility_note
+from assistant.highlight import best_sentence, body_sentences, is_responsibility_note
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.target_model import Target
+from corpus.language import ASKS_WHEN, COMPANION, DECIMAL, QUOTED_CLAUSE_BREAK, RESPONSIBILITY_WORDS
 from corpus.model import Chunk
 from corpus.text import compact, fold
 from index.types import Hit
@@ -40,12 +40,9 @@ DENSE_BACKGROUND = slice(10, 20)
 PART_COVERAGE = 0.6
 # A place's documents quoted for one figure at most (each on its own line, named by its title).
 MAX_DOCUMENTS = 3
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 Following = Callable[[Chunk], Sequence[Chunk]]
 # Who is in charge: the plans write （…牵头/负责/配合…） or （责任单位：…）.
-# A clause that continues the figure before it: its 力争 target, an alternative, a part.
-_COMPANION = re.compile(r"^(?:力争|或|或者|其中|确保|争取)")
 UNSURE_TEXT = "以下条款可能给出了{name}的数值，请核对原文："
 
 
@@ -126,8 +123,8 @@ def figures_supported(answer: Answer) -> bool:
     its header's 2025年, `Chunk.context`)."""
     cited = " ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table]
                      + [c.chunk.context for c in answer.citations if c.chunk.table_row])
-    have = set(_NUMBER.findall(fold(cited)))
-    return all(n in have for n in _NUMBER.findall(fold(answer.text)))
+    have = set(DECIMAL.findall(fold(cited)))
+    return all(n in have for n in DECIMAL.findall(fold(answer.text)))
 
 
 def _citations(items: Sequence[tuple[Chunk, str, float]]) -> tuple[tuple[Citation, ...], list[int]]:
@@ -166,7 +163,7 @@ def _closest_sentence(q: Question, chunk: Chunk) -> str:
 def _quoted_clause(q: Question, sentence: str) -> str:
     """The clause of `sentence` naming the indicator, marked with …… where text was left out,
     so an absent-figure answer reads 仅提出：……城镇清洁取暖比例……大幅提升 rather than the whole sentence."""
-    clauses = [c for c in re.split(r"(?<=[，；,;])", sentence) if c]
+    clauses = [c for c in QUOTED_CLAUSE_BREAK.split(sentence) if c]
     for term in indicator_terms(q):
         for i, clause in enumerate(clauses):
             if term in fold(clause):
@@ -178,7 +175,7 @@ def _quoted_clause(q: Question, sentence: str) -> str:
 def _indicator_name(q: Question) -> str:
     name = q.topic if q.topic and len(q.topic) <= 16 else ""
     name = name or (q.analysis.indicators[0] if q.analysis.indicators else "相关指标")
-    return name if not _NUMBER.search(name) else (q.analysis.indicators or ("相关指标",))[0]
+    return name if not DECIMAL.search(name) else (q.analysis.indicators or ("相关指标",))[0]
 
 
 def _city_hits(hits: Sequence[Hit], city: str) -> list[Hit]:
@@ -275,7 +272,7 @@ def _complete(q: Question, accepted: Sequence[Scored], admitted: Sequence[Scored
         for j in (i + 1, i - 1):
             if 0 <= j < len(order) and _answering(order[j], when):
                 after, before = (order[j], best) if j > i else (best, order[j])
-                if (_COMPANION.match(after.clause.key) or _other_member(q, best, order[j])) and order[j] not in chosen:
+                if (COMPANION.match(after.clause.key) or _other_member(q, best, order[j])) and order[j] not in chosen:
                     chosen.append(order[j])
     asked: list[str] = [m for members in qualifiers(q) if len(members) > 1 for m in members]
     asked += [fold(name) for name in q.analysis.indicators] if len(q.analysis.indicators) > 1 else []

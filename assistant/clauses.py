@@ -29,9 +29,9 @@ from corpus.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.target_model import Target
-from assistant.targets import _CLAUSE_SPLIT
 from assistant.table_targets import column_fit
-from assistant.understanding import ASKS_WHEN, group_of, is_metric
+from assistant.understanding import group_of, is_metric
+from corpus.language import ASKS_WHEN, CLAUSE_BREAK, CONTINUES_SUBJECT, PERIOD_MENTION, PLAN_PERIODS, YEAR_DIGITS
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
 from index.clause_vectors import ClauseVectors
@@ -91,13 +91,10 @@ class Scored:
 
 
 def _period(text: str) -> str:
-    m = re.search(r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月)|[“\"]?十[三四]五[”\"]?(?:时期|期间|末|以来)?",
-                  text)
+    m = PERIOD_MENTION.search(text)
     return compact(m.group()) if m else ""
 
 
-# The plan periods a period phrase stands for, by their last year.
-_PLAN_PERIODS = {"十三五": 2020, "十四五": 2025}
 # A figure stated for another year than the one asked (a 十三五 achievement for a 2025 target,
 # a 2030 goal for the 十四五's) loses this much of its score.
 PERIOD_MISMATCH = 0.3
@@ -105,25 +102,25 @@ PERIOD_MISMATCH = 0.3
 
 def period_year(period: str) -> int | None:
     """The year a period phrase ends: "到2025年" -> 2025, "“十三五”期间" -> 2020; None when none."""
-    m = re.search(r"20\d{2}", period)
+    m = YEAR_DIGITS.search(period)
     if m:
         return int(m.group())
-    return next((year for name, year in _PLAN_PERIODS.items() if name in period), None)
+    return next((year for name, year in PLAN_PERIODS.items() if name in period), None)
 
 
 def asked_year(q: Question) -> int | None:
     """The year a question asks about: the year it names, else the plan period it names."""
-    return q.analysis.year or period_year(next((p for p in _PLAN_PERIODS if p in q.analysis.text), ""))
+    return q.analysis.year or period_year(next((p for p in PLAN_PERIODS if p in q.analysis.text), ""))
 
 
 def _other_period(q: Question, clause: Clause) -> bool:
     """Whether the clause states its figures for another year than the question asks (with no
     year asked: for a year before the current plan period, an achievement, not a target)."""
     year = period_year(clause.period)
-    if year is None or "\t" in clause.chunk.text or not any(f.kind != "deadline" for f in clause.figures):
+    if year is None or clause.chunk.tabular or not any(f.kind != "deadline" for f in clause.figures):
         return False
     asked = asked_year(q)
-    return year != asked if asked else year < min(_PLAN_PERIODS.values()) + 1
+    return year != asked if asked else year < min(PLAN_PERIODS.values()) + 1
 
 
 def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Clause]:
@@ -143,8 +140,8 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
     out = []
     for sentence in body_sentences(chunk):
         aligned = align(sentence)
-        starts = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(aligned.text))]
-        ends = [*(m.start() for m in _CLAUSE_SPLIT.finditer(aligned.text)), len(aligned.text)]
+        starts = [0, *(m.end() for m in CLAUSE_BREAK.finditer(aligned.text))]
+        ends = [*(m.start() for m in CLAUSE_BREAK.finditer(aligned.text)), len(aligned.text)]
         period = ""
         spans = [(lo, hi) for lo, hi in zip(starts, ends) if compact(aligned.display(lo, hi)).strip("，,；;：:。 ")]
         keys = [fold(aligned.text[lo:hi]) for lo, hi in spans]
@@ -166,11 +163,6 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
     return out
 
 
-# A clause that continues the subject of the clause before it (no subject of its own).
-_CONTINUES = re.compile(
-    r"^(?:力争|或|或者|其中|分别|并|且|确保|争取|均)*(?:比20\d{2}年|在20\d{2}年基础上)?"
-    r"(?:达到|下降|降低|提高|提升|控制|稳定|保持|增加|减少|削减|压减|为|达|不低于|不超过|低于|超过)"
-)
 # "三个城市", "各城市", "哪个城市": the cities compared, not the urban qualifier.
 _CITIES_WORD = re.compile(r"(?:[一二三四五六七八九两几各哪每]个?|这些|哪些|五)城市")
 
@@ -244,7 +236,7 @@ def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], boo
     if terms:
         if standing_term(clause.key, terms, q.analysis.text):
             score, named = max(score, 1.0), True
-        elif _CONTINUES.match(clause.key) and standing_term(clause.context, terms, q.analysis.text):
+        elif CONTINUES_SUBJECT.match(clause.key) and standing_term(clause.context, terms, q.analysis.text):
             score, named = max(score, 0.7), True  # "…，力争达到…": the subject said before
         score = max(score, 0.45 * cov)
     elif q.topic:

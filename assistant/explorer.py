@@ -28,17 +28,14 @@ from dataclasses import dataclass, replace
 from assistant.indicators import Indicator, IndicatorCatalog
 from corpus import figures as grammar
 from corpus.hierarchy import Place, contains, place_of, resolve_place
+from corpus.language import DECIMAL, DECREASE_VERB, INCREASE_VERB, NAME_UNIT
 from corpus.model import Chunk, DocumentMeta
 from corpus.places import NATIONAL, same_city
 from corpus.text import fold, matching
 
 SENSES = {"decrease": "降幅", "increase": "增幅", "level": "目标水平"}
-_DECREASE_VERB = re.compile(r"^(?:分别)?(?:下降|降低|削减|减少|压减)$")
-_INCREASE_VERB = re.compile(r"^(?:分别)?(?:提高|提升|增加|增长)$")
 _DECREASE_NAME = re.compile(r"(?:下降|降低)(?:率|幅度)?(?:目标|激励目标)?$|(?:下降|降低)率|降低.*目标")
 _INCREASE_NAME = re.compile(r"(?:增长|提高)率")
-_NAME_UNIT = re.compile(r"[（(]\s*(%|‰|[^（）()\d]{1,8})\s*[）)]\s*$")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 # closest(city, indicator name) -> (chunk, sentence) or None: the clause nearest to the indicator.
 Closest = Callable[[str, str], "tuple[Chunk, str] | None"]
@@ -79,11 +76,11 @@ def figure_of(target: object) -> Figure:
         return getattr(target, name, default)
 
     name, unit, value = str(get("indicator")), str(get("unit")), str(get("value"))
-    if not unit and (m := _NAME_UNIT.search(name)):  # table header "…降低率目标（%）"
+    if not unit and (m := NAME_UNIT.search(name)):  # table header "…降低率目标（%）"
         unit = m.group(1)
         value = value + unit if value and not value.endswith(unit) else value
     qualifier, verb, baseline = str(get("qualifier")), str(get("verb")), str(get("baseline"))
-    number = _NUMBER.search(value)
+    number = DECIMAL.search(value)
     year = get("year", None)
     return Figure(
         city=str(get("city")), area=str(get("area")), name=name, value=value,
@@ -95,10 +92,10 @@ def figure_of(target: object) -> Figure:
 
 
 def _sense(name: str, verb: str, baseline: str, unit: str) -> str:
-    if _DECREASE_VERB.match(verb) or (not verb and _DECREASE_NAME.search(name)) or \
+    if DECREASE_VERB.match(verb) or (not verb and _DECREASE_NAME.search(name)) or \
             (verb in ("完成", "实现") and _DECREASE_NAME.search(name)):
         return "decrease"
-    if _INCREASE_VERB.match(verb) or (not verb and _INCREASE_NAME.search(name)):
+    if INCREASE_VERB.match(verb) or (not verb and _INCREASE_NAME.search(name)):
         return "increase"
     return "level"
 

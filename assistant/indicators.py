@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from corpus.language import COUNT_VERB_OPENING
 from corpus.text import fold
 
 # Ordered: the first domain whose words occur in the canonical name wins (公共机构单位建筑面积能耗
@@ -47,8 +48,6 @@ _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 _QUOTES = re.compile(r"[“”\"'‘’]")
 # Scope at the start of a name: where the figure applies, not what it measures.
 _SCOPE = re.compile(r"^(?:(?:全市|市城区|城市|城镇|县城|县级以上|县|全区|全县|主要农作物|主要)[、和及]?)+")
-# Count verbs that open "创建20家绿色工厂" style names.
-_COUNT_VERB = re.compile(r"^(?:累计实施|累计建成|累计|创建|建成|建设|打造|培育|新增|实施|完成|遴选|推广|新建)")
 _CHANGE_SUFFIX = re.compile(r"(?:下降率|降低率)$")
 _MIN_GAPPED, _MAX_GAP = 6, 4  # gapped reading: long terms only, a few inserted characters
 _MIN_SUFFIX = 4  # a shorter common ending ("覆盖率") says too little to merge two names
@@ -255,7 +254,7 @@ def _display(name: str) -> str:
     """The canonical name shown for names no group covers: without scope words, a leading count
     verb ("创建…示范单位" names what is counted) or a trailing 下降率 (the figure says it falls)."""
     text = _strip_scope(name)
-    verb = _COUNT_VERB.match(text)
+    verb = COUNT_VERB_OPENING.match(text)
     if verb and len(text) - verb.end() >= 4:
         text = text[verb.end():]
     trimmed = _CHANGE_SUFFIX.sub("", text)
@@ -266,7 +265,7 @@ def _key(name: str) -> str:
     """Comparison key of a name no group covers: folded, scope words, count verbs and a level
     word after them removed."""
     key = fold(_strip_scope(name))
-    verb = _COUNT_VERB.match(key)
+    verb = COUNT_VERB_OPENING.match(key)
     if verb and len(key) - verb.end() >= 2:
         key = key[verb.end():]
     return key

@@ -15,28 +15,14 @@ from dataclasses import dataclass
 
 from assistant.model import Answer, Citation, Question
 from assistant.understanding import asks_figure
+from corpus.language import ASKS_FACT, ASKS_IMPLEMENTED
 from corpus.metadata import date_as_written
 from corpus.model import Chunk, DocRef, DocumentMeta, MetaSource
 from corpus.text import bigrams, compact, fold, matching
 
 Field = str  # "doc_number" | "date" | "issuer" | "title" | "implements" | "meeting"
 
-_ISSUE_VERB = r"(?:印发|发布|出台|签发|成文|发文|下发|公布|颁布|制定|制发)"
-# Asking which documents a plan implements in so many words ("依据的是哪个文件").
-_IMPLEMENTS_WH = r"(?:落实|贯彻|依据|根据|按照|依照|遵照)(?:的)?(?:是)?(?:哪个|哪些|哪份|什么)"
-_ASKS = (
-    # (field, pattern on the question's matching text); the first that matches wins
-    ("meeting", re.compile(r"(?:哪次|什么|哪个|几次)\S{0,6}会议|会议\S{0,6}(?:审议|通过|研究|审定)|经\S{0,8}(?:审议|审定)通过")),
-    ("implements", re.compile(r"(?:依据|根据|落实|贯彻|按照|依照|遵照|上级|省级|省里|省政府|国家级|国务院)\S{0,12}"
-                              r"(?:文件|文号|通知|方案|政策)|" + _IMPLEMENTS_WH)),
-    ("doc_number", re.compile(r"文号|发文字号|字号|发文号|文件号|文件编号")),
-    ("date", re.compile(rf"(?:哪天|哪一天|何时|什么时候|什么时间|哪年哪月|几月几[日号]|日期|时间)\S{{0,6}}{_ISSUE_VERB}|"
-                        rf"{_ISSUE_VERB}\S{{0,4}}(?:日期|时间)|{_ISSUE_VERB}(?:于|在)?(?:哪天|哪一天|何时|什么时候|哪年)|"
-                        rf"{_ISSUE_VERB}[^，。？?]{{0,40}}的(?:落款)?(?:日期|时间)(?:是|为)?(?:哪天|哪一天|什么时候|何时)|落款日期")),
-    ("issuer", re.compile(rf"(?:谁|哪[两几些]?个?(?:部门|单位|机关)|什么机关|哪级政府|什么部门|哪家)\S{{0,4}}{_ISSUE_VERB}|"
-                          rf"发文机关|发文单位|印发机关|发布机关|{_ISSUE_VERB}(?:单位|机关|部门)")),
-    ("title", re.compile(r"(?:标题|全称|全名|正式名称|文件名称)|叫什么(?:名字)?")),
-)
+# Which fact a question asks for: corpus.language.ASKS_FACT.
 _PROVINCIAL = re.compile(r"省级|省里|省政府|省委|省的")
 _NATIONAL = re.compile(r"国家|国务院|中央")
 _LABELS = {"doc_number": "文号", "date": "印发日期", "issuer": "发文机关", "title": "标题",
@@ -56,9 +42,9 @@ def asked_fields(q: Question) -> tuple[Field, ...]:
     when it asks about the content. A question about the approving meeting or the documents
     implemented asks for that alone."""
     text = compact(q.analysis.text)
-    fields = tuple(name for name, pattern in _ASKS if pattern.search(text))
+    fields = tuple(name for name, pattern in ASKS_FACT if pattern.search(text))
     if fields[:1] == ("implements",) and "doc_number" not in fields and asks_figure(text) \
-            and not re.search(_IMPLEMENTS_WH, text):
+            and not ASKS_IMPLEMENTED.search(text):
         # "按照国家减污降碳方案，2030年…比例要到多少": the document is where the figure stands (a
         # 文号 asked with 多少 is still the implemented document's)
         fields = fields[1:]

@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from corpus.language import NAMED_DOCUMENT, NAMED_KIND_END
 from corpus.model import DocumentMeta
 from corpus.text import bigrams
 
-DOCUMENT_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"（）()]{2,40}?(?:方案|规划|意见|办法|要点|指南|计划|细则|导则|条例)")
 NAMED_TITLE_COVERAGE = 0.6
 MIN_NAMED = 4  # characters of a name before its kind word: shorter ones are a bare kind word
 MIN_OWN_SHARED = 2  # title bigrams a name shares outside its kind word
@@ -58,7 +58,7 @@ def _own_bigrams(name: str, kind_length: int) -> frozenset[str]:
 
 
 def _kind_length(span: str) -> int:
-    match = re.search(r"(?:方案|规划|意见|办法|要点|指南|计划|细则|导则|条例)$", span)
+    match = NAMED_KIND_END.search(span)
     return len(match.group(0)) if match else 0
 
 
@@ -93,7 +93,7 @@ def named_documents(text: str, documents: Sequence[DocumentMeta]) -> list[NamedD
     if not titles:
         return []
     best: dict[str, NamedDocument] = {}
-    for match in DOCUMENT_NAME.finditer(text):
+    for match in NAMED_DOCUMENT.finditer(text):
         for found in _name_in(match.group(0), titles):
             held = best.get(found.doc_id)
             if held is None or (found.coverage, found.title_share) > (held.coverage, held.title_share):
@@ -113,4 +113,4 @@ def strip_document_names(text: str, documents: Sequence[DocumentMeta]) -> str:
         found = _name_in(span, titles)
         return span[: len(span) - len(found[0].span)] + " " if found else span
 
-    return DOCUMENT_NAME.sub(strip, text)
+    return NAMED_DOCUMENT.sub(strip, text)

@@ -13,10 +13,18 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.target_model import PERIOD_PHRASE, SERIES_HEAD, Target
+from assistant.target_model import Target
 
 if TYPE_CHECKING:
     from assistant.model import Question
+from corpus.language import (
+    ASKS_ACTUAL,
+    ASKS_CHANGE,
+    CHANGE_COLUMN,
+    CHANGE_ONLY_COLUMN,
+    PERIOD_PHRASE,
+    SERIES_HEAD,
+)
 from corpus.model import Chunk
 from corpus.tables import LABEL_UNIT_RE, RowReading, Value, chunk_rows, is_actual_label
 from corpus.text import compact, matching
@@ -108,20 +116,16 @@ def is_actual(target: Target) -> bool:
     return bool(target.column) and is_actual_label(target.column)
 
 
-_ASKS_ACTUAL = re.compile(r"实际|现状|基数|基期|目前|现在|原来|原有|基准")
-_ASKS_CHANGE = re.compile(r"(?:下降|降低|减少|提高|提升|增加|增长|变化)(?:了|幅度)?(?:多少|几)|幅度|变化")
-
-
 def column_fit(target: Target, q: "Question") -> float:
     """How the column of a table target fits the question: an actual value (2020年实际值)
     answers only a question about the actual situation or its year; a change (变化幅度) only
     one asking by how much, a target value (目标值) one asking what it is to be."""
     text = q.analysis.text
     if is_actual(target):
-        asked = bool(_ASKS_ACTUAL.search(text)) or (q.analysis.year is not None and q.analysis.year == target.year)
+        asked = bool(ASKS_ACTUAL.search(text)) or (q.analysis.year is not None and q.analysis.year == target.year)
         return 0.0 if asked else -0.4
-    changing = bool(re.search(r"变化|降低|下降|提高|增长|减少|幅度", matching(target.column)))
-    if changing != bool(_ASKS_CHANGE.search(text)):
+    changing = bool(CHANGE_COLUMN.search(matching(target.column)))
+    if changing != bool(ASKS_CHANGE.search(text)):
         return -0.2
     return 0.0
 
@@ -143,4 +147,4 @@ def headline_targets(targets: Sequence[Target]) -> list[Target]:
 
 
 def _changing(target: Target) -> bool:
-    return bool(re.search(r"变化|幅度", matching(target.column)))
+    return bool(CHANGE_ONLY_COLUMN.search(matching(target.column)))

@@ -1,16 +1,11 @@
-"""The quantitative target record and the patterns shared by the two readers of targets:
-clauses of paragraphs (assistant.targets) and table rows (assistant.table_targets)."""
+"""The quantitative target record shared by the two readers of targets: clauses of paragraphs
+(assistant.targets) and table rows (assistant.table_targets). The patterns both read with
+(PERIOD_PHRASE, SERIES_HEAD) are corpus.language's."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# "十四五" as a time phrase ("“十四五”时期", "十四五末"): the plan period ending in 2025.
-PERIOD_PHRASE = re.compile(r"[“\"]?十四五[”\"]?(?:时期|期间|末)?")
-SERIES_HEAD = re.compile(
-    r"(重点工程减排量|减排量|排放总量|排放量|无害化处置率|综合利用率|利用率|处置率|处理率|治理率|"
-    r"收集率|覆盖率|回收率|达标率|占比|比例|比重)$"
-)
+from corpus.language import SIGNED_DECIMAL
 
 
 @dataclass(frozen=True)
@@ -34,4 +29,4 @@ class Target:
 
     @property
     def number(self) -> float:
-        return float(re.match(r"[-+]?\d+(?:\.\d+)?", self.value).group())  # type: ignore[union-attr]
+        return float(SIGNED_DECIMAL.match(self.value).group())  # type: ignore[union-attr]

@@ -24,60 +24,52 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 
 from assistant.table_targets import table_targets
-from assistant.target_model import PERIOD_PHRASE, SERIES_HEAD, Target
+from assistant.target_model import Target
+from corpus.language import (
+    ALTERNATIVE_BASELINE,
+    BASELINE,
+    BOUND_VERB,
+    CLAUSE_BREAK,
+    COUNT_TARGET_UNIT,
+    COUNT_VERB,
+    PERIOD_PHRASE,
+    RATE_UNIT,
+    SERIES_HEAD,
+    STRIVING,
+    TARGET_LEAD_NOISE,
+    TARGET_NUMBER,
+    TARGET_SUFFIX,
+    TARGET_UNIT,
+    TARGET_VERB,
+    TARGET_YEAR,
+    YEAR_AT_END,
+)
 from corpus.model import Chunk
 from corpus.places import same_city
 from corpus.text import align, compact, fold, matching
 
-NUMBER = r"\d+(?:\.\d+)?(?:\s*[—–\-~～至]\s*\d+(?:\.\d+)?)?"
-UNIT = (
-    r"个百分点|%|‰|万吨标准煤|吨标准煤|克标准煤/千瓦时|千克标准煤/吨|升/百公里|千瓦时/百公里|"
-    r"万千瓦时|亿千瓦时|万千瓦|千瓦|万吨/日|吨/日|万立方米/日|万立方米|毫克/升|微克/立方米|立方米|万吨|吨|"
-    r"万亩次|万亩|亩|平方公里|平方米|公里|万辆|辆|万台|台|家|个|座|处|项|条|套|倍|天|小时|人"
-)
-# Verbs that introduce a target value; longest first inside each alternative.
-VERB = (
-    r"分别达到|分别为|分别控制在|分别下降|分别降低|"
-    r"不超过|不高于|不低于|不少于|低于|高于|超过|少于|"
-    r"下降到|降低到|降至|下降|降低|削减|减少|压减|"
-    r"提高到|提升到|提升至|提高至|提高|提升|增加|增长|"
-    r"控制在|稳定在|保持在|维持在|达到|达|为|占比|占"
-)
-COUNT_VERB = r"创建|建成|建设|打造|培育|新增|累计实施|累计建成|累计|实施|完成|淘汰|改造|遴选|推广|新建"
-_BOUND_VERB = {"不超过": "不超过", "不高于": "不超过", "不低于": "不低于", "不少于": "不低于",
-               "低于": "低于", "高于": "高于", "超过": "超过", "少于": "低于"}
-_SUFFIX_QUALIFIER = r"及以上|以上|以下|左右|以内"
-
-# Clause breaks in matching text: ; : , (not a thousands separator such as 1,000) and after 。
-_CLAUSE_SPLIT = re.compile(r"[;:]|(?<!\d),|,(?!\d{3}(?!\d))|(?<=[。])")
-_YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*(?<![比较])(20\d{2})\s*年\s*(?:底|末|前)?(?!基础|水平)")
-_BASELINE = re.compile(r"(?:比|较)\s*20\d{2}\s*年(?:底|末)?(?:水平)?|在\s*20\d{2}\s*年(?:的)?基础上")
-_LEAD_NOISE = re.compile(
-    r"^(?:其中|同时|并|且|确保|力争|争取|努力|基本|全市|我市|全县|全区|市域|本市|以上|"
-    r"到\s*20\d{2}\s*年(?:底|末)?|[“\"]?十四五[”\"]?(?:时期|期间|末)?|"
-    r"(?:20\d{2}\s*年)|[，,、\s])+"
-)
+# The grammar (numbers, units, verbs, years, clause breaks) is corpus.language's.
 _FORM_A = re.compile(
-    rf"(?P<pre>.*?)(?P<striving>力争|确保|争取)?(?P<verb>{VERB})(?P<striving2>力争|确保)?\s*"
-    rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?"
+    rf"(?P<pre>.*?)(?P<striving>{STRIVING})?(?P<verb>{TARGET_VERB})(?P<striving2>力争|确保)?\s*"
+    rf"(?P<num>{TARGET_NUMBER})\s*(?P<unit>{TARGET_UNIT})?\s*(?P<suffix>{TARGET_SUFFIX})?"
 )
 _FORM_B = re.compile(
-    rf"(?P<pre>.*?)(?P<verb>{COUNT_VERB})\s*(?P<num>{NUMBER})\s*(?P<unit>家|个|座|处|项|条|套|万亩次|万亩|亩|辆|台|公里|平方公里)"
+    rf"(?P<pre>.*?)(?P<verb>{COUNT_VERB})\s*(?P<num>{TARGET_NUMBER})\s*(?P<unit>{COUNT_TARGET_UNIT})"
     rf"\s*(?P<suffix>以上|左右)?(?P<obj>[^，；。、]*)"
 )
 # Clauses whose subject is an object of a condition ("对进水…浓度低于100毫克/升的…") state no target.
 _NOT_A_SUBJECT = re.compile(r"对|对于|将|把|凡|除")
 # C: "主要农作物绿色防控覆盖率50%以上" / "累计建成高标准农田255万亩": the figure ends the clause.
 _FORM_C = re.compile(
-    rf"^(?P<pre>\D{{2,30}}?)\[?(?P<num>{NUMBER})\s*(?P<unit>{UNIT})\]?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?[。]?$"
+    rf"^(?P<pre>\D{{2,30}}?)\[?(?P<num>{TARGET_NUMBER})\s*(?P<unit>{TARGET_UNIT})\]?\s*(?P<suffix>{TARGET_SUFFIX})?[。]?$"
 )
 # F: the figure comes before what it qualifies, with no verb in front of it ("完成X%的…目标",
 # "X%…机关达到…要求"): the words after the figure name the target. One rule for the
 # number-before-noun order, whatever the words.
 _FORM_F = re.compile(
-    rf"^(?P<striving>力争|确保|争取)?(?P<verb>完成|实现)?(?P<num>{NUMBER})(?P<unit>%|‰|个百分点)的?(?P<obj>[^\d，；。、]{{4,40}}?)[。]?$"
+    rf"^(?P<striving>{STRIVING})?(?P<verb>完成|实现)?(?P<num>{TARGET_NUMBER})(?P<unit>{RATE_UNIT})的?(?P<obj>[^\d，；。、]{{4,40}}?)[。]?$"
 )
-_SERIES_ITEM = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?\s*(?P<suffix>{_SUFFIX_QUALIFIER})?")
+_SERIES_ITEM = re.compile(rf"(?P<num>{TARGET_NUMBER})\s*(?P<unit>{TARGET_UNIT})?\s*(?P<suffix>{TARGET_SUFFIX})?")
 
 
 def _compact(text: str) -> str:
@@ -86,8 +78,8 @@ def _compact(text: str) -> str:
 
 
 def _clean_indicator(text: str) -> str:
-    text = _BASELINE.sub("", text)
-    text = _LEAD_NOISE.sub("", text)
+    text = BASELINE.sub("", text)
+    text = TARGET_LEAD_NOISE.sub("", text)
     text = re.sub(r"(?:要|应|需|将|均|可|能|逐步|持续|长期|全部|全面|稳步|分别|均要|基本)+$", "", text)
     return text.strip("，,、 的")
 
@@ -136,7 +128,7 @@ def _clause_targets(clause: str) -> list[dict]:
         if not m:
             break
         pre, verb = m.group("pre"), m.group("verb")
-        baseline_m = _BASELINE.search(pre)
+        baseline_m = BASELINE.search(pre)
         baseline = re.sub(r"\s+", "", baseline_m.group()) if baseline_m else ""
         if verb.startswith("分别"):
             series = _series(pre, verb, clause[m.start("num") :])
@@ -148,16 +140,16 @@ def _clause_targets(clause: str) -> list[dict]:
         indicator = _clean_indicator(pre) or last_indicator
         if pre and re.fullmatch(r"或|和|并|且|或者|或在.*", pre.strip()) is None and _clean_indicator(pre):
             last_indicator = _clean_indicator(pre)
-        if re.fullmatch(r"(?:或|或者)?(?:在20\d{2}年基础上)?", _BASELINE.sub("", pre)) and last_indicator:
+        if ALTERNATIVE_BASELINE.fullmatch(BASELINE.sub("", pre)) and last_indicator:
             indicator = last_indicator
         number = m.group("num")
         unit = m.group("unit") or ""
-        plausible = bool(unit) or "." in number or verb in _BOUND_VERB or verb in ("控制在", "为")
-        if indicator and plausible and not _NOT_A_SUBJECT.match(indicator) and not re.search(r"20\d{2}$", number) and len(indicator) <= 40:
+        plausible = bool(unit) or "." in number or verb in BOUND_VERB or verb in ("控制在", "为")
+        if indicator and plausible and not _NOT_A_SUBJECT.match(indicator) and not YEAR_AT_END.search(number) and len(indicator) <= 40:
             found.append(dict(
                 indicator=indicator, value=number.replace(" ", "") + unit, unit=unit, verb=verb,
                 qualifier=_qualifier(m.group("striving") or m.group("striving2"),
-                                     _BOUND_VERB.get(verb), m.group("suffix")),
+                                     BOUND_VERB.get(verb), m.group("suffix")),
                 baseline=baseline,
             ))
             last_indicator = indicator
@@ -174,7 +166,7 @@ def _clause_targets(clause: str) -> list[dict]:
                               verb=m.group("verb") or "", qualifier=_qualifier(m.group("striving")), baseline=""))
     if not found:
         m = _FORM_B.search(clause)
-        if m and not re.search(r"20\d{2}$", m.group("num")):
+        if m and not YEAR_AT_END.search(m.group("num")):
             obj = m.group("obj").strip()
             if obj:
                 found.append(dict(indicator=m.group("verb") + obj, value=m.group("num") + m.group("unit"),
@@ -188,18 +180,18 @@ def sentence_targets(sentence: str, chunk: Chunk, year: int | None = None) -> li
     out: list[Target] = []
     period = ""
     aligned = align(sentence)
-    starts = [0, *(m.end() for m in _CLAUSE_SPLIT.finditer(aligned.text))]
-    ends = [*(m.start() for m in _CLAUSE_SPLIT.finditer(aligned.text)), len(aligned.text)]
+    starts = [0, *(m.end() for m in CLAUSE_BREAK.finditer(aligned.text))]
+    ends = [*(m.start() for m in CLAUSE_BREAK.finditer(aligned.text)), len(aligned.text)]
     for lo, hi in zip(starts, ends):
         clause = re.sub(r"\s+", "", aligned.text[lo:hi])
         if not clause:
             continue
         shown = compact(aligned.display(lo, hi))  # the clause as the plan writes it
-        for ym in _YEAR_PHRASE.finditer(clause):
+        for ym in TARGET_YEAR.finditer(clause):
             if not re.search(rf"{ym.group(1)}年(?:基础|水平)", clause):
                 year, period = int(ym.group(1)), ym.group().strip()
         period_m = PERIOD_PHRASE.search(clause)
-        if period_m and not _YEAR_PHRASE.search(clause):
+        if period_m and not TARGET_YEAR.search(clause):
             year, period = 2025, period_m.group()
         if not re.search(r"\d", clause):
             continue
@@ -220,7 +212,7 @@ def _as_displayed(name: str, shown: str) -> str:
 
 def _paragraph_year(chunk: Chunk) -> int | None:
     """The year a paragraph opens with ("到2025年，全市…"): it scopes every sentence after it."""
-    m = _YEAR_PHRASE.match(_compact(chunk.match_text or chunk.text)[:12])
+    m = TARGET_YEAR.match(_compact(chunk.match_text or chunk.text)[:12])
     return int(m.group(1)) if m else None
 
 

@@ -17,45 +17,36 @@ from assistant.model import QueryAnalysis
 from assistant.naming import strip_document_names
 from corpus.hierarchy import holds, question_places, strip_places
 from corpus.places import NATIONAL
+from corpus.language import (
+    ASK_WORD,
+    ASKS_ACROSS,
+    ASKS_COMPARISON,
+    ASKS_FIGURE,
+    ASKS_MEASURES,
+    ASKS_TARGET,
+    ASKS_WHEN,
+    ASKS_WHICH,
+    ASKS_WHO,
+    BASELINE_MENTION,
+    CN_DIGITS,
+    CN_YEAR,
+    CONJUNCTION,
+    FIGURE_WORDS,
+    PERIOD_PHRASE,
+    QUESTION_NOISE,
+    QUESTION_SEGMENT,
+    QUESTION_YEAR,
+    RESPECTIVELY,
+    TOPIC_CHANGE_VERB,
+    WHO_COMPARES,
+    YEAR_MENTION,
+)
 from corpus.model import DocumentMeta
 from corpus.text import bigrams, matching
 
-_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_CN_YEAR = re.compile(r"二[〇零○]([〇零○一二三四五六七八九]{2})年")
-_YEAR = re.compile(r"(?<![比较\d])(20\d{2})(?!\d)(?:\s*年)?(?!基础|水平)")
-
-# Words that ask for a number, for measures, for departments, or compare cities.
-_RESPONSIBILITY = re.compile(r"谁|牵头|负责|责任单位|责任部门|主管部门|哪个部门|哪些部门|什么部门|部门")
-_FIGURE_STRONG = re.compile(r"多少|几[个家座项%]?|多大|多高|数值|百分之|具体数|目标值|指标值|要到|达到什么")
-_MEASURE = re.compile(r"措施|怎么|如何|怎样|举措|做法|工作|任务|推进|开展|哪些|什么|手段|办法|方面|内容")
+# The words of years and asks (what a question asks for) are corpus.language's.
 # Canonical indicator names that denote a measurable quantity (asking about one asks for its figure).
 _METRIC = re.compile(r"(率|比例|比重|占比|能耗|效率|量|强度|能力|排放)$")
-_FIGURE_WEAK = re.compile(r"目标|指标|率|比例|比重|占比|下降|降低|提高|达到|控制|减排量|总量|多少")
-_FIGURE_WEAK_ASK = re.compile(r"目标|指标|要达到|达到|下降|降低|提高")
-# "谁的…更高", "哪个城市…降得更多": who compares, it does not ask who is in charge.
-_WHO_COMPARES = re.compile(
-    r"(?:谁|哪个|哪一个|哪座|哪些)[^，。？?]{0,30}?(?:更|最|较)(?:高|低|多|少|大|小|快|慢|严|强|好)|"
-    r"(?:谁|哪个|哪一个)[^，。？?]{0,30}?(?:高于|低于|多于|少于|大于|小于)"
-)
-# A question asking when: its answer is a date or deadline (one definition: assistant.clauses reads it too).
-ASKS_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|几年|什么时间|截止|期限|哪天|哪一天|几月|什么日期|最晚|最迟")
-_COMPARE = re.compile(r"比较|对比|相比|哪个城市|哪个市|哪些城市|各市|各城市|分别|差异|区别|谁更|哪个更")
-
-# Function words removed when reading the topic of a question (what it is about).
-_TOPIC_NOISE = re.compile(
-    r"请问|请|那么|那|还有|另外|以及|和|与|、|这项|这些|这个|该项|上述|此项|主要(?=由|是|有)|量化|具体|"
-    r"到底|究竟|具体|分别|各自|力争|争取|确保|"
-    r"(?:要|需要|应|应该|将|计划|预计|能|可以)?(?:达到|提高到|提升到|降到|下降到|控制在|下降|降低|提高|提升|减少|增长|到)?"
-    r"(?:多少|几何|几|什么水平|多大|多高)|"
-    r"的?(?:目标值|指标值|目标|指标|数值|要求|规划|安排)(?:是|为)?|"
-    r"有哪些|有什么|哪些|什么|怎么样|怎样|如何|怎么|是否|有没有|"
-    r"由谁|谁来|谁|牵头负责|牵头|负责|哪个部门|部门|责任单位|"
-    r"方案|计划|方面|情况|措施|举措|做法|工作|"
-    r"呢|吗|吧|啊|呀|"
-    r"[的是了]|"
-    r"[\s?？!！。，,；;：:、“”\"'《》（）()]"
-)
 
 
 def city_names(documents: Iterable[DocumentMeta | str]) -> tuple[str, ...]:
@@ -78,23 +69,13 @@ def read_places(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[tup
     return cities, tuple(dict.fromkeys(s.named for s in scopes))
 
 
-# Words asking across places of one level: 各省 / 哪些省份, 各市 / 哪些城市, 各县 / 各区县; 各地 /
-# 哪些地方 asks across places of any level below the one named.
-_ACROSS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("省", re.compile(r"各省|哪些省|哪几个省|各个省")),
-    ("市", re.compile(r"各(?:地|个)?市|各城市|哪些(?:城)?市|哪几个(?:城)?市")),
-    ("县", re.compile(r"各(?:区)?县|哪些(?:区)?县|哪几个(?:区)?县")),
-    ("", re.compile(r"各地|哪些地方|哪些地区")),
-)
-
-
 def listed_places(text: str, documents: Iterable[DocumentMeta | str], places: Sequence[str] = ()) -> tuple[str, ...]:
     """The places a question asks across (matching text): the places of the documents at the level
     its words name (各省: 省, 各市: 市 and county-level cities whose city has no document, 各县: 县,
     各地: any), inside the
     places it names and not those places themselves ("河南各市" -> 河南省's cities with documents);
     never 全国. () when it asks across no places, or when fewer than two have documents."""
-    level = next((lv for lv, pattern in _ACROSS if pattern.search(text)), None)
+    level = next((lv for lv, pattern in ASKS_ACROSS if pattern.search(text)), None)
     if level is None:
         return ()
     inside = [d for d in as_documents(documents) if d.city != NATIONAL and d.city not in places
@@ -111,21 +92,17 @@ def listed_places(text: str, documents: Iterable[DocumentMeta | str], places: Se
     return found if len(found) > 1 else ()
 
 
-# Asking which places ("哪些省份提出了…"), as against "各省…" (each place, or all of them at once).
-_ASKS_WHICH_PLACES = re.compile(r"哪些|哪几个")
-
-
 def _without_across(text: str) -> str:
-    for _, pattern in _ACROSS:
+    for _, pattern in ASKS_ACROSS:
         text = pattern.sub("", text)
     return text
 
 
 def detect_year(text: str) -> int | None:
-    m = _CN_YEAR.search(text)
+    m = CN_YEAR.search(text)
     if m:
-        return 2000 + int("".join(_CN_DIGITS[c] for c in m.group(1)))
-    m = _YEAR.search(text)
+        return 2000 + int("".join(CN_DIGITS[c] for c in m.group(1)))
+    m = QUESTION_YEAR.search(text)
     return int(m.group(1)) if m else None
 
 
@@ -217,7 +194,7 @@ def indicator_matches(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]
 
 def asks_comparison(text: str) -> bool:
     """Whether the question compares with 谁/哪个 + a comparative (not who is in charge)."""
-    return bool(_WHO_COMPARES.search(text))
+    return bool(WHO_COMPARES.search(text))
 
 
 def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()) -> str:
@@ -225,17 +202,17 @@ def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()
     ("谁的…更高"); 谁负责 / 牵头 / 哪些部门 asks for departments."""
     if asks_comparison(text):
         return "comparison"
-    if _RESPONSIBILITY.search(text):
+    if ASKS_WHO.search(text):
         return "responsibility"
-    strong = bool(_FIGURE_STRONG.search(text))
+    strong = bool(ASKS_FIGURE.search(text))
     metric = any(_METRIC.search(name) for name in indicators)
-    figure_ish = strong or metric or bool(_FIGURE_WEAK.search(text))
-    if figure_ish and (len(cities) > 1 or (_COMPARE.search(text) and not cities)):
-        if strong or not _MEASURE.search(text):
+    figure_ish = strong or metric or bool(FIGURE_WORDS.search(text))
+    if figure_ish and (len(cities) > 1 or (ASKS_COMPARISON.search(text) and not cities)):
+        if strong or not ASKS_MEASURES.search(text):
             return "comparison"
     if strong or ASKS_WHEN.search(text):
         return "figure"  # a deadline year is a figure ("到2023年完成")
-    if _MEASURE.search(text):
+    if ASKS_MEASURES.search(text):
         return "measure"
     return "figure" if figure_ish else "measure"
 
@@ -247,12 +224,12 @@ def is_metric(indicator: str) -> bool:
 
 def asks_figure(text: str) -> bool:
     """Whether the question asks for a figure or a date in so many words (多少, 要到, 何时 …)."""
-    return bool(_FIGURE_STRONG.search(text) or ASKS_WHEN.search(text))
+    return bool(ASKS_FIGURE.search(text) or ASKS_WHEN.search(text))
 
 
 def has_own_ask(text: str) -> bool:
     """Whether the question says what it wants (a figure, measures, departments) in words."""
-    return any(p.search(text) for p in (_RESPONSIBILITY, _FIGURE_STRONG, _MEASURE, _FIGURE_WEAK_ASK))
+    return any(p.search(text) for p in (ASKS_WHO, ASKS_FIGURE, ASKS_MEASURES, ASKS_TARGET))
 
 
 def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
@@ -260,40 +237,35 @@ def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     places that scope it: corpus.hierarchy.strip_places)."""
     docs = as_documents(documents)
     text = strip_places(strip_document_names(text, docs), docs)
-    text = _CN_YEAR.sub(" ", text)
-    text = re.sub(r"(?:比|较|在)\s*20\d{2}\s*年(?:基础上|水平)?", " ", text)
-    text = re.sub(r"(?:到|至|在)?\s*20\d{2}\s*年?(?:底|末|前)?", " ", text)
-    text = re.sub(r"[“\"]?十四五[”\"]?(?:时期|期间|末)?", " ", text)
-    text = _TOPIC_NOISE.sub("", text)
-    text = re.sub(r"(?:要|需要|应|将)?(?:下降|降低|降|提高|提升|达到|达|控制到|控制在|控制|稳定在|稳定|"
-                  r"保持在|保持|减少|增长|削减|压减)$", "", text)
+    text = CN_YEAR.sub(" ", text)
+    text = BASELINE_MENTION.sub(" ", text)
+    text = YEAR_MENTION.sub(" ", text)
+    text = PERIOD_PHRASE.sub(" ", text)
+    text = QUESTION_NOISE.sub("", text)
+    text = TOPIC_CHANGE_VERB.sub("", text)
     # Single function characters left at the edges ("有量化目标吗" -> "有", "主要由…" -> "由").
     return re.sub(r"^[有由要把对在将为从]+|[有由要把对在将为从]+$", "", text)
 
 
 # Asking for several things at once: "A和B分别是多少", or an ask word per thing ("新建多少公里管网、
 # 新增多少处理能力"). Conjunctions and list marks separate the things asked.
-_RESPECTIVELY = re.compile(r"分别|各自|各为")
-_ASK_WORD = re.compile(r"多少|几何|多大|多高|多长|多久|几[个年月项家座]")
-_CONJUNCTION = re.compile(r"以及|[和及与、]")
-_SEGMENT = re.compile(r"[，,；;。？?！!]")
 
 
 def asked_parts(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[str, ...]:
     """The topics of the things a question asks for at once, when it asks for more than one
     ("森林覆盖率和草原植被综合盖度分别要达到多少" -> (森林覆盖率, 草原植被综合盖度); "新建改造多少
     公里管网、新增多少污水处理能力" -> (新建改造公里管网, 新增污水处理能力)); () otherwise."""
-    segments = [s for s in _SEGMENT.split(text) if s.strip()]
+    segments = [s for s in QUESTION_SEGMENT.split(text) if s.strip()]
     pieces: list[str] = []
     for segment in segments:
-        m = _RESPECTIVELY.search(segment)
+        m = RESPECTIVELY.search(segment)
         if m:
-            pieces = _CONJUNCTION.split(segment[: m.start()])
+            pieces = CONJUNCTION.split(segment[: m.start()])
             break
     else:
-        asks = len(_ASK_WORD.findall(text)) + len(ASKS_WHEN.findall(text))
-        asking = [p for s in segments for p in _CONJUNCTION.split(s)
-                  if _ASK_WORD.search(p) or ASKS_WHEN.search(p)] if asks > 1 else []
+        asks = len(ASK_WORD.findall(text)) + len(ASKS_WHEN.findall(text))
+        asking = [p for s in segments for p in CONJUNCTION.split(s)
+                  if ASK_WORD.search(p) or ASKS_WHEN.search(p)] if asks > 1 else []
         pieces = asking if len(asking) > 1 else []
     topics = [topic_of(p, documents) for p in pieces]
     topics = [t for t in topics if len(t) >= 2]
@@ -312,7 +284,7 @@ def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnal
         for t in group if t.lower() not in present and not _ambiguous(t)
     ))
     listed = listed_places(text, documents, places)
-    if listed and not _ASKS_WHICH_PLACES.search(text) and (ASKS_WHEN.search(text) or _RESPONSIBILITY.search(text)):
+    if listed and not ASKS_WHICH.search(text) and (ASKS_WHEN.search(text) or ASKS_WHO.search(text)):
         # "各省…规划最晚什么时候报住建部": a duty the places share (a national plan's), not their figures
         listed = ()
     cities = () if listed else cities  # "河南各市": 河南's cities, not 河南省's own documents

@@ -14,7 +14,8 @@ from dataclasses import replace
 from corpus import clean, leads, metadata, structure, tables
 from corpus.pdf import pages_of
 from corpus.readers import SourceText
-from corpus.text import SENTENCE_RE, matching, split_sentences
+from corpus.language import SENTENCE
+from corpus.text import matching, split_sentences
 from corpus.model import Chunk, ChunkKind, Document, DocumentMeta, make_chunk_id
 
 _STANDALONE_ROLES = frozenset({"title", "heading", "caption", "table"})
@@ -42,7 +43,7 @@ def _bounded(raw: str, para: clean.Paragraph, limit: int = MAX_PARAGRAPH_CHARS) 
     into pieces of at most `limit` characters, each with its own offsets into `raw`."""
     text = para.text
     cuts, start = [], 0
-    for m in SENTENCE_RE.finditer(text):
+    for m in SENTENCE.finditer(text):
         if m.end() - start > limit:
             if m.start() > start:
                 cuts.append((start, m.start()))

@@ -19,7 +19,7 @@ from corpus.chunker import paragraphs, parse_source
 from corpus.errors import CorpusStoreError, IngestError
 from corpus.fsutil import atomic_write, exclusive_lock
 from corpus.inspection import ReadWarning
-from corpus.model import Chunk, Document, DocumentMeta
+from corpus.model import Document, DocumentMeta
 from corpus.parsed_cache import ParsedCache
 from corpus.places import validate_city
 from corpus.readers import MAX_DOCX_UNPACKED_BYTES, Progress, check_suffix, SourceText, read_source
@@ -91,15 +91,10 @@ def inspect_file(path: Path, *, city: str = "", province: str = "") -> dict[str,
         "doc_type": m.doc_type, "level": m.level, "province": m.province, "city": m.city,
         "prefecture": m.prefecture, "pages": read.source.pages,
         "sources": [{"field": s.field, "value": s.value, "line": s.line} for s in m.sources],
-        "chunks": [{"text": c.text, "kind": _kind(c), "pages": list(c.pages), "section": c.section_path,
+        "chunks": [{"text": c.text, "kind": c.role, "pages": list(c.pages), "section": c.section_path,
                     "citation": c.citation, "ocr": c.ocr} for c in read.document.chunks],
         "warnings": [w.record() for w in read.warnings],
     }
-
-
-def _kind(chunk: Chunk) -> str:
-    """body | heading | table_row | lead (a table row is a body chunk read with its header)."""
-    return "table_row" if chunk.table_row else chunk.kind
 
 
 def _retitled(document: Document, title: str) -> Document:

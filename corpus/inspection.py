@@ -59,7 +59,7 @@ def looks_cut(chunk: Chunk, following: Chunk | None) -> bool:
         return False
     if chunk.kind != "body" or following.kind != "body" or chunk.context or following.context:
         return False
-    if "\t" in chunk.text or "\t" in following.text or starts_new(following.text):
+    if chunk.table_row or following.table_row or starts_new(following.text):
         return False
     text = chunk.text.rstrip()
     if not text or ends_sentence(text):

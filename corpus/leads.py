@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from corpus.language import LEAD_CLAUSE
 from corpus.text import bigrams, matching
 
 # A clause repeats a body sentence when this share of its bigrams is found in that sentence.
@@ -21,12 +22,11 @@ REPEAT_SHARE = 0.85
 MIN_CLAUSE = 6  # shorter clauses ("近日", "方案要求") carry nothing of their own
 # News framing at the end of a lead clause ("…工程方面，", "…通知指出，"): not content.
 _FRAMING_RE = re.compile(r"(?:方面|指出|提出|要求|强调|明确|表示|显示)[，,：:。]?$")
-_CLAUSE_RE = re.compile(r"[^，,；;。！？!?：:]+[，,；;。！？!?：:]*")
 
 
 def clauses(text: str) -> list[str]:
     """The clauses of a display text, cut after ，；。！？： (marks kept)."""
-    return [c for c in _CLAUSE_RE.findall(text) if c.strip()]
+    return [c for c in LEAD_CLAUSE.findall(text) if c.strip()]
 
 
 class BodyIndex:

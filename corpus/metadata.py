@@ -23,8 +23,9 @@ script or with full-width digits reads the same):
   news dateline ("（新华社北京2021年10月21日电）", the day it was published). A 落款 behind a
   contact line's telephone number ("…:5220566包头市住房和城乡建设局") is read. A cover's month
   ("2021年9月", no day) is not a date: the field stays empty;
-- doc_type: the document's kind, the last words of its title (DOC_KINDS); a notice that is the
-  document itself is a 通知 (a covering notice is not: the plan it issues is the document);
+- doc_type: the document's kind, the last words of its title (corpus.language.DOC_KINDS); a notice
+  that is the document itself is a 通知 (a covering notice is not: the plan it issues is the
+  document);
 - level and place (DocumentMeta.level, province, city, prefecture; corpus.divisions): from
   the issuing bodies (国务院, 国家发展改革委, 生态环境部 … national; "河南省人民政府" provincial;
   a 市/州/盟 body municipal; a 县/区/旗 body county), else the place the title names, else the
@@ -44,6 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from corpus import divisions
+from corpus.language import DOC_KINDS, SELF_KINDS
 from corpus.model import DocRef, DocumentMeta, MetaSource
 from corpus.places import NATIONAL, same_city
 from corpus.text import align, compact, matching, split_sentences
@@ -96,20 +98,7 @@ MAX_SIGNATURE_LINES = 20
 # Paragraphs the text's own place is looked for in (我省 / 全市 …, the places it names).
 MAX_PLACE_PARAGRAPHS = 200
 
-# The document kinds read from a title's last words, and the coarse class of each (the five
-# classes of a policy collection: 行动工作方案, 规划, 通知公告, 意见决定, 办法条例). Longest first
-# where one word ends another: 实施方案 is a 方案.
-DOC_KINDS: dict[str, str] = {
-    "方案": "行动工作方案", "计划": "行动工作方案", "要点": "行动工作方案", "措施": "行动工作方案",
-    "安排": "行动工作方案", "清单": "行动工作方案", "思路": "行动工作方案", "指南": "行动工作方案",
-    "指引": "行动工作方案",
-    "规划": "规划", "纲要": "规划",
-    "通知": "通知公告", "公告": "通知公告", "通告": "通知公告", "函": "通知公告", "批复": "通知公告",
-    "名单": "通知公告", "公报": "通知公告",
-    "意见": "意见决定", "决定": "意见决定",
-    "办法": "办法条例", "条例": "办法条例", "规定": "办法条例", "细则": "办法条例", "导则": "办法条例",
-    "方法": "办法条例",
-}
+# The document kinds and their classes: corpus.language.DOC_KINDS.
 _KIND_WORDS = sorted(DOC_KINDS, key=len, reverse=True)
 _KIND_TAIL_RE = re.compile(r"(?:[（(〔][^（）()〔〕]{1,16}[）)〕]|[》〉>\s])*$")
 
@@ -580,7 +569,7 @@ def _decree(texts: Sequence[str]) -> tuple[list[str], str, str]:
     return [], "", ""
 
 
-_INTERPRETER_RE = re.compile(r"本(?:办法|规定|细则|条例|方案|意见|指南|导则|规则|制度)由(?P<body>[^，。；,;]{2,120}?)"
+_INTERPRETER_RE = re.compile(rf"本(?:{'|'.join(SELF_KINDS)})由(?P<body>[^，。；,;]{{2,120}}?)"
                              r"(?:共同|联合)?负责解释")
 
 

@@ -10,7 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-ChunkKind = Literal["body", "heading", "lead"]
+ChunkKind = Literal["body", "heading", "lead"]  # the stored `Chunk.kind`
+# What a chunk is, as every reader asks it (`Chunk.role`): a table row is a body chunk whose
+# cells are tab-separated. "document facts" are no chunk: metadata is DocumentMeta.
+ChunkRole = Literal["body", "heading", "table_row", "lead"]
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,27 @@ class Chunk:
         return self.context or self.match_text
 
     @property
+    def tabular(self) -> bool:
+        """A line of a table, its cells tab-separated (corpus.chunker): a row, or a table's
+        header or section-label row (those are headings).
+
+        The one place a chunk's characters say what it is (with `table_row` and `role` built
+        on it). Derived on access rather than stored: a stored field would change every chunk
+        row, so `corpus.catalog.corpus_hash`, and with it every persisted index (the whole
+        library's included), would be rebuilt and Milvus collections re-uploaded for the same
+        chunks."""
+        return "\t" in self.text
+
+    @property
     def table_row(self) -> bool:
-        """A row of a table: its cells tab-separated (corpus.chunker), read with its header in
-        `context`. A table's header and section-label rows are headings, not rows."""
-        return self.kind == "body" and "\t" in self.text
+        """A row of a table, read with its header in `context`: a tabular body chunk. A table's
+        header and section-label rows are headings, not rows."""
+        return self.kind == "body" and self.tabular
+
+    @property
+    def role(self) -> ChunkRole:
+        """body | heading | table_row | lead: `kind`, with a body chunk that is a table row told apart."""
+        return "table_row" if self.table_row else self.kind
 
     @property
     def citation(self) -> str:

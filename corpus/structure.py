@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from corpus.language import NOTICE_KINDS, TITLE_KINDS, TITLE_LINE_END, TITLE_NOTE
 from corpus.text import align, matching, separates_words
 
 Role = Literal["title", "heading", "inline", "caption", "table", "addressee", "text"]
@@ -35,9 +36,6 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str], str], ...] = (
 _HEADING_TEXT_END = "。！？!?"
 _FIGURE_DIGIT = re.compile(r"[0-9０-９]")
 MAX_PURE_HEADING = 60  # longer label-led lines without a sentence break are numbered prose
-_TITLE_RE = re.compile(
-    r"(方案|通知|意见|办法|规划|计划|决定|细则|规定|要点|纲要|公告|通告|批复|函)([（(][^）)]{1,10}[）)])?》?$"
-)
 _NO_TITLE_CHARS = set("。；，,！？!?：:")
 _ADDRESSEE_RE = re.compile(r"^各.{1,120}[：:]$")
 MAX_TITLE = 80
@@ -92,7 +90,7 @@ def is_title_line(text: str) -> bool:
     if len(text) > MAX_TITLE or _NO_TITLE_CHARS & set(text) or "\t" in text:
         return False
     match = matching(text)
-    return bool(_TITLE_RE.search(match)) and parse_heading(text) is None and not match.startswith("各")
+    return bool(TITLE_LINE_END.search(match)) and parse_heading(text) is None and not match.startswith("各")
 
 
 def classify(texts: Sequence[str], tabular: Sequence[bool] | None = None) -> list[Role]:
@@ -140,19 +138,12 @@ def lead_indices(texts: Sequence[str], roles: Sequence[Role]) -> set[int]:
 
 
 # --- the document's title -------------------------------------------------------------------
-# Titles read for metadata end with a document kind: a broader list than `_TITLE_RE` (which
-# also decides a line's role for chunking and must not change). corpus.metadata.DOC_KINDS
-# documents the kinds.
-TITLE_KINDS = ("实施方案", "工作方案", "行动方案", "方案", "指导意见", "实施意见", "若干意见", "意见", "通知",
-               "公告", "通告", "办法", "条例", "规定", "细则", "规划", "纲要", "计划", "要点", "指南", "指引",
-               "措施", "导则", "决定", "安排", "方法", "清单", "思路", "批复", "函", "名单", "公报")
-NOTICE_KINDS = ("通知", "函", "公告", "通告")
-# A bracketed note that belongs to a title: （试行）, （暂行）, （2021—2025年）, （2022年版）.
-_TITLE_NOTE = r"[（(〔](?:试行|暂行|修订|修订版|草案|征求意见稿|送审稿|发布稿|报批稿|第[一二三四五六七八九十\d]+批|" \
-              r"\d{4}\s*[-—–－~～至\s]*\s*\d{0,4}\s*年?版?|\d{4}年?版)[）)〕]"
-_KIND_RE = re.compile(rf"(?:{'|'.join(TITLE_KINDS)})(?:{_TITLE_NOTE})?[》〉>]?(?:{_TITLE_NOTE})?$")
+# Titles read for metadata end with a document kind: a broader list than `TITLE_LINE_END` (which
+# also decides a line's role for chunking and must not change). corpus.language.DOC_KINDS
+# documents the kinds; TITLE_KINDS and TITLE_NOTE are corpus.language's.
+_KIND_RE = re.compile(rf"(?:{'|'.join(TITLE_KINDS)})(?:{TITLE_NOTE})?[》〉>]?(?:{TITLE_NOTE})?$")
 _NOTICE_END_RE = re.compile(rf"(?:{'|'.join(NOTICE_KINDS)})[》〉>]?$")
-_NOTE_LINE_RE = re.compile(rf"^{_TITLE_NOTE}$")
+_NOTE_LINE_RE = re.compile(rf"^{TITLE_NOTE}$")
 MAX_TITLE_LINES = 5  # a title printed over this many lines at most
 MAX_JOINED_TITLE = 140
 # Lines that never belong to a title: a red-head ("…文件", "规章"), a document number, a date,
@@ -266,7 +257,7 @@ def _join_title(lines: Sequence[str]) -> str:
     return out.replace("“”", "").replace('""', "").strip()
 
 
-_INNER_KIND_RE = re.compile(rf"(?:{'|'.join(TITLE_KINDS)})(?:{_TITLE_NOTE})?[》〉]?")
+_INNER_KIND_RE = re.compile(rf"(?:{'|'.join(TITLE_KINDS)})(?:{TITLE_NOTE})?[》〉]?")
 
 
 def _glued_title(text: str) -> str:

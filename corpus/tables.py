@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from corpus.language import ACTUAL_COLUMN, CHANGE_LABEL, TABLE_YEAR, YEAR_CELL
 from corpus.text import align, compact, matching
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ RowRole = Literal["header", "label", "data"]
 
 # A value cell: an optional comparison, a signed number, an optional unit mark; or bracketed.
 _VALUE_RE = re.compile(r"^(?P<open>\[)?(?P<cmp>[<>≤≥])?(?P<num>[-+−]?\d+(?:\.\d+)?)(?P<pct>%|‰)?(?(open)\])$")
-_YEAR_RE = re.compile(r"(20\d{2})\s*年")
 _UNIT_LINE_RE = re.compile(r"^[（(]?单位[:：]\s*(?P<unit>[^）)]{1,20})[）)]?$")
 LABEL_UNIT_RE = re.compile(r"[（(](?P<unit>%|‰|[^（）()]{0,8}(?:吨|米|时|煤|公里|亩|元|千瓦|立方米|/)[^（）()]{0,8})[）)]$")
 _CAPTION_UNIT_RE = re.compile(r"[（(]\s*单位[:：]\s*(?P<unit>[^）)]{1,20})[）)]")
@@ -51,7 +51,6 @@ _COMPARISON = {"<": "低于", ">": "高于", "≤": "不超过", "≥": "不低�
 # A line of a space-aligned table: cells separated by runs of 2+ spaces (or an ideographic space).
 _SPACE_GAP_RE = re.compile(r"(?:[ \u00a0]{2,}|\u3000+)")
 _SENTENCE_MARKS = set("。；;！？!?")
-_YEAR_CELL_RE = re.compile(r"^(?:19|20)\d{2}(?:年)?$")
 MAX_CELL = 40
 
 
@@ -151,7 +150,7 @@ def chunk_rows(chunks: Sequence["Chunk"]) -> dict[str, RowReading]:
         while stop < len(chunks) and chunks[stop].doc_id == chunks[start].doc_id:
             stop += 1
         group = chunks[start:stop]
-        cells = [c.text.split("\t") if "\t" in c.text and c.kind != "lead" else None for c in group]
+        cells = [c.text.split("\t") if c.tabular and c.kind != "lead" else None for c in group]
         for i, reading in read_rows([c.text for c in group], cells).items():
             out[group[i].chunk_id] = reading
         start = stop
@@ -210,7 +209,7 @@ def _read_table(table: _Table, all_cells: Sequence[list[str] | None]) -> dict[in
     for row in rows:
         filled = [c for c in row if c]
         numbers = [c for c in row if _is_value(c)]
-        years_only = bool(numbers) and all(_YEAR_CELL_RE.match(_key(c)) for c in numbers) and not _is_value(row[0])
+        years_only = bool(numbers) and all(YEAR_CELL.match(_key(c)) for c in numbers) and not _is_value(row[0])
         if (numbers and not years_only) or (header_count and _is_label_row(row)):
             break
         if not filled:
@@ -312,7 +311,7 @@ def _alternative(label: str, bracketed: bool, meaning: str) -> str:
         return label
     head, _, tail = compact(label).rpartition("/")
     # head = "2025年变化幅度", tail = "变化率": keep the year prefix on both alternatives.
-    prefix = _YEAR_RE.match(head)
+    prefix = TABLE_YEAR.match(head)
     year = prefix.group() if prefix else ""
     first = head[len(year):]
     choices = (first, tail)
@@ -337,7 +336,7 @@ def _label_unit(label: str) -> str:
 
 
 def _year(text: str) -> int | None:
-    m = _YEAR_RE.search(matching(text))
+    m = TABLE_YEAR.search(matching(text))
     return int(m.group(1)) if m else None
 
 
@@ -347,11 +346,11 @@ def is_actual_label(label: str) -> bool:
 
 
 def _is_actual(label: str) -> bool:
-    return bool(re.search(r"实际|现状|基数|基期|完成值", _key(label)))
+    return bool(ACTUAL_COLUMN.search(_key(label)))
 
 
 def _is_change(label: str) -> bool:
-    return bool(re.search(r"变化|降低|下降|提高|增长|减少|削减|幅度", _key(label)))
+    return bool(CHANGE_LABEL.search(_key(label)))
 
 
 def _key(text: str) -> str:

@@ -27,6 +27,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corpus.language import SENTENCE
+
 # Word bookmarks leak into text exports as e.g. "[bookmark: _GoBack]".
 ARTIFACT_RE = re.compile(r"\[bookmark:[^\]\n]*\]")
 _OPENCC_LOCK = threading.Lock()  # one converter shared across threads (API workers)
@@ -186,10 +188,6 @@ def compact(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and not is_noise(ch))
 
 
-# A sentence: up to and with its 。！？；!?; run and the closing quotes or brackets after it.
-SENTENCE_RE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)〕】》\]]*)?|[。！？；!?;]+[”’」』）)〕】》\]]*")
-
-
 def split_sentences(text: str) -> tuple[str, ...]:
     """Verbatim sentences of `text`, cut after 。！？； (closing quotes/brackets stay attached)."""
-    return tuple(s for s in (m.group().strip() for m in SENTENCE_RE.finditer(text)) if s)
+    return tuple(s for s in (m.group().strip() for m in SENTENCE.finditer(text)) if s)

@@ -110,7 +110,7 @@ def doc_path(doc: str) -> Path | None:
 
 @lru_cache(maxsize=1)
 def _record() -> dict[str, DocFacts]:
-    from corpus.metadata import DOC_KINDS
+    from corpus.language import DOC_KINDS
     from eval.real_facts import load_record, record_city, record_level
 
     facts = {}

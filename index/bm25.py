@@ -40,13 +40,13 @@ scores exactly as before.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
+from corpus.language import PASSAGE_CLAUSE
 from corpus.model import Chunk
 from index.tokenizer import Tokenizer, get_tokenizer
 from index.types import Filters, Hit, chunk_weight
@@ -59,7 +59,6 @@ SCHEME = "v4-searchtext-paragraph+clauses-tablecaption-leadweight"  # what is in
 _PARAMS_FILE = "retriever.json"
 _PASSAGES_DIR = "passages"
 _STARTS_FILE = "starts.npy"
-_CLAUSE_RE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]*")
 
 
 class BM25Retriever:
@@ -224,7 +223,7 @@ def index_text(chunk: Chunk) -> str:
     numbers) is prefixed with its table's caption, the chunk's innermost headings
     ("附件3 …减排量指标计划")."""
     text = chunk.search_text or chunk.text
-    if "\t" in chunk.text and chunk.section:
+    if chunk.tabular and chunk.section:
         return f"{' '.join(chunk.section[-2:])} {text}"
     return text
 
@@ -237,12 +236,12 @@ def passage_texts(chunks: Sequence[Chunk]) -> list[str]:
     header: int | None = None
     for i, chunk in enumerate(chunks):
         text = index_text(chunk)
-        if "\t" not in chunk.text or chunk.context:
+        if not chunk.tabular or chunk.context:
             header = None  # a row with a context already carries its header
         else:
             prev = chunks[i - 1] if i else None
             same_table = (prev is not None and header is not None and prev.doc_id == chunk.doc_id
-                          and prev.section == chunk.section and "\t" in prev.text)
+                          and prev.section == chunk.section and prev.tabular)
             if not same_table or header is None:
                 header = i
             else:
@@ -259,7 +258,7 @@ def passage_units(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     starts = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
         starts[i] = len(units)
-        clauses = [c for c in _CLAUSE_RE.findall(text) if c.strip()]
+        clauses = [c for c in PASSAGE_CLAUSE.findall(text) if c.strip()]
         units.extend(clauses or [text])
     return units, starts
 

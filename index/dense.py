@@ -8,7 +8,6 @@ still says what it is about; a chunk scores the max over its windows.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from typing import Any, Literal
 import faiss
 import numpy as np
 
+from corpus.language import WINDOW_CLAUSE
 from corpus.model import Chunk
 from corpus.text import matching
 from index.bm25 import filter_mask
@@ -26,7 +26,6 @@ IndexType = Literal["flat", "hnsw", "ivf"]
 INDEX_TYPES: tuple[str, ...] = ("flat", "hnsw", "ivf")
 WINDOW_CHARS = 300
 WINDOW_SCHEME = "v3-300-city-section-searchtext-spaced"  # in the manifest: a change forces re-embedding
-_CLAUSE_RE = re.compile(r"[^，、：,:]+[，、：,:]?")
 
 
 def window_prefix(chunk: Chunk) -> str:
@@ -65,7 +64,7 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
     if len(sentence) <= max_chars:
         return [sentence]
     out, current = [], ""
-    for clause in _CLAUSE_RE.findall(sentence) or [sentence]:
+    for clause in WINDOW_CLAUSE.findall(sentence) or [sentence]:
         while len(clause) > max_chars:
             out.append(clause[:max_chars])
             clause = clause[max_chars:]

@@ -14,7 +14,7 @@ Semantics of each field (the same on every interface):
 - city: any place ("安阳" / "安阳市", "林州市", "河南省", "全国"): its own documents and those of
   the places inside it; "全国" (or "国家") the national documents. A city name is read as a
   city before a province of the same stem (吉林 -> 吉林市).
-- doc_type: the document's kind (方案, 规划, 意见, 通知, 办法 …, corpus.metadata.DOC_KINDS), or
+- doc_type: the document's kind (方案, 规划, 意见, 通知, 办法 …, corpus.language.DOC_KINDS), or
   its class (行动工作方案, 规划, 通知公告, 意见决定, 办法条例).
 - year: the year of the document's date; an undated document matches no year.
 - issuer: one of the issuing bodies, or part of a body's name, once normalised
@@ -30,7 +30,8 @@ from dataclasses import replace
 
 from corpus.hierarchy import PlaceKind, holds, resolve_place
 from corpus.issuers import issuer_matches
-from corpus.metadata import DOC_KINDS, kind_class
+from corpus.language import DOC_KINDS
+from corpus.metadata import kind_class
 from corpus.model import DocumentMeta
 from corpus.text import matching
 from index.types import LEVELS, METADATA_FIELDS, Filters
