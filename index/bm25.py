@@ -37,6 +37,7 @@ import bm25s
 import numpy as np
 
 from corpus.model import Chunk
+from index.masks import ChunkMasks
 from index.tokenizer import Tokenizer, get_tokenizer
 from index.types import Filters, Hit, chunk_weight
 
@@ -76,6 +77,7 @@ class BM25Retriever:
         self._model = _model
         self._passage_model, self._starts = _passages
         self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32, count=len(self.chunks))
+        self.masks = ChunkMasks(self.chunks)
         self._vocabulary: frozenset[str] | None = None
 
     def _index(self, corpus_tokens: list[list[str]]) -> bm25s.BM25:
@@ -158,7 +160,7 @@ class BM25Retriever:
     ) -> list[Hit]:
         """Best-first hits with a positive score among the chunks `filters` accepts
         (`extra`: further tokens and their weight, see `retrieve_expanded`)."""
-        mask = filter_mask(self.chunks, filters or Filters())
+        mask = self.masks.mask(filters)
         scores = self.combined_scores(tokens, mask, extra) * self._weights
         scores = np.where(mask & (scores > 0), scores, -np.inf)
         return _top_hits(self.chunks, scores, top_k, self.source)
@@ -241,12 +243,6 @@ def passage_units(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
         clauses = [c for c in _CLAUSE_RE.findall(text) if c.strip()]
         units.extend(clauses or [text])
     return units, starts
-
-
-def filter_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
-    """Boolean array: which chunks `filters` accepts."""
-    accepts = filters.predicate()
-    return np.fromiter((accepts(c) for c in chunks), dtype=bool, count=len(chunks))
 
 
 def _top_hits(chunks: Sequence[Chunk], scores: np.ndarray, top_k: int, source: str) -> list[Hit]:
