@@ -43,15 +43,16 @@ SENTENCE_WEIGHT = DEFAULT_SETTINGS.sentence_weight
 @dataclass(frozen=True)
 class TargetReranker:
     question: Question
-    chunks: Sequence[Chunk]
+    chunks: Sequence[Chunk]  # those with targets (any others are skipped), in reading order
     targets: Mapping[str, Sequence[Target]]  # chunk id -> its targets
     name: str = "targets"
 
     def rerank(self, query: Query, candidates: Sequence[Hit], filters: Filters, depth: int) -> list[Hit]:
         q = self.question
+        accepts = filters.predicate()
         scored: list[tuple[float, int, Hit]] = []
         for i, chunk in enumerate(self.chunks):
-            if not filters.accepts(chunk):
+            if not accepts(chunk):
                 continue
             section = chunk.section[-1] if chunk.section else ""
             found = self.targets.get(chunk.chunk_id, ())

@@ -75,6 +75,7 @@ class Assistant:
         self._known_words: tuple[object, frozenset[str]] | None = None
         self._chunks_seen: tuple[Chunk, ...] | None = None
         self._targets_by_chunk: dict[str, list[Target]] = {}
+        self._targeted: tuple[Chunk, ...] = ()  # chunks with targets, in reading order
         self._silent_for: tuple[Chunk, ...] | None = None  # chunks `_silent` was counted over
         self._silent = 0
         # Question-clause similarity for answer composition: the clause reranker's vectors (one
@@ -96,6 +97,8 @@ class Assistant:
         for target in extract_targets(chunks):
             by_chunk.setdefault(target.chunk_id, []).append(target)
         self._targets_by_chunk, self._chunks_seen = by_chunk, chunks
+        # what the target reranker reads: a chunk without targets never ranks there
+        self._targeted = tuple(c for c in chunks if c.chunk_id in by_chunk)
 
     @property
     def targets(self) -> list[Target]:
@@ -116,7 +119,7 @@ class Assistant:
         resolved = matching(q.resolved)
         core = strip_places(resolved, self.index.documents) or resolved
         query = Query(text=core, expansions=q.analysis.expansions)
-        rerankers = rerankers_for(q, self.index.chunks, self._targets_by_chunk, self.settings, self._clauses)
+        rerankers = rerankers_for(q, self._targeted, self._targets_by_chunk, self.settings, self._clauses)
         pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers, settings=self.settings)
         # Leads with no clause of their own are dropped: ask for that many more.
         return own_hits(pipeline.search(query, top_k + self._silent_leads(), filters))[:top_k]

@@ -114,13 +114,19 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(group) for group in load())
 
 
+@lru_cache(maxsize=1)
+def _groups_by_term() -> dict[str, tuple[str, ...]]:
+    """Each lower-cased lexicon term's group: the first group holding it."""
+    by_term: dict[str, tuple[str, ...]] = {}
+    for group in synonym_groups():
+        for t in group:
+            by_term.setdefault(t.lower(), group)
+    return by_term
+
+
 def group_of(term: str) -> tuple[str, ...]:
     """The synonym group a canonical name or term belongs to; (term,) when it has none."""
-    low = term.lower()
-    for group in synonym_groups():
-        if any(t.lower() == low for t in group):
-            return group
-    return (term,)
+    return _groups_by_term().get(term.lower()) or (term,)
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,7 @@ import numpy as np
 
 from corpus.language import PASSAGE_CLAUSE
 from corpus.model import Chunk
+from index.masks import ChunkMasks
 from index.tokenizer import Tokenizer, get_tokenizer
 from index.types import Filters, Hit, chunk_weight
 
@@ -87,6 +88,7 @@ class BM25Retriever:
         self._model = _model
         self._passage_model, self._starts = _passages
         self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32, count=len(self.chunks))
+        self.masks = ChunkMasks(self.chunks)
         self._vocabulary: frozenset[str] | None = None
 
     def _index(self, corpus_tokens: list[list[str]]) -> bm25s.BM25:
@@ -178,7 +180,7 @@ class BM25Retriever:
     ) -> list[Hit]:
         """Best-first hits with a positive score among the chunks `filters` accepts
         (`extra`: further tokens and their weight, see `retrieve_expanded`)."""
-        mask = filter_mask(self.chunks, filters or Filters())
+        mask = self.masks.mask(filters)
         scores = self.combined_scores(tokens, mask, extra) * self._weights
         scores = np.where(mask & (scores > 0), scores, -np.inf)
         return _top_hits(self.chunks, scores, top_k, self.source)
@@ -294,12 +296,6 @@ def _scoped_sum(model: bm25s.BM25, ids: Sequence[int], scope: np.ndarray) -> np.
         scoped = float(_robertson_idf(in_scope + SCOPE_PRIOR * df / total, size + SCOPE_PRIOR))
         np.add.at(scores, docs, data[start:end] * np.float32(scoped / library))
     return scores
-
-
-def filter_mask(chunks: Sequence[Chunk], filters: Filters) -> np.ndarray:
-    """Boolean array: which chunks `filters` accepts."""
-    accepts = filters.predicate()
-    return np.fromiter((accepts(c) for c in chunks), dtype=bool, count=len(chunks))
 
 
 def _top_hits(chunks: Sequence[Chunk], scores: np.ndarray, top_k: int, source: str) -> list[Hit]:

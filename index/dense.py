@@ -18,8 +18,8 @@ import numpy as np
 from corpus.language import WINDOW_CLAUSE
 from corpus.model import Chunk
 from corpus.text import matching
-from index.bm25 import filter_mask
 from index.embedders import Embedder
+from index.masks import ChunkMasks
 from index.types import Filters, Hit, chunk_weight
 
 IndexType = Literal["flat", "hnsw", "ivf"]
@@ -132,6 +132,7 @@ class DenseRetriever:
         self.index_type = index_type
         self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32,
                                     count=len(self.chunks))
+        self.masks = ChunkMasks(self.chunks)
 
     @classmethod
     def from_vectors(
@@ -151,29 +152,47 @@ class DenseRetriever:
     def retrieve_vector(
         self, vector: np.ndarray, top_k: int = 10, filters: Filters | None = None
     ) -> list[Hit]:
-        """Best chunks for a query vector; windows of chunks `filters` rejects are skipped,
-        searching deeper (4x each round) until `top_k` chunks are found or all are seen."""
+        """Best chunks for a query vector among those `filters` accepts: the best windows,
+        searching deeper (4x each round) until `top_k` chunks are found or all are seen. With
+        filters, an exact (flat) index searches only the accepted chunks' windows (a faiss ID
+        selector: the cost follows the windows searched, not the corpus); an approximate one
+        skips the other windows among the best of all."""
         total = self.index.ntotal
-        mask = filter_mask(self.chunks, filters or Filters())
+        mask = self.masks.mask(filters)
         if top_k <= 0 or total == 0 or not mask.any():
             return []
         query = np.ascontiguousarray(np.asarray(vector, dtype=np.float32).reshape(1, -1))
-        k = min(total, max(64, top_k * 8))
+        searched, params = total, None
+        if not mask.all() and isinstance(self.index, faiss.IndexFlat):
+            windows = mask[self.window_owner]
+            searched = int(windows.sum())
+            bitmap = np.packbits(windows, bitorder="little")  # faiss reads bit i of byte i // 8
+            selector = faiss.IDSelectorBitmap(total, faiss.swig_ptr(bitmap))  # both kept alive for the search
+            params = faiss.SearchParameters()
+            params.sel = selector
+        k = min(searched, max(64, top_k * 8))
         while True:
-            scores, ids = self.index.search(query, k)
-            best: dict[int, float] = {}
-            for score, wid in zip(scores[0], ids[0]):
-                if wid < 0:
-                    continue
-                owner = int(self.window_owner[wid])
-                score = float(score) * float(self._weights[owner])  # a lead counts less
-                if mask[owner] and score > best.get(owner, -np.inf):
-                    best[owner] = score
-            if len(best) >= top_k or k >= total:
+            scores, ids = self.index.search(query, k, params=params)
+            owners, best = self._best_per_chunk(scores[0], ids[0], mask)
+            if len(owners) >= top_k or k >= searched:
                 break
-            k = min(total, k * 4)
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:top_k]
-        return [Hit(chunk=self.chunks[i], score=s, source=self.source) for i, s in ranked]
+            k = min(searched, k * 4)
+        ranked = np.lexsort((owners, -best))[:top_k]  # best first, ties in reading order
+        return [Hit(chunk=self.chunks[owners[i]], score=float(best[i]), source=self.source) for i in ranked]
+
+    def _best_per_chunk(self, scores: np.ndarray, ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The chunks `mask` accepts among the owners of windows `ids` (-1: none) and each one's
+        best window score times its weight (a lead counts less), in float64."""
+        found = ids >= 0
+        owners = self.window_owner[ids[found]]
+        weighted = scores[found].astype(np.float64) * self._weights[owners].astype(np.float64)
+        kept = mask[owners]
+        owners, weighted = owners[kept], weighted[kept]
+        order = np.lexsort((-weighted, owners))  # by chunk, its best window first
+        owners, weighted = owners[order], weighted[order]
+        first = np.ones(len(owners), dtype=bool)
+        first[1:] = owners[1:] != owners[:-1]
+        return owners[first], weighted[first]
 
     # --- persistence ---------------------------------------------------------
 

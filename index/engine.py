@@ -167,7 +167,15 @@ class SearchIndex:
 
     def document_chunks(self, doc_id: str) -> tuple[Chunk, ...]:
         """Chunks of one document in reading order (empty for an unknown doc_id)."""
-        return tuple(c for c in self.chunks if c.doc_id == doc_id)
+        state = self._state
+        cached = getattr(self, "_document_cache", None)
+        if cached is None or cached[0] is not state:
+            by_doc: dict[str, list[Chunk]] = {}
+            for c in state.chunks:
+                by_doc.setdefault(c.doc_id, []).append(c)
+            cached = (state, {d: tuple(cs) for d, cs in by_doc.items()})
+            self._document_cache = cached
+        return cached[1].get(doc_id, ())
 
     def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> tuple[Chunk, ...]:
         """Up to `before` chunks before and `after` chunks after `chunk_id` in the same

@@ -96,7 +96,7 @@ def _lexicon(groups: tuple[tuple[str, ...], ...]) -> Iterator[None]:
     """`groups` as the lexicon's synonym groups (automaton and caches rebuilt from them), then
     the real lexicon back."""
     cached = (understanding.synonym_groups, understanding._terms_longest_first,
-              understanding._automaton, understanding.indicator_matches)
+              understanding._automaton, understanding.indicator_matches, understanding._groups_by_term)
 
     def clear() -> None:
         for fn in cached:

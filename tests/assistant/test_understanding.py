@@ -150,3 +150,18 @@ def test_a_document_named_by_a_short_title_is_not_the_topic():
     assert "绿色发展" not in topic_of("新型基础设施绿色发展方案里，机架上架率低于多少就不支持新的数据中心集群？", docs)
     assert topic_of("铁岭市方案中城镇清洁取暖率要达到多少", DOCS).endswith("城镇清洁取暖率")
     assert topic_of("秸秆综合利用方案的目标是多少", docs) == "秸秆综合利用"
+
+
+def test_group_of_is_the_first_group_holding_the_term():
+    """group_of's table gives what a scan of the lexicon's groups gives, for every term in
+    any case, and (term,) for a word of no group."""
+    from assistant.understanding import group_of, synonym_groups
+
+    def scanned(term: str) -> tuple[str, ...]:
+        return next((g for g in synonym_groups() if any(t.lower() == term.lower() for t in g)), (term,))
+
+    terms = [t for g in synonym_groups() for t in g]
+    assert terms
+    for term in terms + [t.upper() for t in terms] + ["不在词表里的词"]:
+        assert group_of(term) == scanned(term), term
+    assert group_of("不在词表里的词") == ("不在词表里的词",)

