@@ -434,9 +434,16 @@ def run(config: LoadConfig) -> dict:
                 seed=config.seed,
                 extra=lambda stats: _uploader(server, stats, config.uploads, config.upload_paragraphs, start,
                                               config.seconds))
+            # A job done on the worker that builds is served by the others once they reload the
+            # published index (about a second; longer on a loaded machine): wait for it, 30 s at most.
+            deadline = time.monotonic() + 30
             with httpx.Client(base_url=server.base_url, timeout=30) as http:
-                listed = {d["city"] for d in http.get("/api/v1/documents").json()["documents"]}
-            uploads_visible = all(upload_city(n) in listed for n in range(config.uploads))
+                while True:
+                    listed = {d["city"] for d in http.get("/api/v1/documents").json()["documents"]}
+                    uploads_visible = all(upload_city(n) in listed for n in range(config.uploads))
+                    if uploads_visible or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.5)
 
             rss_before = rss_bytes(server.pid)
             memory, memory_s = _run_clients(server, config.clients, time.monotonic() + MEMORY_PHASE_CAP_S,

@@ -26,16 +26,6 @@ A table row's index text is also prefixed with the table's caption (section head
 without a context (a table the reader could not make sense of) gets its header row in its
 passage (see `passage_texts`). A lead's score is multiplied by index.types.LEAD_WEIGHT.
 
-Term weights are those of the collection searched. A question scoped to some documents (a
-place's, a filter's) is ranked among their chunks, and a term's idf is the scope's, not the
-library's: in 安顺's plan "节能减排" stands in most paragraphs and says little, while across a
-library of 160 documents it is rare and would make every short heading that holds it the best
-match. bm25s stores idf(t) * tf-part(t, d) per term and chunk; a scoped query multiplies each
-term's stored scores by idf_scope(t) / idf_library(t) (`_scoped_sum`). The scope's document
-frequency is smoothed with SCOPE_PRIOR pseudo-chunks drawn at the library's rate, so that a
-scope of a few chunks does not zero every term it shares, and a large scope is its own
-collection. Length normalisation (avgdl) stays the library's. A query over the whole library
-scores exactly as before.
 """
 from __future__ import annotations
 
@@ -55,7 +45,6 @@ from index.types import Filters, Hit, chunk_weight
 K1 = 1.5  # rank-bm25 defaults
 B = 0.75
 PASSAGE_WEIGHT = 0.6  # weight of the best-passage score against the paragraph score
-SCOPE_PRIOR = 20.0  # pseudo-chunks at the library's document frequency added to a scope's counts
 SCHEME = "v4-searchtext-paragraph+clauses-tablecaption-leadweight"  # what is indexed; an index with another is rebuilt on load
 _PARAMS_FILE = "retriever.json"
 _PASSAGES_DIR = "passages"
@@ -105,31 +94,23 @@ class BM25Retriever:
 
     # --- scoring -------------------------------------------------------------
 
-    def score_tokens(self, tokens: Sequence[str], scope: np.ndarray | None = None) -> np.ndarray:
-        """BM25 score of every chunk (float32, in chunk order) for already tokenized terms;
-        with `scope` (a mask over the chunks, some False), idf is the scope's (module doc)."""
+    def score_tokens(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every chunk (float32, in chunk order) for already tokenized terms."""
         scores = np.zeros(len(self.chunks), dtype=np.float32)
         if not self.chunks:
             return scores
         ids = self._model.get_tokens_ids(list(tokens))  # unknown terms score nothing
-        if ids and scope is not None and _is_scope(scope):
-            scores = _scoped_sum(self._model, ids, scope)
-        elif ids:
+        if ids:
             scores = self._model.get_scores_from_ids(ids).astype(np.float32, copy=False)
         return scores
 
-    def passage_scores(self, tokens: Sequence[str], scope: np.ndarray | None = None) -> np.ndarray:
-        """Best passage's BM25 score of every chunk (float32, in chunk order); `scope` as in
-        `score_tokens` (a chunk's passages are in scope with it)."""
+    def passage_scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Best passage's BM25 score of every chunk (float32, in chunk order)."""
         scores = np.zeros(len(self.chunks), dtype=np.float32)
         if not self.chunks:
             return scores
         ids = self._passage_model.get_tokens_ids(list(tokens))
-        if ids and scope is not None and _is_scope(scope):
-            per_chunk = np.diff(np.append(self._starts, self._passage_model.scores["num_docs"]))
-            units = _scoped_sum(self._passage_model, ids, np.repeat(scope, per_chunk))
-            scores = np.maximum.reduceat(units, self._starts)
-        elif ids:
+        if ids:
             units = self._passage_model.get_scores_from_ids(ids).astype(np.float32, copy=False)
             scores = np.maximum.reduceat(units, self._starts)  # units are grouped by chunk
         return scores
@@ -142,13 +123,12 @@ class BM25Retriever:
         extra: tuple[Sequence[str], float] | None = None,
     ) -> np.ndarray:
         """Retrieval score: paragraph and best-passage BM25, each scaled by its maximum over
-        the chunks `mask` accepts, mixed with PASSAGE_WEIGHT (0 where no term matches); idf
-        is the scope's when `mask` leaves chunks out (module doc).
+        the chunks `mask` accepts, mixed with PASSAGE_WEIGHT (0 where no term matches).
         `extra` (tokens, weight) adds weight * their paragraph / passage scores."""
-        para, passage = self.score_tokens(tokens, mask), self.passage_scores(tokens, mask)
+        para, passage = self.score_tokens(tokens), self.passage_scores(tokens)
         if extra is not None and extra[0] and extra[1] > 0:
-            para = para + extra[1] * self.score_tokens(extra[0], mask)
-            passage = passage + extra[1] * self.passage_scores(extra[0], mask)
+            para = para + extra[1] * self.score_tokens(extra[0])
+            passage = passage + extra[1] * self.passage_scores(extra[0])
         if mask is not None:
             para, passage = np.where(mask, para, 0.0), np.where(mask, passage, 0.0)
         para_max, passage_max = float(para.max(initial=0.0)), float(passage.max(initial=0.0))
@@ -263,39 +243,6 @@ def passage_units(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
         clauses = [c for c in PASSAGE_CLAUSE.findall(text) if c.strip()]
         units.extend(clauses or [text])
     return units, starts
-
-
-def _robertson_idf(df: np.ndarray | float, n: np.ndarray | float) -> np.ndarray:
-    """bm25s's "robertson" idf, log((N - df + 0.5) / (df + 0.5)) floored at 0."""
-    return np.log(np.maximum((np.asarray(n) - df + 0.5) / (np.asarray(df) + 0.5), 1.0))
-
-
-def _is_scope(mask: np.ndarray) -> bool:
-    """Whether `mask` leaves some chunks out and keeps some."""
-    return bool(mask.any()) and not bool(mask.all())
-
-
-def _scoped_sum(model: bm25s.BM25, ids: Sequence[int], scope: np.ndarray) -> np.ndarray:
-    """Sum over the query's term ids of each term's stored BM25 scores, re-weighted by
-    idf_scope / idf_library; the scope's document frequency and size are smoothed with
-    SCOPE_PRIOR pseudo-documents at the library's rate. A term with no library weight (in
-    more than half the documents) stays at 0."""
-    data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
-    total = int(model.scores["num_docs"])
-    size = float(scope.sum())
-    scores = np.zeros(total, dtype=np.float32)
-    for token in ids:
-        start, end = int(indptr[token]), int(indptr[token + 1])
-        if start == end:
-            continue
-        docs, df = indices[start:end], end - start
-        library = float(_robertson_idf(df, total))
-        if library <= 0:
-            continue
-        in_scope = float(scope[docs].sum())
-        scoped = float(_robertson_idf(in_scope + SCOPE_PRIOR * df / total, size + SCOPE_PRIOR))
-        np.add.at(scores, docs, data[start:end] * np.float32(scoped / library))
-    return scores
 
 
 def _top_hits(chunks: Sequence[Chunk], scores: np.ndarray, top_k: int, source: str) -> list[Hit]:
