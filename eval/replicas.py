@@ -121,8 +121,10 @@ def _stop_group(proc: subprocess.Popen) -> None:
 
 
 def replica_env(uri: str, collection: str) -> dict[str, str]:
+    # One process a replica: the replicas are the processes scaled out here (several workers in
+    # one replica would each refresh on their own, and a read could reach one not refreshed yet).
     return {"POLICYQA_BACKEND": "milvus", "POLICYQA_MILVUS_URI": uri, "POLICYQA_MILVUS_COLLECTION": collection,
-            "POLICYQA_MOUNT_UI": "true"}
+            "POLICYQA_MOUNT_UI": "true", "POLICYQA_WORKERS": "1"}
 
 
 @contextmanager

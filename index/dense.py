@@ -166,6 +166,8 @@ class DenseRetriever:
         if not mask.all() and isinstance(self.index, faiss.IndexFlat):
             windows = mask[self.window_owner]
             searched = int(windows.sum())
+            if searched == 0:
+                return []  # the accepted chunks have no embedded window yet (keyword search first)
             bitmap = np.packbits(windows, bitorder="little")  # faiss reads bit i of byte i // 8
             selector = faiss.IDSelectorBitmap(total, faiss.swig_ptr(bitmap))  # both kept alive for the search
             params = faiss.SearchParameters()
