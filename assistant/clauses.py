@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,6 +56,7 @@ DISJOINT_SETS: tuple[tuple[str, ...], ...] = (POLLUTANTS,)
 OPEN_SETS: tuple[tuple[str, ...], ...] = (
     ("新增", "累计"),  # "新增装机50万千瓦，累计装机260万千瓦": the increment is not the total
 )
+CLAUSE_CACHE = 8192  # chunks whose candidate clauses are kept (`chunk_clauses`)
 # Questions that ask when: a deadline year is then a figure of the answer.
 
 
@@ -124,7 +126,15 @@ def _other_period(q: Question, clause: Clause) -> bool:
 
 
 def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Clause]:
-    """The candidate clauses of one chunk."""
+    """The candidate clauses of one chunk, `rank` its position among the hits."""
+    return [c if c.rank == rank else replace(c, rank=rank) for c in _clauses_of(chunk, tuple(targets))]
+
+
+@lru_cache(maxsize=CLAUSE_CACHE)
+def _clauses_of(chunk: Chunk, targets: tuple[Target, ...]) -> tuple[Clause, ...]:
+    """The candidate clauses of one chunk at rank 0: read once per chunk and its targets (the
+    same chunks come back across questions), not on every answer."""
+    rank = 0
     if chunk.table_row and chunk.context:
         # A table row: one candidate per value the row sets (assistant.table_targets), read
         # with its header ("火电平均供电煤耗（克标准煤/千瓦时）：…2025年目标值297").
@@ -133,7 +143,7 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
             text = compact(t.clause) if t.clause else compact(chunk.context)
             own = fold(f"{t.indicator}{t.column}{t.clause}")  # this value's row label and column
             out.append(Clause(chunk, chunk.text, text, own, own, figures_of(text), rank, t.column, (t,)))
-        return out
+        return tuple(out)
     by_clause: dict[str, list[Target]] = {}
     for t in targets:
         by_clause.setdefault(t.clause, []).append(t)
@@ -160,7 +170,7 @@ def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Cl
                 scope, j = scope + keys[j], j + 1
             out.append(Clause(chunk, sentence, shown.rstrip("。"), key, fold(aligned.text[:hi]),
                               figures, rank, period, tuple(by_clause.get(shown, ())), scope))
-    return out
+    return tuple(out)
 
 
 # "三个城市", "各城市", "哪个城市": the cities compared, not the urban qualifier.

@@ -263,12 +263,7 @@ class Assistant:
         if not matching(question or ""):
             empty = QueryAnalysis(text="")
             return compose(Question(question or "", "", empty, ""), (), {})
-        q = self._question(question, history)
-        about_document = metadata_answer(q, self._documents(filters), self.index.document_chunks,
-                                         self._cities(cities))
-        if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
-            return about_document
-        return self.answer_variants(question, history, cities, mode, (self.compose_options,), filters)[0]
+        return self._answers(self._question(question, history), cities, mode, (self.compose_options,), filters)[0]
 
     def answer_variants(
         self,
@@ -283,10 +278,15 @@ class Assistant:
         leave-one-city-out choice of composer settings, eval.answer_loco)."""
         if not matching(question or ""):
             return [self.answer(question, history, cities, mode, filters)] * len(options)
-        q = self._question(question, history)
+        return self._answers(self._question(question, history), cities, mode, options, filters)
+
+    def _answers(self, q: Question, cities: Sequence[str], mode: str, options: Sequence[ComposeOptions],
+                 filters: Filters | None) -> list[Answer]:
+        """The answers to the question read once (`_question`), under each of `options`: the
+        document's own fields for a metadata question, else composed from one retrieval."""
         documents = self._documents(filters)
         about_document = metadata_answer(q, documents, self.index.document_chunks, self._cities(cities))
-        if about_document is not None:
+        if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
             return [about_document] * len(options)
         # a question across places draws on every place's best hits
         hits = self._search(q, max(ANSWER_DEPTH, LISTED_DEPTH * len(q.analysis.listed)), cities, mode, filters)

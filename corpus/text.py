@@ -170,6 +170,7 @@ def fold(text: str) -> str:
     return matching(text).casefold()
 
 
+@lru_cache(maxsize=65536)
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of the folded text (the text itself when it has one character):
     no dictionary needed, robust to segmentation, suited to short Chinese queries."""

@@ -147,3 +147,13 @@ def test_an_area_of_another_places_table_does_not_qualify_a_question_about_that_
     county = _question("灵宝市化学需氧量减排量是多少？")
     assert area_qualifiers(county, targets, {"三门峡市"}) == [("灵宝市",)]
     assert area_qualifiers(county, targets, {"河南省"}) == []
+
+
+def test_a_chunks_clauses_are_read_once_and_take_the_rank_asked():
+    chunk = _chunk("到2025年，城镇清洁取暖率达到70%以上，新增污水处理能力150万吨/日。")
+    first = chunk_clauses(chunk, 0, ())
+    again = chunk_clauses(chunk, 3, ())
+    assert [c.text for c in first] == ["到2025年", "城镇清洁取暖率达到70%以上", "新增污水处理能力150万吨/日"]
+    assert [c.rank for c in first] == [0, 0, 0] and [c.rank for c in again] == [3, 3, 3]
+    assert [(c.key, c.figures, c.period, c.scope) for c in again] == [(c.key, c.figures, c.period, c.scope) for c in first]
+    assert chunk_clauses(chunk, 0, ())[1] is first[1]  # the same reading, not a new one
