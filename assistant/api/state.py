@@ -121,7 +121,7 @@ class ApiState:
         self._submit_lock = threading.Lock()  # one job per stored plan, even for simultaneous uploads
         self._stop = threading.Event()
         self._refresh_needed = False  # set by `load`: an index handed in (tests, embedding) is current
-        self.building = False
+        self._building = False
         self._jobs_embedder: Any | None = None
         self.backend = settings.backend  # "local" or "milvus" (index.backends)
         self._refreshed_at = 0.0
@@ -132,6 +132,29 @@ class ApiState:
         self.settled = threading.Event()
         if self._snapshot is not None:
             self.settled.set()
+
+    @property
+    def building(self) -> bool:
+        """This process runs a build (an upload job or the start-up catch-up)."""
+        return self._building
+
+    @building.setter
+    def building(self, on: bool) -> None:
+        from assistant.api.builder_lock import mark_building
+
+        self._building = on
+        if self.builder:  # the other workers' /readyz read it (`indexing`)
+            mark_building(self.data_dir, on)
+
+    @property
+    def indexing(self) -> bool:
+        """A build runs: this process's own or, in a worker without the builder lock, the
+        builder's (several workers share one port: /readyz must not depend on which answers)."""
+        if self._building or self.builder:
+            return self._building
+        from assistant.api.builder_lock import building_elsewhere
+
+        return building_elsewhere(self.data_dir)
 
     @property
     def builder(self) -> bool:

@@ -29,7 +29,7 @@ def readyz(state: StateDep) -> Ready | JSONResponse:
                    for p in snap.problems]
     return Ready(
         status="degraded" if unavailable else "ready",
-        indexing=state.building,
+        indexing=state.indexing,
         unavailable=unavailable,
         corpus_hash=manifest.corpus_hash,
         index_version=str(manifest.format_version),

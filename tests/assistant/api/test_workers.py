@@ -36,6 +36,29 @@ def test_builder_lock_is_held_by_one_process_and_shared_within_it(tmp_path):
     assert _other_process_gets_lock(tmp_path)  # released: another process takes it
 
 
+BUILDS = ("from assistant.api.builder_lock import try_acquire, mark_building; import sys; "
+          "assert try_acquire(sys.argv[1]); mark_building(sys.argv[1], True); print('building', flush=True); "
+          "sys.stdin.read()")
+
+
+def test_a_worker_without_the_lock_sees_the_builders_build_and_not_a_dead_builders(tmp_path):
+    builder = subprocess.Popen([sys.executable, "-c", BUILDS, str(tmp_path)], cwd=REPO_DIR, text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert builder.stdout is not None and builder.stdout.readline().strip() == "building"
+        assert builder_lock.building_elsewhere(tmp_path)  # /readyz of this worker: indexing
+    finally:
+        builder.kill()  # dies mid-build: its marker stays, its lock goes
+        builder.wait(timeout=60)
+    assert (tmp_path / "jobs" / builder_lock.BUILDING_NAME).exists()
+    assert not builder_lock.building_elsewhere(tmp_path)
+    assert builder_lock.try_acquire(tmp_path)  # the next builder starts with no build marked
+    try:
+        assert not (tmp_path / "jobs" / builder_lock.BUILDING_NAME).exists()
+    finally:
+        builder_lock.release(tmp_path)
+
+
 @pytest.mark.slow
 def test_two_workers_one_builds_both_serve_the_upload_and_die_with_the_supervisor(search_index, fresh_data_dir,
                                                                                     tmp_path):
