@@ -8,7 +8,7 @@ PORT   ?= 8000
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run index test test-fast eval eval-real bench-real library eval-milvus bench bench-scale load replicas milvus-server screenshot indicators clean
+.PHONY: install run index test test-fast eval eval-real walk bench-real library eval-milvus bench bench-scale load replicas milvus-server screenshot indicators clean
 
 install: $(STAMP)
 
@@ -43,6 +43,9 @@ eval: index
 	$(BIN)/python -m eval readme --from eval/results/latest.json --loco eval/results/answers-loco.json
 
 # the 160 real policy PDFs of eval/real read as `add` reads them, against their hand-made record
+walk: index
+	$(BIN)/python -m eval walk
+
 bench-real: install
 	$(BIN)/python -m eval.real_bench
 

@@ -6,6 +6,8 @@ Traditional script or with full-width digits scores like its Simplified twin.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from assistant.model import Question
 from assistant.target_model import Target
 from assistant.understanding import group_of, indicator_matches, is_metric
@@ -25,7 +27,11 @@ def coverage(topic: str, text: str) -> float:
 
 def indicator_terms(q: Question) -> tuple[str, ...]:
     """Every synonym of the asked indicators, folded, longest first."""
-    names = q.analysis.indicators
+    return _terms_of(q.analysis.indicators)
+
+
+@lru_cache(maxsize=1024)
+def _terms_of(names: tuple[str, ...]) -> tuple[str, ...]:
     # "数据中心的PUE": the metric is what a figure is asked for, the rest is context.
     names = tuple(n for n in names if is_metric(n)) or names
     terms = [fold(t) for name in names for t in group_of(name)]

@@ -62,8 +62,9 @@ def _kind_length(span: str) -> int:
     return len(match.group(0)) if match else 0
 
 
-def _name_in(span: str, titles: Sequence[tuple[str, frozenset[str]]]) -> list[NamedDocument]:
-    """The documents the longest qualifying suffix of `span` names ([] when none does)."""
+def _name_in(span: str, titles: Sequence[tuple[str, frozenset[str]]], every: bool = False) -> list[NamedDocument]:
+    """The documents the longest qualifying suffix of `span` names ([] when none does): those
+    covering it best, or with `every` all that qualify."""
     kind = _kind_length(span)
     for start in range(len(span) - MIN_NAMED - 1):
         name = span[start:]
@@ -76,7 +77,7 @@ def _name_in(span: str, titles: Sequence[tuple[str, frozenset[str]]]) -> list[Na
                  if len(grams & t) >= NAMED_TITLE_COVERAGE * len(grams) and len(own & t) >= MIN_OWN_SHARED]
         if found:
             best = max(f.coverage for f in found)
-            named = [f for f in found if f.coverage == best]
+            named = found if every else [f for f in found if f.coverage == best]
             # The name starts at its first word the titles hold ("国家减污降碳方案": 减污…).
             held = frozenset().union(*(t for doc_id, t in titles if doc_id in {f.doc_id for f in named}))
             lead = 0
@@ -86,15 +87,17 @@ def _name_in(span: str, titles: Sequence[tuple[str, frozenset[str]]]) -> list[Na
     return []
 
 
-def named_documents(text: str, documents: Sequence[DocumentMeta]) -> list[NamedDocument]:
+def named_documents(text: str, documents: Sequence[DocumentMeta], every: bool = False) -> list[NamedDocument]:
     """The documents `text` names (module doc), best first (coverage, then title share);
-    one entry per document."""
+    one entry per document. With `every`, each document whose title qualifies is named, not
+    only those covering the name best: a question across places ("各省可再生能源发展规划…")
+    names the kind of document each place wrote, in whatever words its title puts it."""
     titles = [(d.doc_id, _title_bigrams(d.title)) for d in documents if d.title]
     if not titles:
         return []
     best: dict[str, NamedDocument] = {}
     for match in NAMED_DOCUMENT.finditer(text):
-        for found in _name_in(match.group(0), titles):
+        for found in _name_in(match.group(0), titles, every):
             held = best.get(found.doc_id)
             if held is None or (found.coverage, found.title_share) > (held.coverage, held.title_share):
                 best[found.doc_id] = found

@@ -175,7 +175,13 @@ class Assistant:
         ids = set(base.doc_ids)
         passing = [d for d in documents if not ids or d.doc_id in ids]
         if q.analysis.listed:  # "河南各市…": each listed place's own documents
-            own = [tuple(d.doc_id for d in passing if d.city == place) for place in q.analysis.listed]
+            listed = [d for d in passing if d.city in q.analysis.listed]
+            # "各省可再生能源发展规划中…": of each place, the documents the question names
+            named = {n.doc_id for n in named_documents(q.resolved, listed, every=True)}
+            if len(named) == len(listed):
+                named = set()
+            own = [tuple(d.doc_id for d in listed if d.city == place and (not named or d.doc_id in named))
+                   for place in q.analysis.listed]
             return [replace(base, doc_ids=doc_ids) for doc_ids in own if doc_ids] or [base]
         scopes = [found for place in q.analysis.places if (found := scope(place, passing)) is not None]
         wanted = list(dict.fromkeys(found.doc_ids for found in scopes))

@@ -19,6 +19,7 @@ from corpus.hierarchy import holds, question_places, strip_places
 from corpus.places import NATIONAL
 from corpus.language import (
     ASK_WORD,
+    ACROSS_WITH_SELF,
     ASKS_ACROSS,
     ASKS_COMPARISON,
     ASKS_FIGURE,
@@ -73,8 +74,8 @@ def listed_places(text: str, documents: Iterable[DocumentMeta | str], places: Se
     """The places a question asks across (matching text): the places of the documents at the level
     its words name (各省: 省, 各市: 市 and county-level cities whose city has no document, 各县: 县,
     各地: any), inside the
-    places it names and not those places themselves ("河南各市" -> 河南省's cities with documents);
-    never 全国. () when it asks across no places, or when fewer than two have documents."""
+    places it names and not those places themselves ("河南各市" -> 河南省's cities with documents)
+    unless the words join them ("河北省及省内各市县" -> 河北省 and its cities); never 全国. () when it asks across no places, or when fewer than two have documents."""
     level = next((lv for lv, pattern in ASKS_ACROSS if pattern.search(text)), None)
     if level is None:
         return ()
@@ -89,6 +90,9 @@ def listed_places(text: str, documents: Iterable[DocumentMeta | str], places: Se
             level == "市" and d.level == "县" and d.city.endswith("市") and d.prefecture not in covered)
 
     found = tuple(dict.fromkeys(d.city for d in inside if at_level(d)))
+    if ACROSS_WITH_SELF.search(text):  # "河北省及省内各市县": 河北省's own documents too
+        own = {d.city for d in as_documents(documents)}
+        found = tuple(p for p in places if p != NATIONAL and p in own) + found
     return found if len(found) > 1 else ()
 
 

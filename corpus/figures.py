@@ -12,7 +12,8 @@ asks of any clause: which figures does it state? A figure is
     a classifier;
   - a class: a Roman-numeral water or emission class (Ⅱ类, III类 after NFKC);
   - a deadline: a date with its month ("2022年9月底前", "2023年1月1日起"), or a year that ends a
-    task ("到2023年完成", "2022年底前", "2025年前全覆盖"), not the period a target is set for ("到2025年，…达到70%").
+    task ("到2023年完成", "2022年底前", "2025年前全覆盖"), not the period a target is set for ("到2025年，…达到70%"),
+    or a date of every year closing a task ("每年3月15日前披露");
 
 Everything reads matching text with whitespace removed (`corpus.text.matching`), so full-width
 digits and Traditional script read the same; `Figure.text` is that text. The grammar itself
@@ -35,6 +36,7 @@ from corpus.language import (
     PERIOD_FIRST,
     PERIOD_LAST,
     QUANTITY,
+    RECURRING_DATE,
     TITLE_SPAN,
     WATER_CLASS,
     YEAR_LIKE,
@@ -87,6 +89,11 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
                 continue
             found.append(Figure("deadline", m.group(), m.group("year"), "年", start=m.start(), end=m.end()))
             taken.append((m.start(), m.end()))
+        for m in RECURRING_DATE.finditer(key):
+            if free(m.start(), m.end()):
+                date = m.group()[: len(m.group()) - len(m.group("tail"))]  # "3月15日"
+                found.append(Figure("deadline", m.group(), date, "", start=m.start(), end=m.end()))
+                taken.append((m.start(), m.end()))
         for m in DEADLINE.finditer(key):
             if not free(m.start(), m.end()):
                 continue

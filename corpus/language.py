@@ -40,13 +40,18 @@ ALTERNATIVE_BASELINE = re.compile(r"(?:或|或者)?(?:在20\d{2}年基础上)?")
 # Words before a year that make it a baseline ("比", "与…相比"), read on the text before the year.
 BASELINE_BEFORE = re.compile(r"(?:比|较|与|相比)\s*$")
 # A deadline: a year of the plan period with 底/前 after it, or an interim year (before the
-# period's last year) — "到2023年，全市钢铁产能完成超低排放改造", "2022年底前".
-DEADLINE = re.compile(r"(?:到|至|于|在)?(?P<year>20\d{2})年(?P<tail>年底前|底前|以前|前|底|末)?(?![\d月]|基础|水平)")
+# period's last year) — "到2023年，全市钢铁产能完成超低排放改造", "2022年底前"; not a year of
+# account ("2022年度…申报指南").
+DEADLINE = re.compile(r"(?:到|至|于|在)?(?P<year>20\d{2})年(?P<tail>年底前|底前|以前|前|底|末)?(?![\d月度]|基础|水平)")
 # A date with its month inside a sentence is a deadline or a start ("2022年9月底前将…报",
 # "2023年1月1日全面供应"): no plan sets a target for a month, so it is never the period a target
 # is set for. A date standing alone (a signature line) is no figure.
 DATED = re.compile(r"(?:到|至|于|在|自|从)?(?P<year>20\d{2})年(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[12]\d|3[01]|0?[1-9])日)?"
                    r"(?P<tail>底前|底|前|以前|起|以后|后)?")
+# A date of every year, with no year of its own, closing a task ("企业应当于每年3月15日前披露…",
+# "次年1月底前报送"): a deadline a 办法 or 通知 sets once for all years.
+RECURRING_DATE = re.compile(r"(?:(?<=每年)|(?<=次年)|(?<=当年)|(?<![\d年月]))(?P<month>1[0-2]|0?[1-9])月"
+                            r"(?:(?P<day>[12]\d|3[01]|0?[1-9])日)?(?P<tail>底前|以前|之前|前|底)")
 # A year in a question: "2025年", "2025" (not 比2020年, not "2020年基础上").
 QUESTION_YEAR = re.compile(r"(?<![比较\d])(20\d{2})(?!\d)(?:\s*年)?(?!基础|水平)")
 # A year written in Chinese digits: "二〇二五年" (group 1: its last two digits).
@@ -136,9 +141,9 @@ RESPONSIBILITY_WORDS = re.compile(r"负责|牵头|配合|落实|责任单位|责
 # --- clauses and sentences -----------------------------------------------------------------------
 # A sentence (display text): up to and with its 。！？；!?; run and the closing quotes or brackets after it.
 SENTENCE = re.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)〕】》\]]*)?|[。！？；!?;]+[”’」』）)〕】》\]]*")
-# Clause breaks of the target reader in matching text: ; : , (not a thousands separator such as
-# 1,000) and after 。
-CLAUSE_BREAK = re.compile(r"[;:]|(?<!\d),|,(?!\d{3}(?!\d))|(?<=[。])")
+# Clause breaks of the target reader in matching text: ; : (not a time of day such as 16:30) ,
+# (not a thousands separator such as 1,000) and after 。
+CLAUSE_BREAK = re.compile(r";|(?<!\d):|:(?!\d)|(?<!\d),|,(?!\d{3}(?!\d))|(?<=[。])")
 # A clause of a BM25 passage: cut after ，；。！？ (marks kept).
 PASSAGE_CLAUSE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]*")
 # A clause of a news lead (display text): cut after ，；。！？： (marks kept).
@@ -202,6 +207,9 @@ ASKS_ACROSS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("县", re.compile(r"各(?:区)?县|哪些(?:区)?县|哪几个(?:区)?县")),
     ("", re.compile(r"各地|哪些地方|哪些地区")),
 )
+# The place named joined to the places asked across: "河北省及省内各市县", "河南省和各市" ask
+# the province's own documents as well as its cities'.
+ACROSS_WITH_SELF = re.compile(r"(?:及|和|与|以及|连同)(?:其|省内|市内|区内|全省|全市|所辖|下辖|辖区内|所属)?(?:各|所有)")
 # Asking which places ("哪些省份提出了…"), as against "各省…" (each place, or all of them at once).
 ASKS_WHICH = re.compile(r"哪些|哪几个")
 # Several things at once: "分别" / an ask word per thing.

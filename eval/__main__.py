@@ -12,6 +12,8 @@
   python -m eval from-feedback [--data-dir DIR] [--out FILE] [--useful] [--not-found]
                               candidate questions from officials' feedback, for a person to review
                               (eval/from_feedback.py; never written into eval/questions.jsonl)
+  python -m eval walk [--data-dir DIR]
+                              the stops of one chat question, into docs/ARCHITECTURE.md (eval/walk.py)
   (`run --answers` also scores the chat answers against each question's expect: eval/answers.py)
 
 Exit codes: 0 ok, 2 bad input (one-line reason on stderr).
@@ -65,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     fb.add_argument("--useful", action="store_true", help="also answers marked useful (gold: the quoted sentence)")
     fb.add_argument("--not-found", action="store_true",
                     help="also logged questions answered 'not found' (POLICYQA_LOG_QUESTIONS; no gold yet)")
+    walk = sub.add_parser("walk", help="the stops of one chat question (eval.walk) into docs/ARCHITECTURE.md")
+    walk.add_argument("--data-dir", type=Path, default=None, help="data directory holding the index")
     return parser
 
 
@@ -229,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         return _readme(args, parser)
     if args.command == "from-feedback":
         return _from_feedback(args, parser)
+    if args.command == "walk":
+        from eval.walk import main as walk_main
+
+        return walk_main(args.data_dir)
     from eval.report import load_results
 
     if args.command == "compare":

@@ -30,7 +30,9 @@ passage (see `passage_texts`). A lead's score is multiplied by index.types.LEAD_
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import bm25s
@@ -45,6 +47,7 @@ from index.types import Filters, Hit, chunk_weight
 K1 = 1.5  # rank-bm25 defaults
 B = 0.75
 PASSAGE_WEIGHT = 0.6  # weight of the best-passage score against the paragraph score
+SCORE_CACHE = 8  # queries whose whole-corpus score vectors are kept (a library's: 85 KB each)
 SCHEME = "v4-searchtext-paragraph+clauses-tablecaption-leadweight"  # what is indexed; an index with another is rebuilt on load
 _PARAMS_FILE = "retriever.json"
 _PASSAGES_DIR = "passages"
@@ -79,6 +82,10 @@ class BM25Retriever:
         self._weights = np.fromiter((chunk_weight(c) for c in self.chunks), dtype=np.float32, count=len(self.chunks))
         self.masks = ChunkMasks(self.chunks)
         self._vocabulary: frozenset[str] | None = None
+        # The last few queries' whole-corpus score vectors: a question asked across many places
+        # ("各地…", one ranking per place) scores the corpus once, then masks it per place.
+        self._scored: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+        self._scored_lock = threading.Lock()
 
     def _index(self, corpus_tokens: list[list[str]]) -> bm25s.BM25:
         model = bm25s.BM25(k1=self.k1, b=self.b, method="atire", idf_method="robertson")
@@ -94,22 +101,44 @@ class BM25Retriever:
 
     # --- scoring -------------------------------------------------------------
 
+    def _memo(self, kind: str, tokens: Sequence[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """`score(tokens)`, kept for the last SCORE_CACHE queries (read-only arrays)."""
+        key = (kind, tuple(tokens))
+        with self._scored_lock:
+            found = self._scored.get(key)
+            if found is not None:
+                self._scored.move_to_end(key)
+                return found
+        found = score(list(tokens))
+        found.flags.writeable = False
+        with self._scored_lock:
+            self._scored[key] = found
+            while len(self._scored) > SCORE_CACHE:
+                self._scored.popitem(last=False)
+        return found
+
     def score_tokens(self, tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every chunk (float32, in chunk order) for already tokenized terms."""
-        scores = np.zeros(len(self.chunks), dtype=np.float32)
-        if not self.chunks:
-            return scores
-        ids = self._model.get_tokens_ids(list(tokens))  # unknown terms score nothing
-        if ids:
-            scores = self._model.get_scores_from_ids(ids).astype(np.float32, copy=False)
-        return scores
+        """BM25 score of every chunk (float32, in chunk order, read-only) for already tokenized terms."""
+        return self._memo("paragraph", tokens, self._score_tokens)
 
     def passage_scores(self, tokens: Sequence[str]) -> np.ndarray:
-        """Best passage's BM25 score of every chunk (float32, in chunk order)."""
+        """Best passage's BM25 score of every chunk (float32, in chunk order, read-only)."""
+        return self._memo("passage", tokens, self._passage_scores)
+
+    def _score_tokens(self, tokens: list[str]) -> np.ndarray:
         scores = np.zeros(len(self.chunks), dtype=np.float32)
         if not self.chunks:
             return scores
-        ids = self._passage_model.get_tokens_ids(list(tokens))
+        ids = self._model.get_tokens_ids(tokens)  # unknown terms score nothing
+        if ids:
+            scores = self._model.get_scores_from_ids(ids).astype(np.float32)
+        return scores
+
+    def _passage_scores(self, tokens: list[str]) -> np.ndarray:
+        scores = np.zeros(len(self.chunks), dtype=np.float32)
+        if not self.chunks:
+            return scores
+        ids = self._passage_model.get_tokens_ids(tokens)
         if ids:
             units = self._passage_model.get_scores_from_ids(ids).astype(np.float32, copy=False)
             scores = np.maximum.reduceat(units, self._starts)  # units are grouped by chunk

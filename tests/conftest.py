@@ -82,6 +82,27 @@ def fresh_data_dir(tmp_path: Path, search_index) -> Path:
     return data_dir
 
 
+def index_with_plans(root: Path, embedder, plans: dict[str, tuple[str, str]], **meta: str):
+    """(SearchIndex, {title: doc_id}) of a data dir under `root` holding the built-in plans and
+    `plans` (file name -> (title, body)) added as an official would, with `meta`; the shared
+    embedding cache is copied in first (the built-in plans are not embedded again)."""
+    from index.engine import SearchIndex
+    from index.store import EMBEDDINGS_DIR
+
+    data_dir = root / "data"
+    data_dir.mkdir()
+    shutil.copytree(SHARED_DATA_DIR / EMBEDDINGS_DIR, data_dir / EMBEDDINGS_DIR)
+    files = root / "plans"
+    files.mkdir()
+    index = SearchIndex.open(data_dir, embedder=embedder, build=True)
+    ids = {}
+    for name, (title, body) in plans.items():
+        path = files / name
+        path.write_text(f"{title}\n{body}", encoding="utf-8")
+        ids[title] = index.add_document(path, title=title, **meta).doc_id
+    return index, ids
+
+
 # Small real PDFs of eval/real/pdfs at other levels than the five built-in municipal plans
 # (定州市 is county-level: 保定市, 河北省): two national documents, a province's (河南省, the
 # province of 安阳 and 三门峡), a 直辖市's (上海市) and a district's (徐汇区, in 上海市).

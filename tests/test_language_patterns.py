@@ -189,6 +189,24 @@ def test_clause_break_spares_thousands() -> None:
     assert pieces[0] == "新增1,000吨"
 
 
+def test_clause_break_spares_a_time_of_day() -> None:
+    # a 通知's 截止时间 stays one clause; a colon after a word still cuts
+    text = "填报起始时间为2022年7月4日9:00,截止时间为2022年7月21日16:30。比例:30%"
+    cuts = [m.start() for m in lang.CLAUSE_BREAK.finditer(text)]
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    assert pieces[:2] == ["填报起始时间为2022年7月4日9:00", ",截止时间为2022年7月21日16:30。"]
+    assert pieces[-1] == ":30%"
+
+
+def test_a_recurring_date_and_a_year_of_account() -> None:
+    # "每年3月15日前" closes a task every year; "2022年度" names a year of account, no deadline
+    assert lang.RECURRING_DATE.search("企业应当于每年3月15日前披露").group() == "3月15日前"
+    assert lang.RECURRING_DATE.search("次年1月底前报送").group() == "1月底前"
+    assert lang.RECURRING_DATE.search("2022年12月31日前完成") is None  # a dated deadline (DATED)
+    assert lang.DEADLINE.search("发布2022年度科技创新行动计划") is None
+    assert lang.DEADLINE.search("2022年底前完成").group() == "2022年底前"
+
+
 def test_clause_cuts_of_each_reader() -> None:
     text = "到2025年，城镇清洁取暖率达到70%以上；新能源公交车占比提高：90%。"
     assert lang.PASSAGE_CLAUSE.findall(text) == ["到2025年，", "城镇清洁取暖率达到70%以上；", "新能源公交车占比提高：90%。"]

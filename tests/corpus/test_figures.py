@@ -39,7 +39,14 @@ def test_deadline_years_are_interim_years_or_years_with_qian():
     assert figures_of("到 2022 年，高速公路服务区快速充电桩覆盖率达 100%")[0].number == "2022"  # 安阳
 
 
+def test_a_date_of_every_year_is_a_deadline():
+    # 生态环境部's 企业环境信息依法披露管理办法 (393.pdf): a 办法 sets the date once for all years
+    found = figures_of("第十九条企业应当于每年3月15日前披露上一年度1月1日至12月31日的环境信息")
+    assert [(f.kind, f.text, f.number) for f in found] == [("deadline", "3月15日前", "3月15日")]
+
+
 @pytest.mark.parametrize("text", [
+    "关于发布上海市2022年度“科技创新行动计划”科技支撑碳达峰碳中和专项项目申报指南的通知",  # a year of account
     "严格执行《建筑节能与可再生能源利用通用规范》（GB55015-2021）",  # a standard's code
     "推进2000年底前建成的城镇老旧小区升级改造",  # a year outside the plan period
     "2022年12月23日",  # a date

@@ -178,3 +178,18 @@ def test_expansion_terms_count_less_than_the_querys_own(retriever):
     low = retriever.retrieve_expanded("电能利用效率", ("数据中心",), 0.1, 5)
     assert low[0].chunk.chunk_id == retriever.retrieve("电能利用效率", 1)[0].chunk.chunk_id
 
+
+
+def test_a_question_across_places_scores_the_corpus_once(retriever):
+    # "各地…": one ranking per place, each masking the same whole-corpus scores
+    from index.bm25 import SCORE_CACHE
+
+    tokens = retriever.tokenizer.tokenize("城镇清洁取暖率")
+    first = retriever.score_tokens(tokens)
+    assert retriever.score_tokens(tokens) is first and not first.flags.writeable
+    by_city = {city: retriever.retrieve_tokens(tokens, 3, Filters(cities=(city,))) for city in ("铁岭市", "安阳市")}
+    assert all(h.chunk.city == city for city, hits in by_city.items() for h in hits)
+    for i in range(SCORE_CACHE):  # bounded: older queries are scored again
+        retriever.score_tokens([f"{i}"])
+    assert retriever.score_tokens(tokens) is not first
+    assert np.array_equal(retriever.score_tokens(tokens), first)
