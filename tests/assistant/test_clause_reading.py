@@ -147,3 +147,36 @@ def test_an_area_of_another_places_table_does_not_qualify_a_question_about_that_
     county = _question("灵宝市化学需氧量减排量是多少？")
     assert area_qualifiers(county, targets, {"三门峡市"}) == [("灵宝市",)]
     assert area_qualifiers(county, targets, {"河南省"}) == []
+
+
+def test_a_paragraphs_year_holds_for_its_next_sentences():
+    # 呼和浩特市“十四五”生态环境保护规划, 第一章第一节: 2020's air quality, stated over two sentences
+    text = ("空气质量总体改善，2020年，全市空气优良天数达到294天，优良比例为80.3%。"
+            "细颗粒物（PM2.5）年均浓度为41μg/m3，较2015年下降4.7%。")
+    clause = _clause(text, "细颗粒物")
+    assert clause.period == "2020年" and [f.text for f in clause.figures] == ["41μg/m3"]
+    assert _other_period(_question("2025年PM2.5年均浓度要降到多少", year=2025), clause)
+    later = _clause("到2025年，城市生活垃圾资源化利用率达到60%。力争城市生活垃圾回收利用率达到35%。", "力争")
+    assert later.period == "到2025年"
+
+
+def test_a_figure_of_an_earlier_year_does_not_answer_the_year_asked():
+    from dataclasses import replace
+
+    from assistant.answer import compose
+    from assistant.understanding import analyze
+    from index.types import Hit
+
+    # 呼和浩特市“十四五”生态环境保护规划 states 2020's PM2.5 and no 2025 target for it
+    review = replace(_chunk("空气质量总体改善，2020年，全市空气优良天数达到294天。细颗粒物（PM2.5）年均浓度为41μg/m3。"),
+                     chunk_id="h-1", doc_id="h", city="呼和浩特市", title="呼和浩特市“十四五”生态环境保护规划")
+    task = replace(_chunk("大力推进PM2.5和O3协同控制。"), chunk_id="h-2", doc_id="h", city="呼和浩特市",
+                   title="呼和浩特市“十四五”生态环境保护规划", paragraph=2)
+    hits = [Hit(review, 0.5, "hybrid"), Hit(task, 0.4, "hybrid")]
+
+    def ask(text: str, topic: str) -> str:
+        q = Question(text=text, resolved=matching(text), analysis=analyze(text, ["呼和浩特市"]), topic=topic)
+        return compose(q, hits, {}, all_cities=["呼和浩特市"]).text
+
+    assert "未给出" in ask("呼和浩特2025年PM2.5年均浓度要降到多少？", "PM2.5年均浓度")
+    assert "41μg/m3" in ask("呼和浩特2020年PM2.5年均浓度是多少？", "PM2.5年均浓度")  # the year asked
