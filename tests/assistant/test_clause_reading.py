@@ -180,3 +180,23 @@ def test_a_figure_of_an_earlier_year_does_not_answer_the_year_asked():
 
     assert "未给出" in ask("呼和浩特2025年PM2.5年均浓度要降到多少？", "PM2.5年均浓度")
     assert "41μg/m3" in ask("呼和浩特2020年PM2.5年均浓度是多少？", "PM2.5年均浓度")  # the year asked
+
+
+def test_headings_go_after_the_paragraphs_for_figure_questions_only():
+    from dataclasses import replace
+
+    from assistant.service import after_headings
+    from assistant.understanding import analyze
+    from index.types import Hit
+
+    title = replace(_chunk("定州市“十四五”节能减排综合实施方案"), chunk_id="d-1", kind="heading")
+    goal = replace(_chunk("到2025年，全市化学需氧量重点工程减排量完成2000吨。"), chunk_id="d-2")
+    hits = [Hit(title, 0.5, "hybrid"), Hit(goal, 0.4, "hybrid")]
+
+    def order(text: str) -> list[str]:
+        q = Question(text=text, resolved=matching(text), analysis=analyze(text, ["河南省"]), topic=text)
+        return [h.chunk.chunk_id for h in after_headings(q, hits)]
+
+    assert order("化学需氧量减排量是多少？") == ["d-2", "d-1"]
+    assert order("化学需氧量减排有哪些措施？") == ["d-1", "d-2"]  # a measure question: as ranked
+    assert order("定州市“十四五”节能减排综合实施方案是哪天印发的？") == ["d-1", "d-2"]  # about the document
