@@ -18,9 +18,10 @@ from corpus.figures import Figure, comparable, magnitude
 from assistant.highlight import best_sentence, body_sentences, is_responsibility_note
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.target_model import Target
-from corpus.language import ASKS_WHEN, COMPANION, DECIMAL, QUOTED_CLAUSE_BREAK, RESPONSIBILITY_WORDS, YEAR_DIGITS
+from corpus.language import (ASKS_WHEN, CLAUSE_BREAK, COMPANION, DECIMAL, QUOTED_CLAUSE_BREAK, RESPONSIBILITY_WORDS,
+                              YEAR_DIGITS)
 from corpus.model import Chunk
-from corpus.text import compact, fold
+from corpus.text import compact, fold, matching
 from index.types import Hit
 from index.clause_vectors import ClauseVectors, chunk_clauses
 
@@ -532,10 +533,29 @@ def _measure_answer(q: Question, hits: Sequence[Hit], cities: Sequence[str],
         # paragraph that is only a responsibility note ("（责任单位：……）"): quote the body.
         body = [h for h in city_hits if h.chunk.kind != "heading" and not _only_note(h.chunk)] or city_hits
         for hit in body[:per_city]:
-            sentence = best_sentence(hit.chunk, query, similarity)
+            sentence = with_elaboration(hit.chunk, best_sentence(hit.chunk, query, similarity))
             parts.append((f"{city}：{sentence}", [len(items)]))
             items.append((hit.chunk, sentence, hit.score))
     return _answer(q, "measure", parts, items)
+
+
+def with_elaboration(chunk: Chunk, sentence: str) -> str:
+    """A paragraph's opening sentence of one clause ("鼓励集中式复合光伏发展。") names the measure
+    the sentences after it spell out ("在沿海地区，利用滩涂…；在内陆地区，…"): quoted with the next
+    sentence (a verbatim span of the chunk's text). Any other sentence as it is."""
+    sentences = body_sentences(chunk)
+    if len(sentences) < 2 or sentence != sentences[0] or CLAUSE_BREAK.search(matching(sentence).rstrip("。.!?")):
+        return sentence
+    start = chunk.text.find(sentence)
+    end = start + len(sentence)
+    for following in sentences[1:]:  # up to the end of the next full sentence (past its ；)
+        at = chunk.text.find(following, end)
+        if start < 0 or at < 0 or chunk.text[end:at].strip():
+            break
+        end = at + len(following)
+        if following.rstrip().endswith(("。", "！", "？", "!", "?")):
+            break
+    return chunk.text[start:end] if start >= 0 else sentence
 
 
 def _only_note(chunk: Chunk) -> bool:

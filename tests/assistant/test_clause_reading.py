@@ -9,7 +9,7 @@ import pytest
 from assistant.clauses import admits, asked_year, chunk_clauses, qualifiers, _other_period
 from assistant.model import QueryAnalysis, Question
 from corpus.model import Chunk
-from corpus.text import matching
+from corpus.text import matching, split_sentences
 
 
 def _chunk(text: str) -> Chunk:
@@ -200,3 +200,20 @@ def test_headings_go_after_the_paragraphs_for_figure_questions_only():
     assert order("化学需氧量减排量是多少？") == ["d-2", "d-1"]
     assert order("化学需氧量减排有哪些措施？") == ["d-1", "d-2"]  # a measure question: as ranked
     assert order("定州市“十四五”节能减排综合实施方案是哪天印发的？") == ["d-1", "d-2"]  # about the document
+
+
+def test_a_one_clause_opening_sentence_is_quoted_with_the_sentence_spelling_it_out():
+    from assistant.answer import with_elaboration
+
+    # 浙江省可再生能源发展“十四五”规划, 三、（一）
+    text = ("鼓励集中式复合光伏发展。在沿海地区，利用滩涂和养殖鱼塘等，建设渔光互补光伏电站；"
+            "在内陆地区，利用荒山荒坡、设施农业用地，标准化建设农光互补电站。推动光伏与生态修复相结合。")
+    chunk = _chunk(text)
+    chunk = Chunk(**{**chunk.__dict__, "sentences": split_sentences(text)})
+    quoted = with_elaboration(chunk, "鼓励集中式复合光伏发展。")
+    assert quoted == text[: text.index("推动")] and quoted in chunk.text
+    # a sentence of several clauses, or one not opening the paragraph, is quoted as it is
+    assert with_elaboration(chunk, "推动光伏与生态修复相结合。") == "推动光伏与生态修复相结合。"
+    long = _chunk("认真贯彻落实反食品浪费法，常态化推进反食品浪费工作。开发信息监控系统。")
+    long = Chunk(**{**long.__dict__, "sentences": split_sentences(long.text)})
+    assert with_elaboration(long, long.sentences[0]) == long.sentences[0]
