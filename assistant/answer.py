@@ -12,15 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.clauses import (OPEN_SETS, Scored, admits, area_qualifiers, candidate_clauses,
-                               metric_terms, qualifiers, score_clauses)
+                               metric_terms, period_year, qualifiers, score_clauses)
 from assistant.evidence import MATCH_THRESHOLD, coverage, indicator_terms, target_match
 from corpus.figures import Figure, comparable, magnitude
 from assistant.highlight import best_sentence, body_sentences, is_responsibility_note
 from assistant.model import Answer, AnswerKind, Citation, Question, TableRow
 from assistant.target_model import Target
-from corpus.language import ASKS_WHEN, COMPANION, DECIMAL, QUOTED_CLAUSE_BREAK, RESPONSIBILITY_WORDS
+from corpus.language import (ASKS_WHEN, CLAUSE_BREAK, COMPANION, DECIMAL, QUOTED_CLAUSE_BREAK, RESPONSIBILITY_WORDS,
+                              YEAR_DIGITS)
 from corpus.model import Chunk
-from corpus.text import compact, fold
+from corpus.text import compact, fold, matching
 from index.types import Hit
 from index.clause_vectors import ClauseVectors, chunk_clauses
 
@@ -346,7 +347,8 @@ def _clause_line(chosen: Sequence[Scored]) -> str:
             parts.append(c.text.rstrip("，,；;：:"))
     text = "；".join(dict.fromkeys(parts))
     period = first.period
-    if period and not first.chunk.table_row and fold(period) not in fold(text):
+    # (a period carried over from an earlier sentence of the paragraph is not in the quoted one)
+    if period and not first.chunk.table_row and fold(period) not in fold(text) and fold(period) in fold(first.sentence):
         text = f"{period}，{text}"
     return text
 
@@ -407,6 +409,16 @@ def _accepted(q: Question, admitted: Sequence[Scored], when: bool, options: Comp
     return sorted(out, key=lambda s: -s.score)
 
 
+def _earlier(q: Question, s: Scored) -> bool:
+    """Whether the clause states its figures for a year before the one the question names: an
+    achievement or a baseline ("2020年，…PM2.5年均浓度为41μg/m3") answers no "2025年…要降到多少"."""
+    named = [int(y) for y in YEAR_DIGITS.findall(q.analysis.text)]  # "2025年、2030年各要…": the first
+    asked = min(named) if q.analysis.year and named else None
+    year = period_year(s.clause.period)
+    return bool(asked and year and year < asked and not s.clause.chunk.tabular
+                and any(f.kind != "deadline" for f in s.clause.figures))
+
+
 def _possible_answers(city: str, name: str, shown: Sequence[Scored], items: list[tuple[Chunk, str, float]],
                       score: float) -> tuple[str, list[int]]:
     """An answer line showing figure clauses that may answer, not asserted ("请核对原文");
@@ -432,7 +444,7 @@ def _evidence_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Seq
         city_hits = _city_hits(hits, city)
         scored = score_clauses(q, candidate_clauses(city_hits, targets, options.depth), vectors,
                                options.similarity_weight)
-        admitted = [s for s in scored if admits(s.clause, named, fold(q.analysis.text))]
+        admitted = [s for s in scored if admits(s.clause, named, fold(q.analysis.text)) and not _earlier(q, s)]
         accepted = _accepted(q, admitted, when, options)
         if when:
             accepted.sort(key=lambda s: not any(f.kind == "deadline" for f in s.clause.figures))
@@ -521,10 +533,29 @@ def _measure_answer(q: Question, hits: Sequence[Hit], cities: Sequence[str],
         # paragraph that is only a responsibility note ("（责任单位：……）"): quote the body.
         body = [h for h in city_hits if h.chunk.kind != "heading" and not _only_note(h.chunk)] or city_hits
         for hit in body[:per_city]:
-            sentence = best_sentence(hit.chunk, query, similarity)
+            sentence = with_elaboration(hit.chunk, best_sentence(hit.chunk, query, similarity))
             parts.append((f"{city}：{sentence}", [len(items)]))
             items.append((hit.chunk, sentence, hit.score))
     return _answer(q, "measure", parts, items)
+
+
+def with_elaboration(chunk: Chunk, sentence: str) -> str:
+    """A paragraph's opening sentence of one clause ("鼓励集中式复合光伏发展。") names the measure
+    the sentences after it spell out ("在沿海地区，利用滩涂…；在内陆地区，…"): quoted with the next
+    sentence (a verbatim span of the chunk's text). Any other sentence as it is."""
+    sentences = body_sentences(chunk)
+    if len(sentences) < 2 or sentence != sentences[0] or CLAUSE_BREAK.search(matching(sentence).rstrip("。.!?")):
+        return sentence
+    start = chunk.text.find(sentence)
+    end = start + len(sentence)
+    for following in sentences[1:]:  # up to the end of the next full sentence (past its ；)
+        at = chunk.text.find(following, end)
+        if start < 0 or at < 0 or chunk.text[end:at].strip():
+            break
+        end = at + len(following)
+        if following.rstrip().endswith(("。", "！", "？", "!", "?")):
+            break
+    return chunk.text[start:end] if start >= 0 else sentence
 
 
 def _only_note(chunk: Chunk) -> bool:

@@ -148,11 +148,13 @@ def _clauses_of(chunk: Chunk, targets: tuple[Target, ...]) -> tuple[Clause, ...]
     for t in targets:
         by_clause.setdefault(t.clause, []).append(t)
     out = []
+    # The time phrase a paragraph sets holds for its next sentences until another is named
+    # ("2020年，全市空气优良天数达到294天。细颗粒物（PM2.5）年均浓度为41μg/m3…": 2020's too).
+    period = ""
     for sentence in body_sentences(chunk):
         aligned = align(sentence)
         starts = [0, *(m.end() for m in CLAUSE_BREAK.finditer(aligned.text))]
         ends = [*(m.start() for m in CLAUSE_BREAK.finditer(aligned.text)), len(aligned.text)]
-        period = ""
         spans = [(lo, hi) for lo, hi in zip(starts, ends) if compact(aligned.display(lo, hi)).strip("，,；;：:。 ")]
         keys = [fold(aligned.text[lo:hi]) for lo, hi in spans]
         stated = [bool(figures_of(k)) for k in keys]

@@ -35,7 +35,7 @@ def _terms_of(names: tuple[str, ...]) -> tuple[str, ...]:
     # "数据中心的PUE": the metric is what a figure is asked for, the rest is context.
     names = tuple(n for n in names if is_metric(n)) or names
     terms = [fold(t) for name in names for t in group_of(name)]
-    return tuple(sorted(set(terms), key=len, reverse=True))
+    return tuple(sorted(set(terms), key=lambda t: (-len(t), t)))  # longest first, then a fixed order
 
 
 def standing_term(text: str, terms: tuple[str, ...], question: str = "") -> str | None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from assistant.answer import DEFAULT_OPTIONS, ComposeOptions, compose
 from assistant.conversation import resolve
 from assistant.leads import note_leads, note_ocr, own_hits
-from assistant.metadata import metadata_answer
+from assistant.metadata import asked_fields, metadata_answer
 from assistant.model import Answer, Question, QueryAnalysis, SearchOutcome
 from assistant.rankers import ClauseReranker, rerankers_for
 from assistant.target_model import Target
@@ -47,6 +47,17 @@ def _clause_reranker(index: SearchBackend, settings: RetrievalSettings) -> Claus
     if not isinstance(vectors, ClauseVectors):
         vectors = ClauseVectors(embedder, getattr(index, "data_dir", None))
     return ClauseReranker(embedder, vectors, settings.clause_depth)
+
+
+def after_headings(q: Question, hits: Sequence[Hit]) -> list[Hit]:
+    """For a figure or comparison question, headings after the other hits, each group in its
+    order: a title or a section heading ("2022年能源工作指导意见", "二、主要目标") or a table's
+    header row names what follows and states no figure; its words match a question naming the
+    document, and it would be served before the paragraph that answers. A question about the
+    document itself (its date, issuer …: assistant.metadata) may be answered by its title."""
+    if q.analysis.kind not in ("figure", "comparison") or asked_fields(q):
+        return list(hits)
+    return [h for h in hits if h.chunk.kind != "heading"] + [h for h in hits if h.chunk.kind == "heading"]
 
 
 def _interleave(per_place: Sequence[Sequence[Hit]], top_k: int) -> list[Hit]:
@@ -122,7 +133,8 @@ class Assistant:
         rerankers = rerankers_for(q, self._targeted, self._targets_by_chunk, self.settings, self._clauses)
         pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers, settings=self.settings)
         # Leads with no clause of their own are dropped: ask for that many more.
-        return own_hits(pipeline.search(query, top_k + self._silent_leads(), filters))[:top_k]
+        hits = own_hits(pipeline.search(query, top_k + self._silent_leads(), filters))[:top_k]
+        return after_headings(q, hits)
 
     def _silent_leads(self) -> int:
         chunks = self.index.chunks

@@ -121,10 +121,17 @@ def parse_plan(raw_text: str, meta: DocumentMeta, *, page_marks: Sequence[tuple[
     is_lead = [info.kind == "lead" for info in infos]
     lead_own = leads.lead_readings(texts, is_lead, [split_sentences(t) for t in texts])
     meta = metadata.merge(meta, metadata.read_metadata(texts, is_lead))
+    joined = signature_blocks(raw_text, paras, [info.kind for info in infos], cells)
     seen: dict[str, int] = {}
     chunks: list[Chunk] = []
-    for ordinal, (para, info) in enumerate(zip(paras, infos, strict=True), start=1):
-        i = ordinal - 1
+    ordinal = 0
+    for i, (para, info) in enumerate(zip(paras, infos, strict=True)):
+        if any(first < i <= last for first, last in joined):
+            continue  # a line of the 落款 above: in its chunk
+        last = next((b for a, b in joined if a == i), i)
+        if last > i:
+            para = _joined(paras[i:last + 1])
+        ordinal += 1
         kind: ChunkKind = info.kind
         context = lead_own[i].context if i in lead_own else ""
         if i in rows and kind != "lead":
@@ -164,3 +171,34 @@ def parse_plan(raw_text: str, meta: DocumentMeta, *, page_marks: Sequence[tuple[
             )
         )
     return Document(meta=meta, chunks=tuple(chunks))
+
+
+def signature_blocks(raw_text: str, paras: Sequence[clean.Paragraph], kinds: Sequence[str],
+                     cells: Sequence[list[str] | None]) -> list[tuple[int, int]]:
+    """(first, last) paragraph indices of every 落款 of two lines or more (corpus.metadata.signatures:
+    the issuing bodies' lines, then the signature date): one chunk, since who signed and when
+    are one piece of evidence ("河南省人民政府办公厅" / "2021年11月8日"). Only plain body lines
+    right after one another in the source are joined (no table row, heading or lead among them)."""
+    texts = [p.text for p in paras]
+    out: list[tuple[int, int]] = []
+    for sig in metadata.signatures(texts):
+        if not sig.bodies or sig.printed or not sig.body_line:
+            continue
+        first = next((j for j in range(sig.index, max(-1, sig.index - metadata.MAX_SIGNATURE_LINES), -1)
+                      if texts[j] == sig.body_line), None)
+        if first is None or first == sig.index or (out and first <= out[-1][1]):
+            continue
+        block = range(first, sig.index + 1)
+        if any(kinds[j] != "body" or cells[j] is not None for j in block):
+            continue
+        source = matching(raw_text[paras[first].start:paras[sig.index].end])
+        if source != "".join(matching(texts[j]) for j in block):
+            continue  # something between the lines was dropped on reading: keep them apart
+        out.append((first, sig.index))
+    return out
+
+
+def _joined(paras: Sequence[clean.Paragraph]) -> clean.Paragraph:
+    """Consecutive paragraphs as one, their lines kept apart by line breaks."""
+    return clean.Paragraph(text="\n".join(p.text for p in paras), start=paras[0].start, end=paras[-1].end,
+                           lines=tuple(line for p in paras for line in p.lines))

@@ -73,7 +73,7 @@ _UNIT_CHARS = (
     "万亿千百十兆吉克吨斤公米升瓦时度焦帕秒分钟日天月周年小时里亩顷辆台家个座处项条套倍人户次床张只件艘列架栋"
     "蒸立方平标准煤油气电水毫微纳元"
 )
-_LATIN_UNIT = r"(?:kWh|KWh|kwh|MWh|GWh|kW|MW|GW|km|mm|cm|kg|mg|m²|m³|m2|m3|t|m|L|g|W)"
+_LATIN_UNIT = r"(?:kWh|KWh|kwh|MWh|GWh|kW|MW|GW|km|mm|cm|kg|mg|μg|m²|m³|m2|m3|t|m|L|g|W)"  # μg/m3: concentrations
 _UNIT_RUN = rf"(?:[{_UNIT_CHARS}]{{1,6}}|{_LATIN_UNIT})"
 FIGURE_UNIT = rf"(?:个百分点|%|‰|{_UNIT_RUN}(?:/{_UNIT_RUN})?)"
 FIGURE_NUMBER = r"\d+(?:\.\d+)?(?:[—–\-~～至到]\d+(?:\.\d+)?)?"  # a number or a range 8-10
@@ -82,8 +82,9 @@ BOUND_AFTER = r"及以上|及以下|以上|以下|左右|以内"
 COUNT_UNITS = frozenset("家个座处项条套户台辆艘列架栋床张只件")  # measure words: a count
 # Units that are not units: words that follow a number and begin the next thing said.
 NOT_UNIT = re.compile(r"^(?:年|月|日|号|时期|期间|条例)")
+# A number right after PM is a particle size, part of a pollutant's name (PM2.5, PM10), no figure.
 QUANTITY = re.compile(
-    rf"(?P<before>{BOUND_BEFORE})?(?<![\d.])(?P<num>{FIGURE_NUMBER})(?P<unit>{FIGURE_UNIT})?(?P<after>{BOUND_AFTER})?"
+    rf"(?P<before>{BOUND_BEFORE})?(?<![\d.])(?<![Pp][Mm])(?P<num>{FIGURE_NUMBER})(?P<unit>{FIGURE_UNIT})?(?P<after>{BOUND_AFTER})?"
 )
 WATER_CLASS = re.compile(r"(?<![A-Za-z])(?P<num>I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])类")  # Ⅱ类, III类 after NFKC
 # A span of years with a bound ("一般不超过3年", "3年内", "连续2年"): a figure; "2021年" is a
@@ -182,8 +183,9 @@ TOPIC_CHANGE_VERB = re.compile(r"(?:要|需要|应|将)?(?:下降|降低|降|提
                                r"保持在|保持|减少|增长|削减|压减)$")
 
 # --- asks (of a question) ------------------------------------------------------------------------
-# Who is in charge.
-ASKS_WHO = re.compile(r"谁|牵头|负责|责任单位|责任部门|主管部门|哪个部门|哪些部门|什么部门|部门")
+# Who is in charge. A count of departments names the issuers of a joint document ("省发展改革委等
+# 五部门关于…", "七部门印发的方案"), not an ask for who is in charge.
+ASKS_WHO = re.compile(r"谁|牵头|负责|责任单位|责任部门|主管部门|哪个部门|哪些部门|什么部门|(?<![一二三四五六七八九十两几\d])部门")
 # A number, strongly ("多少") or weakly (a word of targets, and how the question asks for one).
 ASKS_FIGURE = re.compile(r"多少|几[个家座项%]?|多大|多高|数值|百分之|具体数|目标值|指标值|要到|达到什么")
 FIGURE_WORDS = re.compile(r"目标|指标|率|比例|比重|占比|下降|降低|提高|达到|控制|减排量|总量|多少")

@@ -228,6 +228,10 @@ def test_count_verbs() -> None:
     ("ASKS_WHEN", "清洁取暖改造最晚什么时候完成", True),
     ("ASKS_WHEN", "清洁取暖率要达到多少", False),
     ("ASKS_WHO", "谁负责燃煤锅炉淘汰", True),
+    ("ASKS_WHO", "这项工作由哪些部门落实", True),
+    ("ASKS_WHO", "落实部门是哪个", True),
+    # the issuers of a joint document (浙江 "省发展改革委等五部门关于严格能效约束…的实施方案")
+    ("ASKS_WHO", "省发展改革委等五部门的方案要求能效标杆水平产能比例达到多少", False),
     ("ASKS_FIGURE", "清洁取暖率要达到多少", True),
     ("ASKS_FIGURE", "有哪些措施", False),
     ("ASKS_COMPARISON", "铁岭和安阳相比", True),

@@ -9,7 +9,7 @@ import pytest
 from assistant.clauses import admits, asked_year, chunk_clauses, qualifiers, _other_period
 from assistant.model import QueryAnalysis, Question
 from corpus.model import Chunk
-from corpus.text import matching
+from corpus.text import matching, split_sentences
 
 
 def _chunk(text: str) -> Chunk:
@@ -157,3 +157,73 @@ def test_a_chunks_clauses_are_read_once_and_take_the_rank_asked():
     assert [c.rank for c in first] == [0, 0, 0] and [c.rank for c in again] == [3, 3, 3]
     assert [(c.key, c.figures, c.period, c.scope) for c in again] == [(c.key, c.figures, c.period, c.scope) for c in first]
     assert chunk_clauses(chunk, 0, ())[1] is first[1]  # the same reading, not a new one
+
+
+def test_a_paragraphs_year_holds_for_its_next_sentences():
+    # 呼和浩特市“十四五”生态环境保护规划, 第一章第一节: 2020's air quality, stated over two sentences
+    text = ("空气质量总体改善，2020年，全市空气优良天数达到294天，优良比例为80.3%。"
+            "细颗粒物（PM2.5）年均浓度为41μg/m3，较2015年下降4.7%。")
+    clause = _clause(text, "细颗粒物")
+    assert clause.period == "2020年" and [f.text for f in clause.figures] == ["41μg/m3"]
+    assert _other_period(_question("2025年PM2.5年均浓度要降到多少", year=2025), clause)
+    later = _clause("到2025年，城市生活垃圾资源化利用率达到60%。力争城市生活垃圾回收利用率达到35%。", "力争")
+    assert later.period == "到2025年"
+
+
+def test_a_figure_of_an_earlier_year_does_not_answer_the_year_asked():
+    from dataclasses import replace
+
+    from assistant.answer import compose
+    from assistant.understanding import analyze
+    from index.types import Hit
+
+    # 呼和浩特市“十四五”生态环境保护规划 states 2020's PM2.5 and no 2025 target for it
+    review = replace(_chunk("空气质量总体改善，2020年，全市空气优良天数达到294天。细颗粒物（PM2.5）年均浓度为41μg/m3。"),
+                     chunk_id="h-1", doc_id="h", city="呼和浩特市", title="呼和浩特市“十四五”生态环境保护规划")
+    task = replace(_chunk("大力推进PM2.5和O3协同控制。"), chunk_id="h-2", doc_id="h", city="呼和浩特市",
+                   title="呼和浩特市“十四五”生态环境保护规划", paragraph=2)
+    hits = [Hit(review, 0.5, "hybrid"), Hit(task, 0.4, "hybrid")]
+
+    def ask(text: str, topic: str) -> str:
+        q = Question(text=text, resolved=matching(text), analysis=analyze(text, ["呼和浩特市"]), topic=topic)
+        return compose(q, hits, {}, all_cities=["呼和浩特市"]).text
+
+    assert "未给出" in ask("呼和浩特2025年PM2.5年均浓度要降到多少？", "PM2.5年均浓度")
+    assert "41μg/m3" in ask("呼和浩特2020年PM2.5年均浓度是多少？", "PM2.5年均浓度")  # the year asked
+
+
+def test_headings_go_after_the_paragraphs_for_figure_questions_only():
+    from dataclasses import replace
+
+    from assistant.service import after_headings
+    from assistant.understanding import analyze
+    from index.types import Hit
+
+    title = replace(_chunk("定州市“十四五”节能减排综合实施方案"), chunk_id="d-1", kind="heading")
+    goal = replace(_chunk("到2025年，全市化学需氧量重点工程减排量完成2000吨。"), chunk_id="d-2")
+    hits = [Hit(title, 0.5, "hybrid"), Hit(goal, 0.4, "hybrid")]
+
+    def order(text: str) -> list[str]:
+        q = Question(text=text, resolved=matching(text), analysis=analyze(text, ["河南省"]), topic=text)
+        return [h.chunk.chunk_id for h in after_headings(q, hits)]
+
+    assert order("化学需氧量减排量是多少？") == ["d-2", "d-1"]
+    assert order("化学需氧量减排有哪些措施？") == ["d-1", "d-2"]  # a measure question: as ranked
+    assert order("定州市“十四五”节能减排综合实施方案是哪天印发的？") == ["d-1", "d-2"]  # about the document
+
+
+def test_a_one_clause_opening_sentence_is_quoted_with_the_sentence_spelling_it_out():
+    from assistant.answer import with_elaboration
+
+    # 浙江省可再生能源发展“十四五”规划, 三、（一）
+    text = ("鼓励集中式复合光伏发展。在沿海地区，利用滩涂和养殖鱼塘等，建设渔光互补光伏电站；"
+            "在内陆地区，利用荒山荒坡、设施农业用地，标准化建设农光互补电站。推动光伏与生态修复相结合。")
+    chunk = _chunk(text)
+    chunk = Chunk(**{**chunk.__dict__, "sentences": split_sentences(text)})
+    quoted = with_elaboration(chunk, "鼓励集中式复合光伏发展。")
+    assert quoted == text[: text.index("推动")] and quoted in chunk.text
+    # a sentence of several clauses, or one not opening the paragraph, is quoted as it is
+    assert with_elaboration(chunk, "推动光伏与生态修复相结合。") == "推动光伏与生态修复相结合。"
+    long = _chunk("认真贯彻落实反食品浪费法，常态化推进反食品浪费工作。开发信息监控系统。")
+    long = Chunk(**{**long.__dict__, "sentences": split_sentences(long.text)})
+    assert with_elaboration(long, long.sentences[0]) == long.sentences[0]

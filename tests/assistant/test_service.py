@@ -145,3 +145,11 @@ def test_a_plan_that_never_names_the_indicator_is_not_quoted_as_if_it_did(assist
     answer = assistant.answer("定州的数据中心PUE要求是多少")  # 定州's plan has no data-centre clause
     assert answer.kind == "absent"
     assert "未提及" in answer.text and "仅提出" not in answer.text
+
+
+def test_a_figure_question_naming_the_plan_is_served_a_paragraph_before_its_title(assistant):
+    # The title "定州市“十四五”节能减排综合实施方案" matches every word the question names the plan
+    # by, and states no figure: the paragraphs come first (assistant.service.after_headings).
+    hits = assistant.search("定州市“十四五”节能减排综合实施方案要求的化学需氧量减排量是多少？").hits
+    assert hits[0].chunk.kind != "heading" and hits[0].chunk.city == "定州市"
+    assert any(h.chunk.kind == "heading" for h in hits)  # still served, after the paragraphs

@@ -176,3 +176,23 @@ def test_parse_plan_never_crashes(raw):
         assert normalize_for_matching(raw[c.start : c.end]) == c.match_text == normalize_for_matching(c.text)
         assert all(s in c.text for s in c.sentences)
     assert len({c.chunk_id for c in doc.chunks}) == len(doc.chunks)
+
+
+def test_signature_block_is_one_chunk(plans):
+    # 安顺's covering notice is signed "安顺市人民政府" over "2022年12月23日": one chunk, so the
+    # evidence of who signed and when is one hit (corpus.chunker.signature_blocks).
+    _, doc = plans["anshun"]
+    signed = [c for c in doc.chunks if "2022年12月23日" in c.text]
+    assert [c.text for c in signed] == ["安顺市人民政府\n2022年12月23日"]
+    assert doc.meta.issuer == "安顺市人民政府" and doc.meta.date == "2022-12-23"
+
+
+def test_signature_block_keeps_body_lines_apart():
+    # the two issuing bodies of 徐汇区's 专项资金管理办法, each on its own line above the date
+    raw = ("关于印发某市节能方案的通知\n各县区人民政府：\n现将《某市节能方案》印发给你们，请认真贯彻执行。\n"
+           "上海市徐汇区发展和改革委员会\n上海市徐汇区财政局\n2022年2月22日\n某市节能方案\n一、总体要求\n到2025年，能耗下降10%。\n")
+    doc = parse_plan(raw, META)
+    texts = [c.text for c in doc.chunks]
+    assert "上海市徐汇区发展和改革委员会\n上海市徐汇区财政局\n2022年2月22日" in texts
+    assert "现将《某市节能方案》印发给你们，请认真贯彻执行。" in texts  # a sentence is no 落款 line
+    assert [c.paragraph for c in doc.chunks] == list(range(1, len(doc.chunks) + 1))

@@ -94,3 +94,13 @@ def test_a_term_of_validity_is_a_figure():
     assert [f.text for f in figures_of("有效期5年")] == ["5年"]
     assert [(f.kind, f.text) for f in figures_of("有效期至2025年2月28日")] == [("deadline", "至2025年2月28日")]
     assert figures_of("2022年12月23日") == ()  # a signature line's date sets nothing
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("开展 PM2.5 和 O3 协同治理“一市一策”驻点跟踪研究", []),  # 安阳: a pollutant's name, no figure
+    ("PM10浓度不高于70微克/立方米", ["不高于70微克/立方米"]),
+    # 呼和浩特市“十四五”生态环境保护规划: a concentration in μg/m³ (NFKC: µ -> μ, ³ -> 3)
+    ("细颗粒物（PM2.5）年均浓度为41μg/m³，较2015年下降4.7%", ["41μg/m3", "4.7%"]),
+])
+def test_particle_sizes_are_names_and_concentrations_are_figures(text, figures):
+    assert [f.text for f in figures_of(text)] == figures
