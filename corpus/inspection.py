@@ -72,6 +72,8 @@ def looks_cut(chunk: Chunk, following: Chunk | None) -> bool:
         return False  # a title, or a title followed by its 文号 "（工信部联原〔2022〕6号）"
     if _ORG_END_RE.search(text) and (_ORG_END_RE.search(following.text) or parse_date(following.text)):
         return False  # a 落款: the issuing bodies' names, then the next name or the date
+    if "\n" in text and parse_date(text.rsplit("\n", 1)[-1]):
+        return False  # a 落款 read as one chunk (corpus.chunker.signature_blocks) ends with its date
     return not (starts_new(text) and len(text) <= MAX_LABEL_CHARS)
 
 

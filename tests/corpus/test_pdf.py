@@ -105,3 +105,6 @@ def test_looks_cut_on_inline_chunks(datacenter):
     assert not looks_cut(body, tail)  # ends with 。
     label = replace(body, text="发布日期：2021年9月22日发布日期2021年9月22日发布")
     assert not looks_cut(label, tail)
+    # 57.pdf's 落款, one chunk ending with its date, before "（此件公开发布）"
+    signed = replace(body, text="重庆市人民政府办公厅四川省人民政府办公厅\n2022年2月15日")
+    assert not looks_cut(signed, replace(body, text="（此件公开发布）"))
