@@ -133,8 +133,7 @@ class Assistant:
         rerankers = rerankers_for(q, self._targeted, self._targets_by_chunk, self.settings, self._clauses)
         pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers, settings=self.settings)
         # Leads with no clause of their own are dropped: ask for that many more.
-        hits = own_hits(pipeline.search(query, top_k + self._silent_leads(), filters))[:top_k]
-        return after_headings(q, hits)
+        return own_hits(pipeline.search(query, top_k + self._silent_leads(), filters))[:top_k]
 
     def _silent_leads(self) -> int:
         chunks = self.index.chunks
@@ -231,7 +230,8 @@ class Assistant:
                 per_place = [self._rank(q, f, mode, top_k) if len(r) == share else r
                              for f, r in zip(scopes, per_place)]
                 hits = _interleave(per_place, top_k)
-        return [replace(h, source="assistant") for h in hits]
+        # Headings after the paragraphs, once the places' rankings are merged (after_headings).
+        return [replace(h, source="assistant") for h in after_headings(q, hits)]
 
     def search(
         self,

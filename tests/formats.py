@@ -107,7 +107,8 @@ def to_pdf(document: Document) -> bytes:
     story: list[object] = []
     for kind, chunks in blocks(document):
         if kind == "paragraph":
-            story.append(Paragraph(escape(chunks[0].text), body))
+            # a chunk of several lines (a 落款: the bodies, then the date) is printed line by line
+            story.extend(Paragraph(escape(line), body) for line in chunks[0].text.split("\n"))
             continue
         cells = grid(chunks)
         width = len(cells[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import ANSWER_DEPTH, LISTED_DEPTH, Assistant
+from assistant.service import ANSWER_DEPTH, LISTED_DEPTH, Assistant, after_headings
 from index.types import Hit
 
 pytestmark = pytest.mark.slow
@@ -37,7 +37,7 @@ def full_depth_search(assistant: Assistant, q, top_k: int, cities=(), mode: str 
             if hit.chunk.chunk_id not in seen:
                 seen.add(hit.chunk.chunk_id)
                 hits.append(hit)
-    return [Hit(chunk=h.chunk, score=h.score, source="assistant") for h in hits[:top_k]]
+    return [Hit(chunk=h.chunk, score=h.score, source="assistant") for h in after_headings(q, hits[:top_k])]
 
 
 def _key(hits) -> list[tuple[str, float]]:
