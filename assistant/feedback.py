@@ -182,7 +182,7 @@ def new_answer_id() -> str:
     return uuid.uuid4().hex
 
 
-def index_version(backend: object) -> str:
+def served_version(backend: object) -> str:
     """The corpus hash of the index that answered (what /readyz calls `corpus_hash`), shortened."""
     manifest = getattr(backend, "manifest", None)
     return str(getattr(manifest, "corpus_hash", "") or "")[:16]
@@ -214,9 +214,12 @@ class FeedbackStore:
     # --- answers ------------------------------------------------------------------------
 
     def remember(self, answer: Answer, history: Sequence[str] = (), mode: str = "hybrid",
-                 index_version: str = "", source: str = "api") -> str:
-        """A new answer id for `answer`, remembered for feedback (and logged when the log is on).
+                 index_version: str = "", source: str = "api", index: object | None = None) -> str:
+        """A new answer id for `answer`, remembered for feedback (and logged when the log is on),
+        with the version of the index that answered: `index_version`, or read from `index`.
         Never raises and never waits for the disk."""
+        if index is not None and not index_version:
+            index_version = served_version(index)
         record = AnswerRecord(
             answer_id=new_answer_id(), asked_at=time.time(), question=answer.question, history=tuple(history),
             resolved_query=answer.resolved_query, kind=answer.kind, answer=answer.cited_text,

@@ -1,7 +1,7 @@
 """The assistant's second-stage rankers (`index.hybrid.Reranker`): evidence that a chunk
 answers the question, beyond what BM25 and dense see. They are fused with the first-stage
 rankings in the one hybrid retriever (`index.hybrid.HybridRetriever`), each at the weight
-`index.hybrid.RetrievalSettings` gives it (chosen on the training split, eval.tuning).
+`index.hybrid.RetrievalSettings` (in `answering.settings.AnswerSettings`) gives it (chosen on the training split, eval.tuning).
 
 - `TargetReranker` (figure and comparison questions): chunks whose extracted targets state a
   figure for the asked indicator, best match first, then the candidates that at least name
@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assistant.evidence import MATCH_THRESHOLD, coverage, target_match
+from assistant.answering.evidence import coverage, target_match
+from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS, AnswerSettings
 from assistant.model import Question
 from assistant.target_model import Target
 from assistant.understanding import canonical_terms, group_of
@@ -33,18 +34,15 @@ from corpus.model import Chunk
 from corpus.text import fold, matching
 from index.clause_vectors import ClauseVectors
 from index.embedders import Embedder
-from index.hybrid import DEFAULT_SETTINGS, Query, Reranker, RetrievalSettings, Weighted
+from index.hybrid import DEFAULT_SETTINGS, Query, Reranker, Weighted
 from index.types import Filters, Hit
-
-TARGET_WEIGHT = DEFAULT_SETTINGS.target_weight
-SENTENCE_WEIGHT = DEFAULT_SETTINGS.sentence_weight
-
 
 @dataclass(frozen=True)
 class TargetReranker:
     question: Question
     chunks: Sequence[Chunk]  # those with targets (any others are skipped), in reading order
     targets: Mapping[str, Sequence[Target]]  # chunk id -> its targets
+    settings: AnswerSettings = DEFAULT_ANSWER_SETTINGS
     name: str = "targets"
 
     def rerank(self, query: Query, candidates: Sequence[Hit], filters: Filters, depth: int) -> list[Hit]:
@@ -56,8 +54,8 @@ class TargetReranker:
                 continue
             section = chunk.section[-1] if chunk.section else ""
             found = self.targets.get(chunk.chunk_id, ())
-            best = max((target_match(t, q, section) for t in found), default=0.0)
-            if best >= MATCH_THRESHOLD:
+            best = max((target_match(t, q, section, self.settings) for t in found), default=0.0)
+            if best >= self.settings.match_threshold:
                 scored.append((-best, i, Hit(chunk=chunk, score=best, source=self.name)))
         ranking = [hit for _, _, hit in sorted(scored, key=lambda s: (s[0], s[1]))][:depth]
         ranked = {h.chunk.chunk_id for h in ranking}
@@ -73,7 +71,7 @@ class TargetReranker:
             else:
                 rest.append(hit)
         n = max(len(groups), 1)
-        ranking += [Hit(chunk=hit.chunk, score=MATCH_THRESHOLD * -neg / (n + 1), source=self.name)
+        ranking += [Hit(chunk=hit.chunk, score=self.settings.match_threshold * -neg / (n + 1), source=self.name)
                     for neg, _, hit in sorted(mentions, key=lambda m: (m[0], m[1]))]
         ranking += [Hit(chunk=hit.chunk, score=0.0, source=self.name) for hit in rest]
         return ranking
@@ -119,19 +117,20 @@ def rerankers_for(
     q: Question,
     chunks: Sequence[Chunk],
     targets: Mapping[str, Sequence[Target]],
-    settings: RetrievalSettings = DEFAULT_SETTINGS,
+    settings: AnswerSettings = DEFAULT_ANSWER_SETTINGS,
     clauses: ClauseReranker | None = None,
 ) -> list[Weighted[Reranker]]:
     """The second stage for `q`: figures for figure and comparison questions, the best
     sentence for the others (none when the question has no topic); the clause reranker
     (when given) for every question."""
     out: list[Weighted[Reranker]] = []
+    retrieval = settings.retrieval
     if q.analysis.kind in ("figure", "comparison"):
-        out.append(Weighted(TargetReranker(q, chunks, targets), settings.target_weight))
+        out.append(Weighted(TargetReranker(q, chunks, targets, settings), retrieval.target_weight))
     elif q.topic:
-        out.append(Weighted(SentenceReranker(q), settings.sentence_weight))
-    if clauses is not None and settings.clause_weight > 0:
-        if clauses.clause_depth != settings.clause_depth:
-            clauses = ClauseReranker(clauses.embedder, clauses.vectors, settings.clause_depth)
-        out.append(Weighted(clauses, settings.clause_weight))
+        out.append(Weighted(SentenceReranker(q), retrieval.sentence_weight))
+    if clauses is not None and retrieval.clause_weight > 0:
+        if clauses.clause_depth != retrieval.clause_depth:
+            clauses = ClauseReranker(clauses.embedder, clauses.vectors, retrieval.clause_depth)
+        out.append(Weighted(clauses, retrieval.clause_weight))
     return out

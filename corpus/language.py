@@ -234,7 +234,7 @@ QUESTION_NOISE = re.compile(
     r"[的是了]|"
     r"[\s?？!！。，,；;：:、“”\"'《》（）()]"
 )
-# Which fact of a document a question asks for (assistant.metadata): (field, pattern on the
+# Which fact of a document a question asks for (assistant.answering.document): (field, pattern on the
 # question's matching text); the first that matches wins.
 ISSUE_VERB = r"(?:印发|发布|出台|签发|成文|发文|下发|公布|颁布|制定|制发)"
 # Asking which documents a plan implements in so many words ("依据的是哪个文件").

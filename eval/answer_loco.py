@@ -1,7 +1,7 @@
 """Leave-one-city-out (LOCO) answer accuracy: the composer's settings chosen without a city.
 
 Five folds, one per city (安顺市, 三门峡市, 铁岭市, 安阳市, 定州市). For fold C the composer
-settings (`assistant.answer.ComposeOptions`: the weight of question-clause similarity and the
+settings (`assistant.answering.settings.AnswerSettings`: the weight of question-clause similarity and the
 similarity an unnamed figure clause needs) are chosen from a small grid on the TRAIN-side
 questions (eval/split.json) none of whose cities is C; fold C then scores every question whose
 cities include C (train and test side). The pooled figure counts each question once per fold
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,19 @@ WEIGHTS: tuple[float, ...] = (1.0, 2.0, 4.0, 6.0)
 SIMILARITIES: tuple[float, ...] = (0.86, 0.88, 0.9, 0.92)
 
 
-def grid() -> list[Any]:
-    from assistant.answer import DEFAULT_OPTIONS
+# The composer's fields a LOCO record reports (the grid varies the first two).
+COMPOSER_FIELDS = ("similarity_weight", "similarity", "candidate_depth", "accept", "similar_lexical", "unsure")
 
-    return [replace(DEFAULT_OPTIONS, similarity_weight=w, similarity=s) for w in WEIGHTS for s in SIMILARITIES]
+
+def grid() -> list[Any]:
+    from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS
+
+    return [replace(DEFAULT_ANSWER_SETTINGS, similarity_weight=w, similarity=s) for w in WEIGHTS for s in SIMILARITIES]
+
+
+def composer(option: Any) -> dict[str, Any]:
+    """The composer settings of `option` (an AnswerSettings) as recorded."""
+    return {name: getattr(option, name) for name in COMPOSER_FIELDS}
 
 
 def _accuracy(scores: Sequence[AnswerScore]) -> tuple[float, int]:
@@ -69,7 +78,7 @@ def loco(questions: Sequence[Question], ctx: Any, train_ids: set[str]) -> dict[s
         wf = sum(s.outcome == "wrong_figure" for s in fold_scores)
         pooled_n, pooled_ok, pooled_fa, pooled_wf = pooled_n + len(fold_scores), pooled_ok + ok, pooled_fa + fa, pooled_wf + wf
         folds.append({
-            "city": city, "train_questions": len(train), "chosen": asdict(options[best]),
+            "city": city, "train_questions": len(train), "chosen": composer(options[best]),
             "train_accuracy": train_key(best)[0], "n": len(fold_scores),
             "accuracy": ok / len(fold_scores) if fold_scores else 0.0, "false_absent": fa, "wrong_figure": wf,
             "failures": [s.record() for s in fold_scores if not s.correct],
@@ -78,11 +87,11 @@ def loco(questions: Sequence[Question], ctx: Any, train_ids: set[str]) -> dict[s
     served = max(range(len(options)), key=lambda i: _rank([scores[i][q.id] for q in all_train], options[i]))
     return {
         "name": "answers-loco",
-        "train_choice": {"options": asdict(options[served]), "questions": len(all_train),
+        "train_choice": {"options": composer(options[served]), "questions": len(all_train),
                          "accuracy": _accuracy([scores[served][q.id] for q in all_train])[0],
-                         "note": "best on the whole train side: the served default (ComposeOptions)"},
+                         "note": "best on the whole train side: the served default (AnswerSettings)"},
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "grid": [asdict(o) for o in options],
+        "grid": [composer(o) for o in options],
         "folds": folds,
         "pooled": {"n": pooled_n, "accuracy": pooled_ok / pooled_n if pooled_n else 0.0,
                    "false_absent": pooled_fa, "wrong_figure": pooled_wf,

@@ -30,7 +30,7 @@ from eval.questions import Question, gold_key
 
 OUTCOMES: tuple[str, ...] = ("correct", "false_absent", "wrong_figure", "missing_figure", "missed_absent",
                              "missing_departments", "no_quote", "wrong_value")
-# What an answer says when the plan gives no figure (assistant.answer's wording and plain variants).
+# What an answer says when the plan gives no figure (assistant.answering's wording and plain variants).
 NO_FIGURE = re.compile(r"未给出|未提及|未写明|没有给出|未明确|未设定|无具体")
 _SUFFIX = re.compile(r"(?:及以上|及以下|以上|以下|左右|以内)$")
 _PREFIX = re.compile(r"^(?:超过|不低于|不少于|不超过|不高于|低于|高于|力争|<|>|≤|≥)")
@@ -230,9 +230,9 @@ def answer_variants(
     out: dict[str, tuple[Question, list[Any]]] = {}
     for key, group in group_by_variant(questions):
         assistant = Assistant(variant_context(ctx, key, contexts).index)
-        chosen = tuple(options) if options else (assistant.compose_options,)
+        chosen = tuple(options) if options else (assistant.settings,)
         for q in group:
-            out[q.id] = (q, assistant.answer_variants(q.question, history=q.history, mode=mode, options=chosen))
+            out[q.id] = (q, assistant.answer_variants(q.question, history=q.history, mode=mode, variants=chosen))
     return [out[q.id] for q in questions]
 
 

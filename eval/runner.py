@@ -134,10 +134,11 @@ def naive_query(question: str, history: Sequence[str]) -> str:
 def _served_with(mode: str) -> TunableFactory:
     def factory(backend: Any, settings: RetrievalSettings) -> SearchFn:
         try:
+            from assistant.answering.settings import AnswerSettings
             from assistant.service import Assistant
         except ImportError as err:
             raise ModeUnavailable(f"assistant.service is not available ({err})") from None
-        assistant = Assistant(backend, settings)
+        assistant = Assistant(backend, AnswerSettings(retrieval=settings))
 
         def search(question: str, history: tuple[str, ...], top_k: int) -> Sequence[Hit]:
             return assistant.search(question, history=history, top_k=top_k, mode=mode).hits

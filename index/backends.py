@@ -4,7 +4,7 @@
 - `milvus`: `index.milvus_backend.MilvusBackend`, the shared store on the Milvus server or
   cluster at POLICYQA_MILVUS_URI, which every replica reads (docs/SCALING.md).
 
-Both implement `index.types.SearchBackend`, so the assistant, the API and the chat page are
+Both implement `index.protocol.SearchBackend`, so the assistant, the API and the chat page are
 the same code over either.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Clause vectors: every sentence (long ones cut at commas) of a chunk embedded on its own,
 for the clause reranker (assistant.rankers.ClauseReranker), and the vectors of any clause
 text the answer composer scores against a question (`vectors`, `similarities`:
-assistant.clauses), one cache for both.
+assistant.answering.evidence), one cache for both.
 
 The dense retriever scores a chunk by its best 300-character window; the answer to a
 question is usually one clause of a long paragraph, which a window dilutes. Clause vectors

@@ -2,7 +2,7 @@
 
 It holds the persisted index (BM25 and dense retrievers over the chunks), serves plain
 search through the one hybrid pipeline (`index.hybrid`), gives chunk context (neighbours,
-whole documents) and adds documents incrementally. It implements `index.types.SearchBackend`.
+whole documents) and adds documents incrementally. It implements `index.protocol.SearchBackend`.
 """
 from __future__ import annotations
 
@@ -212,6 +212,10 @@ class SearchIndex:
         The assistant adds query understanding on top of the same pipeline. `settings`
         (index.hybrid.RetrievalSettings, default the chosen ones) holds fusion and weights."""
         return plain_search(self, query, mode, top_k, filters, auto_filter, settings, rrf_k, depth)
+
+    def vocabulary(self) -> frozenset[str]:
+        """The corpus's words as BM25 indexed them."""
+        return self.bm25.vocabulary()
 
     @property
     def clause_vectors(self) -> ClauseVectors:

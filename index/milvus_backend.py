@@ -1,4 +1,4 @@
-"""MilvusBackend: the corpus of a shared Milvus store served as an `index.types.SearchBackend`.
+"""MilvusBackend: the corpus of a shared Milvus store served as an `index.protocol.SearchBackend`.
 
 With POLICYQA_BACKEND=milvus every API replica serves from one store (index.milvus_store) on
 one Milvus server or cluster; nothing of the corpus lives in a replica's data directory
@@ -31,6 +31,7 @@ import numpy as np
 
 from corpus.model import Chunk, Document, DocumentMeta, neighbours_at
 from index.bm25 import BM25Retriever
+from index.clause_vectors import ClauseVectors
 from index.embedders import Embedder
 from index.milvus import MilvusSettings, _embedder_id
 from index.milvus_store import SharedStore, StoredPlan
@@ -115,6 +116,7 @@ class MilvusBackend:
         self._dense = MilvusDenseRetriever(store, embedder, self._chunks, sum(p.windows for p in self.plans))
         self._by_id = {c.chunk_id: (i, c) for i, c in enumerate(self._chunks)}
         self._add_lock = threading.Lock()
+        self._clause_vectors: ClauseVectors | None = None
         self.loaded_at = time.time()
 
     # -- opening and refreshing ----------------------------------------------------------
@@ -225,6 +227,16 @@ class MilvusBackend:
     @property
     def dense(self) -> MilvusDenseRetriever:
         return self._dense
+
+    @property
+    def clause_vectors(self) -> ClauseVectors:
+        """Clause vectors over the serving embedder, cached in the data directory."""
+        if self._clause_vectors is None:
+            self._clause_vectors = ClauseVectors(self.embedder, self.data_dir)
+        return self._clause_vectors
+
+    def vocabulary(self) -> frozenset[str]:
+        return self._bm25.vocabulary()
 
     @property
     def manifest(self) -> StoreManifest:

@@ -86,27 +86,3 @@ class Retriever(Protocol):
     def retrieve(self, query: str, top_k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Best-first hits for `query`; at most `top_k`; only chunks `filters` accepts."""
         ...
-
-
-class SearchBackend(Protocol):
-    """What the assistant searches and reads from: the chunks and documents of one corpus,
-    a lexical and a dense retriever over them, and chunk context. `index.engine.SearchIndex`
-    is the local implementation."""
-
-    @property
-    def chunks(self) -> tuple[Chunk, ...]: ...
-
-    @property
-    def documents(self) -> tuple[DocumentMeta, ...]: ...
-
-    @property
-    def bm25(self) -> Retriever: ...
-
-    @property
-    def dense(self) -> Retriever: ...
-
-    def get_chunk(self, chunk_id: str) -> Chunk: ...
-
-    def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> tuple[Chunk, ...]: ...
-
-    def document_chunks(self, doc_id: str) -> tuple[Chunk, ...]: ...

@@ -17,11 +17,12 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
-from assistant.feedback import FeedbackStore, index_version  # noqa: E402
+from assistant.feedback import FeedbackStore  # noqa: E402
 from assistant.model import Answer  # noqa: E402
 from corpus.model import Chunk, DocumentMeta  # noqa: E402
 from index.filters import FilterError  # noqa: E402
-from index.types import MODES, Filters, SearchBackend  # noqa: E402
+from index.protocol import SearchBackend  # noqa: E402
+from index.types import MODES, Filters  # noqa: E402
 from policyqa.settings import load_settings  # noqa: E402
 from ui.document_view import document_router  # noqa: E402
 from ui.explorer import TAB_ID as EXPLORER_TAB  # noqa: E402
@@ -252,7 +253,7 @@ def _feedback_bar(feedback: GetFeedback | None, assistant: Assistant, answer: An
     if feedback is None or answer.kind == "empty":
         return ""
     try:
-        answer_id = feedback().remember(answer, history, mode=mode, index_version=index_version(_index_of(assistant)),
+        answer_id = feedback().remember(answer, history, mode=mode, index=_index_of(assistant),
                                         source="ui")
     except Exception as exc:  # feedback is an extra: never lose the answer over it
         log.warning("no feedback bar: %s: %s", type(exc).__name__, exc)

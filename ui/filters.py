@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from assistant.library import facet_values
 from corpus.model import DocumentMeta
-from index.types import LEVELS, Filters, SearchBackend
+from index.protocol import SearchBackend
+from index.types import LEVELS, Filters
 
 if TYPE_CHECKING:
     from assistant.service import Assistant

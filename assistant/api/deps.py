@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -113,3 +114,57 @@ def check_filters(snapshot: Snapshot, filters: Filters | None, loc: Sequence[Any
         return normalize(filters, snapshot.index.documents)
     except FilterError as exc:
         raise validation_error((*loc, exc.field), str(exc)) from None
+
+
+# --- a request checked in one place (every API edge: chat, OpenAI, MCP, search, Dify) --------
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A request's text, earlier user turns, places and filters, checked against the settings'
+    limits and the served documents."""
+
+    question: str
+    history: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    filters: Filters | None = None
+
+
+def check_conversation(snapshot: Snapshot, settings: Settings, messages: Sequence[tuple[str, str]],
+                       filters: Filters | None = None, loc: Sequence[Any] = ("body", "messages"),
+                       filters_loc: Sequence[Any] = ("body", "filters")) -> Checked:
+    """The last of `messages` ((role, text), oldest first; roles "user" and "assistant") and the
+    earlier user messages as its history. Limits: POLICYQA_MAX_QUERY_CHARS per message,
+    POLICYQA_MAX_HISTORY_TURNS earlier turns; a breach, or an unknown filter value, raises the
+    usual 422 (RequestValidationError) naming the message or the filter."""
+    if not messages or messages[-1][0] != "user":
+        raise validation_error(loc, "the last message must have role 'user'")
+    last = len(messages) - 1
+    # Assistant turns are not read, but their number is bounded too (one per user turn).
+    if last > 2 * settings.max_history_turns:
+        raise validation_error(loc, f"at most {2 * settings.max_history_turns + 1} messages "
+                               f"({settings.max_history_turns} earlier turns, POLICYQA_MAX_HISTORY_TURNS)", "too_long")
+    question = check_text(messages[last][1], (*loc, last, "content"), settings)
+    earlier = [(i, text) for i, (role, text) in enumerate(messages[:last]) if role == "user"]
+    if len(earlier) > settings.max_history_turns:
+        raise validation_error(loc, f"at most {settings.max_history_turns} earlier user turns "
+                               "(POLICYQA_MAX_HISTORY_TURNS)", "too_long")
+    history = tuple(check_text(text, (*loc, i, "content"), settings) for i, text in earlier if text.strip())
+    return Checked(question, history, (), check_filters(snapshot, filters, filters_loc))
+
+
+def check_search(snapshot: Snapshot, settings: Settings, query: str, history: Sequence[str], cities: Sequence[str],
+                 filters: Filters | None, part: str) -> Checked:
+    """A search request's query, history, cities and filters (422 naming the field of `part`,
+    "body" or "query")."""
+    query_loc, city_loc = query_locations(part)
+    text = check_text(query, query_loc, settings)
+    if not any(ch.isalnum() for ch in text):  # only punctuation, symbols or control characters
+        raise validation_error(query_loc, "nothing to search for: the query has no letters or digits")
+    return Checked(text, check_history(history, (part, "history"), settings),
+                   resolve_cities(snapshot, cities, city_loc), check_filters(snapshot, filters, (part, "filters")))
+
+
+def query_locations(part: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Where the query and the cities of a search request are: in the body, or the query string."""
+    return ((part, "query"), (part, "cities")) if part == "body" else ((part, "q"), (part, "city"))

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.text import fold
-from assistant.answer import NOT_FOUND_TEXT, figures_supported, responsibility_clause
+from assistant.answering.citations import NOT_FOUND_TEXT, figures_supported
+from assistant.answering.responsibility import responsibility_clause
 from assistant.service import Assistant
 from assistant.model import Answer, Citation
 from corpus.catalog import builtin_documents
@@ -71,7 +72,7 @@ ASKS = ["要到多少？", "有哪些措施？", "由谁牵头负责？", "目�
 def test_answer_invariants(assistant, city, other, topic, ask, year):
     question = f"{city}{'和' + other if other and other != city else ''}{year}{topic}{ask}"
     answer = assistant.answer(question)
-    # A cited table row counts with its header context (assistant.answer.figures_supported).
+    # A cited table row counts with its header context (assistant.answering.citations.figures_supported).
     cited = _numbers(" ".join([c.highlight for c in answer.citations] + [r.sentence for r in answer.table]
                               + [c.chunk.context for c in answer.citations if "\t" in c.chunk.text]))
     assert _numbers(answer.text) <= cited, (question, answer.text)

@@ -48,7 +48,7 @@ KNOWN_ANSWER_GAPS = {
     "q553": "畜禽粪污 named nowhere as an indicator: related rates shown as possible answers",
     "q568": "a count of trucks asked: vehicle efficiency figures shown as possible answers",
     "q593": "建制镇污水 rate asked: the city's sludge rate (97%) is accepted",
-    # An absence is not asserted over a quote that states a figure (assistant.answer,
+    # An absence is not asserted over a quote that states a figure (assistant.answering.figures,
     # `quotes_figure`): the closest clause's figure of another rate is shown as a possible answer.
     "q151": "建筑垃圾综合利用率 60% shown as a possible answer for 再生水利用率",
     "q425": "畜禽粪污综合利用率 85% shown as a possible answer for 再生水利用率",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answer import figures_supported
+from assistant.answering.citations import figures_supported
 from assistant.service import Assistant
 from eval.answers import NO_FIGURE, figure_stated
 
@@ -82,7 +82,7 @@ def test_absence_is_said_when_the_plan_states_no_figure(assistant):
 def test_a_total_is_not_named_by_a_share_of_it(assistant):
     """铁岭's plan states 非化石能源占能源消费总量比重 13.7% and only "能源消费总量得到合理控制":
     the share's name holds the total's, but a figure for the share is not one for the total."""
-    from assistant.evidence import standing_term
+    from assistant.answering.evidence import standing_term
 
     assert standing_term("非化石能源占能源消费总量比重达到13.7%左右", ("能源消费总量",)) is None
     assert standing_term("能源消费总量得到合理控制", ("能源消费总量",)) == "能源消费总量"

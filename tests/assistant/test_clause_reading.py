@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.clauses import admits, asked_year, chunk_clauses, qualifiers, _other_period
+from assistant.answering.clauses import admits, asked_year, chunk_clauses, qualifiers
+from assistant.answering.evidence import other_period
 from assistant.model import QueryAnalysis, Question
 from corpus.model import Chunk
 from corpus.text import matching, split_sentences
@@ -68,24 +69,24 @@ def test_an_increment_does_not_answer_a_total_but_an_unsaid_one_may():
 def test_an_achievement_is_not_a_target():
     text = "“十三五”期间，完成既有居住建筑节能改造面积5.14亿平方米。"
     achieved = _clause(text, "完成")
-    assert _other_period(_question("既有建筑节能改造要完成多少"), achieved)
-    assert not _other_period(_question("十三五期间既有建筑节能改造完成了多少"), achieved)
+    assert other_period(_question("既有建筑节能改造要完成多少"), achieved)
+    assert not other_period(_question("十三五期间既有建筑节能改造完成了多少"), achieved)
     target = _clause("到2025年，累计完成既有公共建筑节能改造2.5亿平方米以上。", "累计")
-    assert not _other_period(_question("既有公共建筑节能改造要完成多少"), target)
+    assert not other_period(_question("既有公共建筑节能改造要完成多少"), target)
 
 
 def test_another_year_than_the_one_asked():
     clause = _clause("明确2030年非化石能源占一次能源消费比重达到25%左右。", "明确")
     q = _question("十四五末非化石能源占一次能源消费比重要到多少")
     assert asked_year(q) == 2025
-    assert _other_period(q, clause)
-    assert not _other_period(_question("2030年非化石能源占比", year=2030), clause)
+    assert other_period(q, clause)
+    assert not other_period(_question("2030年非化石能源占比", year=2030), clause)
 
 
 def test_two_documents_of_one_place_each_give_their_figure_named_by_title():
     from dataclasses import replace
 
-    from assistant.answer import compose
+    from assistant.answering.compose import compose
     from assistant.understanding import analyze
     from index.types import Hit
 
@@ -112,13 +113,13 @@ def test_two_documents_of_one_place_each_give_their_figure_named_by_title():
     ("依据的是哪个方案，要求到2025年达到多少？", ("implements",)),
 ])
 def test_a_plan_named_as_the_source_of_a_figure_is_no_metadata_question(text, fields):
-    from assistant.metadata import asked_fields
+    from assistant.answering.document import asked_fields
 
     assert asked_fields(_question(text)) == fields
 
 
 def test_a_date_read_from_a_news_dateline_is_said_to_be_the_publication_date():
-    from assistant.metadata import metadata_answer
+    from assistant.answering.document import metadata_answer
     from corpus.model import DocumentMeta, MetaSource
 
     dateline = "（新华社北京2021年10月21日电）"
@@ -133,7 +134,7 @@ def test_a_date_read_from_a_news_dateline_is_said_to_be_the_publication_date():
 def test_an_area_of_another_places_table_does_not_qualify_a_question_about_that_place():
     """A province's annex table sets figures for its cities (Target.area "三门峡市"); asked
     about 三门峡's own plan, that area is the place searched, not a county to narrow to."""
-    from assistant.clauses import area_qualifiers
+    from assistant.answering.clauses import area_qualifiers
     from assistant.target_model import Target
 
     def row(city: str, area: str) -> Target:
@@ -165,7 +166,7 @@ def test_a_paragraphs_year_holds_for_its_next_sentences():
             "细颗粒物（PM2.5）年均浓度为41μg/m3，较2015年下降4.7%。")
     clause = _clause(text, "细颗粒物")
     assert clause.period == "2020年" and [f.text for f in clause.figures] == ["41μg/m3"]
-    assert _other_period(_question("2025年PM2.5年均浓度要降到多少", year=2025), clause)
+    assert other_period(_question("2025年PM2.5年均浓度要降到多少", year=2025), clause)
     later = _clause("到2025年，城市生活垃圾资源化利用率达到60%。力争城市生活垃圾回收利用率达到35%。", "力争")
     assert later.period == "到2025年"
 
@@ -173,7 +174,7 @@ def test_a_paragraphs_year_holds_for_its_next_sentences():
 def test_a_figure_of_an_earlier_year_does_not_answer_the_year_asked():
     from dataclasses import replace
 
-    from assistant.answer import compose
+    from assistant.answering.compose import compose
     from assistant.understanding import analyze
     from index.types import Hit
 
@@ -195,7 +196,7 @@ def test_a_figure_of_an_earlier_year_does_not_answer_the_year_asked():
 def test_headings_go_after_the_paragraphs_for_figure_questions_only():
     from dataclasses import replace
 
-    from assistant.service import after_headings
+    from assistant.retrieval import after_headings
     from assistant.understanding import analyze
     from index.types import Hit
 
@@ -213,7 +214,7 @@ def test_headings_go_after_the_paragraphs_for_figure_questions_only():
 
 
 def test_a_one_clause_opening_sentence_is_quoted_with_the_sentence_spelling_it_out():
-    from assistant.answer import with_elaboration
+    from assistant.answering.measures import with_elaboration
 
     # 浙江省可再生能源发展“十四五”规划, 三、（一）
     text = ("鼓励集中式复合光伏发展。在沿海地区，利用滩涂和养殖鱼塘等，建设渔光互补光伏电站；"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answer import compose
+from assistant.answering.compose import compose
 from assistant.model import Question
 from assistant.targets import extract_targets
 from assistant.understanding import analyze, asked_parts, topic_of

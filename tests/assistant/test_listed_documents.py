@@ -42,11 +42,11 @@ def test_a_list_across_provinces_reads_the_documents_it_names(library):
 
 
 def test_a_province_joined_to_its_cities_is_listed_with_them(library):
-    q = library._question("河北省及省内各市县到2025年单位GDP能耗下降目标是多少？", ())
+    q = library.reader.question("河北省及省内各市县到2025年单位GDP能耗下降目标是多少？")
     assert q.analysis.listed[0] == "河北省" and "定州市" in q.analysis.listed
     answer = library.answer("河北省及省内各市县到2025年单位GDP能耗下降目标是多少？")
     lines = answer.text.split("\n")
     assert any(line.startswith("河北省") and "15%" in line for line in lines)
     assert any(line.startswith("定州市") and "17.5%" in line for line in lines)
     # "河北各市" still asks the cities only, not the province's own documents
-    assert "河北省" not in library._question("河北各市到2025年单位GDP能耗下降目标是多少？", ()).analysis.listed
+    assert "河北省" not in library.reader.question("河北各市到2025年单位GDP能耗下降目标是多少？").analysis.listed

@@ -90,12 +90,12 @@ def test_two_fields_asked_at_once_are_both_answered(assistant):
 
 
 def test_a_document_named_by_its_title_is_the_one_answered(search_index):
-    from assistant.metadata import _named_documents
+    from assistant.answering.document import _named_documents
     from assistant.service import Assistant
 
     titles = ["减污降碳协同增效实施方案", "“十四五”建筑节能与绿色建筑发展规划", "2022年能源工作指导意见"]
     docs = [replace(m, title=t) for m, t in zip(search_index.documents, titles)]
-    q = Assistant(search_index)._question("生态环境部等七部门印发减污降碳协同增效实施方案的文号是什么", ())
+    q = Assistant(search_index).reader.question("生态环境部等七部门印发减污降碳协同增效实施方案的文号是什么")
     assert [d.title for d in _named_documents(q, docs)] == titles[:1]
-    q = Assistant(search_index)._question("方案的文号是什么", ())
+    q = Assistant(search_index).reader.question("方案的文号是什么")
     assert _named_documents(q, docs) == docs  # no title named: every document

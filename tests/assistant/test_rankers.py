@@ -39,10 +39,10 @@ def test_target_ranking_keeps_every_candidate(search_index):
     from assistant.service import Assistant
 
     assistant = Assistant(search_index)
-    q = assistant._question("安顺到2025年单位地区生产总值能耗要下降多少？", ())
+    q = assistant.reader.question("安顺到2025年单位地区生产总值能耗要下降多少？")
     filters = Filters(cities=("安顺市",))
     candidates = search_index.search(q.resolved, "hybrid", 40, filters)
-    ranked = TargetReranker(q, search_index.chunks, assistant._targets_by_chunk).rerank(
+    ranked = TargetReranker(q, search_index.chunks, assistant.retrieval.targets_by_chunk).rerank(
         Query(q.resolved), candidates, filters, 50)
     ids = [h.chunk.chunk_id for h in ranked]
     assert set(ids) >= {h.chunk.chunk_id for h in candidates}

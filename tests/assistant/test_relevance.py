@@ -1,4 +1,4 @@
-"""The answer's relevance gate (assistant.answer.relevant) and sentence choice, on the real
+"""The answer's relevance gate (assistant.answering.relevance.relevant) and sentence choice, on the real
 corpus with the real embedder: everyday wording reaches its clause, off-topic questions do not."""
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import DENSE_RELEVANCE, dense_relevance, relevant
+from assistant.answering.relevance import dense_relevance, relevant
+from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS
 from assistant.highlight import SENTENCE_DENSE_WEIGHT, best_sentence
-from assistant.service import ANSWER_DEPTH, Assistant
+from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow
 OFFTOPIC = Path(__file__).resolve().parents[2] / "eval" / "offtopic.txt"
@@ -28,9 +29,8 @@ def _offtopic() -> list[str]:
 
 
 def _gate(assistant, question):
-    q = assistant._question(question, ())
-    hits = assistant._search(q, ANSWER_DEPTH, (), "hybrid")
-    return q, hits
+    request = assistant.reader.read(question)
+    return request.question, assistant.retrieval.search(request, DEFAULT_ANSWER_SETTINGS.answer_depth)
 
 
 def test_offtopic_questions_are_mostly_not_found(assistant):
@@ -43,14 +43,14 @@ def test_offtopic_questions_are_mostly_not_found(assistant):
 def test_everyday_wording_passes_the_dense_test_where_the_lexical_one_fails(assistant):
     # 淤泥/填埋 for 污泥/处置: few shared characters, the clause still stands out of the deeper hits.
     q, hits = _gate(assistant, "三门峡污水厂的淤泥除了拉去填埋，还有别的处理办法吗")
-    assert relevant(q, hits, vectors=assistant._vectors)
-    assert dense_relevance(q, hits, assistant._vectors) >= DENSE_RELEVANCE or relevant(q, hits)
+    assert relevant(q, hits, vectors=assistant.vectors)
+    assert dense_relevance(q, hits, assistant.vectors) >= DEFAULT_ANSWER_SETTINGS.dense_relevance or relevant(q, hits)
 
 
 def test_offtopic_dense_score_is_below_the_bar(assistant):
     q, hits = _gate(assistant, "如何办理护照？")
-    assert dense_relevance(q, hits, assistant._vectors) < DENSE_RELEVANCE
-    assert not relevant(q, hits, vectors=assistant._vectors)
+    assert dense_relevance(q, hits, assistant.vectors) < DEFAULT_ANSWER_SETTINGS.dense_relevance
+    assert not relevant(q, hits, vectors=assistant.vectors)
 
 
 def test_sentence_choice_reads_meaning_within_the_chunk(assistant, search_index):
@@ -59,7 +59,7 @@ def test_sentence_choice_reads_meaning_within_the_chunk(assistant, search_index)
     chunk = next(c for c in search_index.chunks if c.city == "安顺市" and "第四代篦冷机" in c.text)
     question = "安顺水泥厂节能要换哪些设备"
     lexical = best_sentence(chunk, question)
-    dense = best_sentence(chunk, question, lambda texts: assistant._vectors.similarities(question, texts))
+    dense = best_sentence(chunk, question, lambda texts: assistant.vectors.similarities(question, texts))
     assert "篦冷机" in dense and dense in chunk.text
     assert SENTENCE_DENSE_WEIGHT > 0 and lexical in chunk.text
 

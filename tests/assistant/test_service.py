@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import NOT_FOUND_TEXT
+from assistant.answering.citations import NOT_FOUND_TEXT
 from assistant.render import format_answer, format_hits
 from assistant.service import Assistant
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.service import ANSWER_DEPTH, LISTED_DEPTH, Assistant, after_headings
+from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS
+from assistant.retrieval import after_headings
+from assistant.service import Assistant
 from index.types import Hit
 
 pytestmark = pytest.mark.slow
+
+ANSWER_DEPTH = DEFAULT_ANSWER_SETTINGS.answer_depth
 
 LISTED = [  # QueryAnalysis.listed: every place, or a province's cities
     "各地化学需氧量重点工程减排量目标分别是多少？",
@@ -25,12 +29,13 @@ def assistant(search_index):
     return Assistant(search_index)
 
 
-def full_depth_search(assistant: Assistant, q, top_k: int, cities=(), mode: str = "hybrid") -> list[Hit]:
-    """What `_search` did before: every place ranked to `top_k`, interleaved round by round."""
-    scopes = assistant._scopes(q, cities, None)
+def full_depth_search(assistant: Assistant, request, top_k: int) -> list[Hit]:
+    """What `Retrieval.search` did before: every place ranked to `top_k`, interleaved round by round."""
+    q = request.question
+    scopes = assistant.retrieval._scopes(request)
     if len(scopes) <= 1:
-        return assistant._search(q, top_k, cities, mode)
-    per_place = [assistant._rank(q, f, mode, top_k) for f in scopes]
+        return assistant.retrieval.search(request, top_k)
+    per_place = [assistant.retrieval._rank(q, f, request.mode, top_k) for f in scopes]
     hits, seen = [], set()
     for rank in range(top_k):
         for hit in sorted((r[rank] for r in per_place if rank < len(r)), key=lambda h: -h.score):
@@ -46,22 +51,22 @@ def _key(hits) -> list[tuple[str, float]]:
 
 @pytest.mark.parametrize("question", LISTED + COMPARED)
 def test_same_hits_as_ranking_every_place_to_full_depth(assistant, question):
-    q = assistant._question(question, ())
-    places = len(assistant._scopes(q, (), None))
+    request = assistant.reader.read(question)
+    places = len(assistant.retrieval._scopes(request))
     assert places > 1
-    top_k = max(ANSWER_DEPTH, LISTED_DEPTH * len(q.analysis.listed))
-    assert _key(assistant._search(q, top_k, (), "hybrid")) == _key(full_depth_search(assistant, q, top_k))
+    top_k = assistant.retrieval.depth(request.question)
+    assert _key(assistant.retrieval.search(request, top_k)) == _key(full_depth_search(assistant, request, top_k))
 
 
 def test_each_listed_place_is_ranked_to_its_share(assistant, monkeypatch):
     asked: list[int] = []
-    rank = assistant._rank
+    rank = assistant.retrieval._rank
 
     def recording(q, filters, mode, top_k):
         asked.append(top_k)
         return rank(q, filters, mode, top_k)
 
-    monkeypatch.setattr(assistant, "_rank", recording)
+    monkeypatch.setattr(assistant.retrieval, "_rank", recording)
     answer = assistant.answer(LISTED[1])  # 河南各市: 三门峡市 and 安阳市
     assert {c.chunk.city for c in answer.citations} == {"三门峡市", "安阳市"}
     assert asked == [ANSWER_DEPTH // 2] * 2  # not ANSWER_DEPTH each
@@ -73,17 +78,17 @@ def test_each_listed_place_is_ranked_to_its_share(assistant, monkeypatch):
 def test_a_place_short_of_its_share_leaves_it_to_the_others(assistant, monkeypatch):
     """铁岭市's plan has fewer chunks than half of 80: 安阳市 is ranked deeper to fill the result."""
     asked: list[int] = []
-    rank = assistant._rank
+    rank = assistant.retrieval._rank
 
     def recording(q, filters, mode, top_k):
         asked.append(top_k)
         return rank(q, filters, mode, top_k)
 
-    q = assistant._question(COMPARED[0], ())
+    request = assistant.reader.read(COMPARED[0])
     top_k = 80
-    reference = full_depth_search(assistant, q, top_k)
-    monkeypatch.setattr(assistant, "_rank", recording)
-    hits = assistant._search(q, top_k, (), "hybrid")
+    reference = full_depth_search(assistant, request, top_k)
+    monkeypatch.setattr(assistant.retrieval, "_rank", recording)
+    hits = assistant.retrieval.search(request, top_k)
     assert asked == [40, 40, 80]
     assert len(hits) == top_k and _key(hits) == _key(reference)
 
@@ -91,8 +96,8 @@ def test_a_place_short_of_its_share_leaves_it_to_the_others(assistant, monkeypat
 @pytest.mark.parametrize("question", LISTED)
 def test_same_answers_as_ranking_every_place_to_full_depth(assistant, monkeypatch, question):
     answer = assistant.answer(question)
-    monkeypatch.setattr(assistant, "_search", lambda q, top_k, cities, mode, filters=None:
-                        full_depth_search(assistant, q, top_k, cities, mode))
+    monkeypatch.setattr(assistant.retrieval, "search", lambda request, top_k=None: full_depth_search(
+        assistant, request, assistant.retrieval.depth(request.question) if top_k is None else top_k))
     before = assistant.answer(question)
     assert (answer.kind, answer.cited_text, [c.chunk.chunk_id for c in answer.citations]) == \
         (before.kind, before.cited_text, [c.chunk.chunk_id for c in before.citations])

@@ -1,10 +1,10 @@
 """A figure answer from a table row quotes the row's value with its row label and column
-(assistant.answer: the table-row branch of the clause line), built from the built-in plans."""
+(assistant.answering.figures: the table-row branch of the clause line), built from the built-in plans."""
 from __future__ import annotations
 
 import pytest
 
-from assistant.answer import compose
+from assistant.answering.compose import compose
 from assistant.model import Question
 from assistant.table_targets import table_targets
 from assistant.understanding import analyze

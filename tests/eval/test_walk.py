@@ -10,7 +10,7 @@ def test_the_walk_follows_the_route_to_the_response(search_index):
     stops = [(s["module"], s["function"]) for s in result["stops"]]
     assert ("assistant.api.routes.chat", "chat") in stops[:3]
     assert ("assistant.service", "Assistant.answer") in stops
-    assert stops.index(("assistant.service", "Assistant.answer")) < stops.index(("assistant.answer", "compose"))
+    assert stops.index(("assistant.service", "Assistant.answer")) < stops.index(("assistant.answering.compose", "compose"))
     assert result["count"] == len(stops)
     seen: set[str] = set()
     for stop in result["stops"]:  # a revisit is a return to a module the walk has left

@@ -72,3 +72,9 @@ def test_backend_setting(monkeypatch):
     monkeypatch.setenv("POLICYQA_BACKEND", "elastic")
     with pytest.raises(SettingsError):
         load_settings()
+
+
+def test_the_milvus_backend_implements_the_search_backend_protocol(backend):
+    from tests.index.test_protocol import backend_has_the_protocol
+
+    backend_has_the_protocol(backend)

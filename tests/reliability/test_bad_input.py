@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import figures_supported
+from assistant.answering.citations import figures_supported
 from assistant.service import Assistant
 
 pytestmark = pytest.mark.slow

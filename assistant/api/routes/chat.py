@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from assistant.api.deps import SettingsDep, SnapshotDep, StateDep, check_filters, check_text
-from assistant.api.errors import COMMON_RESPONSES, validation_error
+from assistant.api.deps import SettingsDep, SnapshotDep, StateDep, check_conversation
+from assistant.api.errors import COMMON_RESPONSES
 from assistant.api.routes.feedback import remember
 from assistant.api.schemas import ChatRequest, ChatResponse
 from index.types import Filters
@@ -29,24 +29,10 @@ def answer_messages(
 ) -> Answer:
     """The answer to the last of `messages` ((role, text), oldest first; roles "user" and
     "assistant"), among the documents `filters` lets through. Earlier user messages resolve
-    follow-ups; assistant messages are not read. Limits: POLICYQA_MAX_QUERY_CHARS per message,
-    POLICYQA_MAX_HISTORY_TURNS earlier turns; a breach, or an unknown filter value, raises the
-    usual 422 (RequestValidationError) naming the message or the filter."""
-    if not messages or messages[-1][0] != "user":
-        raise validation_error(loc, "the last message must have role 'user'")
-    last = len(messages) - 1
-    # Assistant turns are not read, but their number is bounded too (one per user turn).
-    if last > 2 * settings.max_history_turns:
-        raise validation_error(loc, f"at most {2 * settings.max_history_turns + 1} messages "
-                               f"({settings.max_history_turns} earlier turns, POLICYQA_MAX_HISTORY_TURNS)", "too_long")
-    question = check_text(messages[last][1], (*loc, last, "content"), settings)
-    earlier = [(i, text) for i, (role, text) in enumerate(messages[:last]) if role == "user"]
-    if len(earlier) > settings.max_history_turns:
-        raise validation_error(loc, f"at most {settings.max_history_turns} earlier user turns "
-                               "(POLICYQA_MAX_HISTORY_TURNS)", "too_long")
-    history = tuple(check_text(text, (*loc, i, "content"), settings) for i, text in earlier if text.strip())
-    checked = check_filters(snapshot, filters, filters_loc)
-    return snapshot.assistant.answer(question, history=history, filters=checked)
+    follow-ups; assistant messages are not read. The request is checked by
+    `deps.check_conversation` (422 naming the message or the filter)."""
+    checked = check_conversation(snapshot, settings, messages, filters, loc, filters_loc)
+    return snapshot.assistant.answer(checked.question, history=checked.history, filters=checked.filters)
 
 
 @router.post("", response_model=ChatResponse, responses=COMMON_RESPONSES, summary="Answer a question")

@@ -24,7 +24,6 @@ from assistant.feedback import (
     StoreUnavailable,
     UnknownAnswer,
     feedback_csv,
-    index_version,
 )
 from assistant.model import Answer
 
@@ -41,8 +40,7 @@ def remember(state: ApiState, snapshot: Snapshot, answer: Answer, messages: Sequ
     """The answer id of `answer` to the last of `messages` ((role, text), as chat.answer_messages
     reads them): the earlier user turns are its history. Never raises, never waits for the disk."""
     history = [text.strip() for role, text in messages[:-1] if role == "user" and text.strip()]
-    return state.feedback.remember(answer, history, mode="hybrid", index_version=index_version(snapshot.index),
-                                   source=source)
+    return state.feedback.remember(answer, history, mode="hybrid", source=source, index=snapshot.index)
 
 
 # --- models ---------------------------------------------------------------------------

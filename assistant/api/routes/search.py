@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from assistant.api.deps import SettingsDep, SnapshotDep, check_filters, check_history, check_text, resolve_cities
+from assistant.api.deps import SettingsDep, SnapshotDep, check_search, query_locations
 from assistant.api.errors import COMMON_RESPONSES, validation_error
 from assistant.api.schemas import (
     EXAMPLE_QUERY, MAX_CITIES, MAX_TOP_K, Mode, SearchRequest, SearchResponse, SearchResult,
@@ -23,20 +23,14 @@ def run_search(snapshot: Snapshot, settings: Settings, *, query: str, top_k: int
     """The one search path (also behind the MCP `search_plans` tool and the Dify route): checks
     the query, history, cities and metadata filters against the settings and the documents
     (422 naming the field of `part`, "body" or "query")."""
-    query_loc, city_loc = ((part, "query"), (part, "cities")) if part == "body" else ((part, "q"), (part, "city"))
-    text = check_text(query, query_loc, settings)
-    if not any(ch.isalnum() for ch in text):  # only punctuation, symbols or control characters
-        raise validation_error(query_loc, "nothing to search for: the query has no letters or digits")
-    turns = check_history(history, (part, "history"), settings)
-    wanted = resolve_cities(snapshot, cities, city_loc)
-    checked = check_filters(snapshot, filters, (part, "filters"))
+    checked = check_search(snapshot, settings, query, history, cities, filters, part)
     try:
-        outcome = snapshot.assistant.search(text, history=turns, top_k=top_k, cities=wanted, mode=mode,
-                                            filters=checked)
+        outcome = snapshot.assistant.search(checked.question, history=checked.history, top_k=top_k,
+                                            cities=checked.cities, mode=mode, filters=checked.filters)
     except ValueError as exc:  # e.g. nothing searchable left after normalisation
-        raise validation_error(query_loc, str(exc)) from None
+        raise validation_error(query_locations(part)[0], str(exc)) from None
     results = [SearchResult.from_hit(hit, outcome.resolved_query) for hit in outcome.hits]
-    return SearchResponse(query=text, resolved_query=outcome.resolved_query, results=results)
+    return SearchResponse(query=checked.question, resolved_query=outcome.resolved_query, results=results)
 
 
 @router.post("", response_model=SearchResponse, responses=COMMON_RESPONSES, summary="Search the plans")

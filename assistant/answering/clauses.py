@@ -2,15 +2,10 @@
 
 Every clause of the top retrieved chunks (paragraph sentences split at ，；：, each table row
 value read with its header, a news lead's own clauses) is a candidate, with the figures it
-states (`corpus.figures`, a general grammar: any unit, any verb) and, when
-`assistant.targets` read a target from it, that target (its indicator aligned to its value).
-A candidate is scored against the question by
-
-  - lexical evidence: the asked indicator named (any lexicon synonym) in the clause or in the
-    sentence before it, or the share of the question's topic bigrams the clause holds;
-  - embedding similarity of question and clause, with the embedder the index already has
-    (e5 "query:" / "passage:"); clause vectors are cached per text (`index.clause_vectors.ClauseVectors`);
-  - the retrieval rank, as a tie-break.
+states (`corpus.figures`, a general grammar: any unit, any verb), the time phrase it falls
+under (a paragraph's year holds for its next sentences), and, when `assistant.targets` read a
+target from it, that target (its indicator aligned to its value). How well a candidate answers
+is `answering.evidence`.
 
 Qualifiers: when the question names a member of a contrast set (农村 / 城市 / 城镇 / 县城;
 省级 / 国家级 / 市级; the main pollutants), a candidate whose context does not name it cannot
@@ -23,19 +18,14 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-import numpy as np
-
-from assistant.evidence import coverage, indicator_terms, standing_term, target_match
-from corpus.figures import Figure, figures_of
 from assistant.highlight import body_sentences
 from assistant.model import Question
 from assistant.target_model import Target
-from assistant.table_targets import column_fit
-from assistant.understanding import group_of, is_metric
-from corpus.language import ASKS_WHEN, CLAUSE_BREAK, CONTINUES_SUBJECT, PERIOD_MENTION, PLAN_PERIODS, YEAR_DIGITS
+from assistant.understanding import group_of
+from corpus.figures import Figure, figures_of
+from corpus.language import CLAUSE_BREAK, PERIOD_MENTION, PLAN_PERIODS, YEAR_DIGITS
 from corpus.model import Chunk
 from corpus.text import align, compact, fold
-from index.clause_vectors import ClauseVectors
 from index.types import Hit
 
 # Contrast sets: a question naming one member asks about that member only. The members are the
@@ -82,24 +72,9 @@ class Clause:
             object.__setattr__(self, "scope", self.key)
 
 
-@dataclass
-class Scored:
-    clause: Clause
-    lexical: float
-    similarity: float
-    score: float
-    matched: tuple[Target, ...] = ()  # the clause's targets that match the asked indicator
-    named: bool = False  # the clause (or the sentence before it) names the asked indicator
-
-
 def _period(text: str) -> str:
     m = PERIOD_MENTION.search(text)
     return compact(m.group()) if m else ""
-
-
-# A figure stated for another year than the one asked (a 十三五 achievement for a 2025 target,
-# a 2030 goal for the 十四五's) loses this much of its score.
-PERIOD_MISMATCH = 0.3
 
 
 def period_year(period: str) -> int | None:
@@ -113,16 +88,6 @@ def period_year(period: str) -> int | None:
 def asked_year(q: Question) -> int | None:
     """The year a question asks about: the year it names, else the plan period it names."""
     return q.analysis.year or period_year(next((p for p in PLAN_PERIODS if p in q.analysis.text), ""))
-
-
-def _other_period(q: Question, clause: Clause) -> bool:
-    """Whether the clause states its figures for another year than the question asks (with no
-    year asked: for a year before the current plan period, an achievement, not a target)."""
-    year = period_year(clause.period)
-    if year is None or clause.chunk.tabular or not any(f.kind != "deadline" for f in clause.figures):
-        return False
-    asked = asked_year(q)
-    return year != asked if asked else year < min(PLAN_PERIODS.values()) + 1
 
 
 def chunk_clauses(chunk: Chunk, rank: int, targets: Sequence[Target]) -> list[Clause]:
@@ -224,46 +189,6 @@ def _names_member(clause: Clause, members: tuple[str, ...]) -> bool:
     return contrast in OPEN_SETS or names(clause.context, members)
 
 
-def lexical(q: Question, clause: Clause) -> tuple[float, tuple[Target, ...], bool]:
-    """Lexical evidence that `clause` is about what was asked (0..~1.5), the clause's targets
-    that state the asked indicator, and whether it names the indicator. When the question
-    names a known indicator, wording overlap alone stays below an answer's bar (0.5)."""
-    terms = metric_terms(q)
-    score = 0.0
-    matched: list[tuple[float, Target]] = []
-    section = clause.chunk.section[-1] if clause.chunk.section else ""
-    for t in clause.targets:
-        m = target_match(t, q, section)
-        if m >= 1.0 or (m >= 0.5 and not terms):
-            matched.append((m, t))
-    named = bool(matched) and bool(terms)
-    if matched and (terms or not indicator_terms(q)):
-        # A target matched on a generic name the question holds (数据中心, 新能源汽车: not a
-        # metric, `metric_terms`) says only what the clause is about, not that it states what was
-        # asked: the question's wording decides, as for any clause.
-        score = max(m for m, _ in matched)
-    # Wording the question shares with the clause; with no known indicator asked, also with the
-    # figure-less clauses completing it (Clause.scope: the condition's consequence).
-    cov = coverage(q.topic, clause.scope if clause.figures and not terms else clause.key) if q.topic else 0.0
-    if terms:
-        if standing_term(clause.key, terms, q.analysis.text):
-            score, named = max(score, 1.0), True
-        elif CONTINUES_SUBJECT.match(clause.key) and standing_term(clause.context, terms, q.analysis.text):
-            score, named = max(score, 0.7), True  # "…，力争达到…": the subject said before
-        score = max(score, 0.45 * cov)
-    elif q.topic:
-        score = max(score, cov, 0.8 * coverage(q.topic, clause.context))
-    score += 0.2 * cov
-    return score, tuple(t for _, t in sorted(matched, key=lambda mt: -mt[0])), named
-
-
-def metric_terms(q: Question) -> tuple[str, ...]:
-    """The synonyms of the asked indicators when one of them is a measurable quantity (a rate,
-    a total…): naming one of those decides which clauses can answer. A generic name
-    (新能源汽车, 数据中心) does not: the question's wording does."""
-    return indicator_terms(q) if any(is_metric(n) for n in q.analysis.indicators) else ()
-
-
 def candidate_clauses(hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]], depth: int) -> list[Clause]:
     out: list[Clause] = []
     for rank, hit in enumerate(hits[:depth]):
@@ -271,22 +196,3 @@ def candidate_clauses(hits: Sequence[Hit], targets: Mapping[str, Sequence[Target
     return out
 
 
-def score_clauses(q: Question, clauses: Sequence[Clause], vectors: ClauseVectors | None,
-                  weight: float) -> list[Scored]:
-    """Every clause scored: lexical + weight * similarity (figure clauses) + a small
-    retrieval-rank prior; best first. Without an embedder, lexical evidence alone."""
-    # Only clauses that state a figure can answer with one: only they are embedded.
-    sims = np.zeros(len(clauses), dtype=np.float32)
-    with_figures = [i for i, c in enumerate(clauses) if c.figures]
-    if vectors is not None and with_figures:
-        sims[with_figures] = vectors.similarities(q.resolved, [clauses[i].key for i in with_figures])
-    scored = []
-    for clause, sim in zip(clauses, sims):
-        lex, matched, named = lexical(q, clause)
-        score = lex + weight * float(sim) + 0.05 / (clause.rank + 1)
-        if _other_period(q, clause):
-            score -= PERIOD_MISMATCH
-        if len(clause.targets) == 1 and clause.targets[0].column:
-            score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
-        scored.append(Scored(clause, lex, float(sim), score, matched, named))
-    return sorted(scored, key=lambda s: -s.score)

@@ -1,0 +1,73 @@
+"""answering.evidence on small inline chunks: the one function that scores how well a clause
+answers a question (fast: no index, no embedder)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.clauses import chunk_clauses
+from assistant.answering.evidence import evidence, lexical, other_period, score_clauses
+from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS
+from assistant.model import Question
+from assistant.table_targets import column_fit, table_targets
+from assistant.understanding import analyze
+from corpus.catalog import builtin_documents
+from corpus.model import Chunk
+from corpus.text import matching, split_sentences
+
+CITIES = ["安阳市", "铁岭市"]
+
+
+def _chunk(text: str) -> Chunk:
+    return Chunk(chunk_id="x-1", doc_id="x", city="铁岭市", province="辽宁省", title="方案", section=(),
+                 section_path="", paragraph=1, section_paragraph=1, text=text, match_text=matching(text),
+                 start=0, end=len(text), sentences=tuple(split_sentences(text)))
+
+
+def _question(text: str) -> Question:
+    return Question(text=text, resolved=matching(text), analysis=analyze(text, CITIES), topic=text)
+
+
+def test_a_named_indicator_scores_above_the_bar_and_wording_alone_below():
+    chunk = _chunk("到2025年，城镇清洁取暖率达到70%以上，城镇污水处理能力持续提升。")
+    q = _question("铁岭2025年城镇清洁取暖率要达到多少？")
+    named, other = chunk_clauses(chunk, 0, ())[1:3]
+    assert "70%" in named.text and evidence(q, named, 0.0).named
+    assert evidence(q, named, 0.0).lexical >= DEFAULT_ANSWER_SETTINGS.accept
+    assert not evidence(q, other, 0.0).named
+    assert evidence(q, other, 0.0).lexical < DEFAULT_ANSWER_SETTINGS.accept  # "城镇" in common only
+    assert [e.clause for e in score_clauses(q, [other, named], None)][0] == named  # best first
+
+
+def test_similarity_counts_at_its_weight():
+    chunk = _chunk("到2025年，城镇清洁取暖率达到70%以上。")
+    clause = chunk_clauses(chunk, 0, ())[1]
+    q = _question("铁岭2025年城镇清洁取暖率要达到多少？")
+    gain = evidence(q, clause, 0.5).score - evidence(q, clause, 0.0).score
+    assert gain == pytest.approx(0.5 * DEFAULT_ANSWER_SETTINGS.similarity_weight)
+
+
+def test_an_achievement_of_an_earlier_year_loses_the_period_mismatch():
+    chunk = _chunk("2020年，全市细颗粒物年均浓度为41微克/立方米。")
+    clause = next(c for c in chunk_clauses(chunk, 0, ()) if c.figures and "41" in c.text)
+    q = _question("铁岭2025年细颗粒物年均浓度要降到多少")
+    assert other_period(q, clause)
+    lex = lexical(q, clause)[0]
+    assert evidence(q, clause, 0.0).score == pytest.approx(lex + 0.05 - DEFAULT_ANSWER_SETTINGS.period_mismatch)
+
+
+def test_a_table_values_column_fit_is_counted_once():
+    """安阳's county table: the value's target match holds its column's fit (a county's
+    “十四五” column for a 2025 question); the clause score does not add it a second time."""
+    doc = next(d for d in builtin_documents() if d.meta.city == "安阳市")
+    targets = table_targets(doc.chunks)
+    row = next(c for c in doc.chunks if c.table_row and c.text.startswith("林州市"))
+    (target,) = targets[row.chunk_id]
+    (clause,) = [c for c in chunk_clauses(row, 0, targets[row.chunk_id]) if c.targets == (target,)]
+    q = Question(text="安阳市林州市万元GDP能耗降低率目标2025年要达到多少？",
+                 resolved=matching("安阳市林州市万元GDP能耗降低率目标2025年要达到多少？"),
+                 analysis=analyze("安阳市林州市万元GDP能耗降低率目标2025年要达到多少？", ["安阳市"]),
+                 topic="林州市万元GDP能耗降低率目标")
+    assert column_fit(target, q) != 0  # the fit is there to be counted
+    lex, matched, _, from_target = lexical(q, clause)
+    assert matched == (target,) and from_target
+    assert evidence(q, clause, 0.0).score == pytest.approx(lex + 0.05)
