@@ -19,6 +19,7 @@ from corpus.chunker import paragraphs, parse_source
 from corpus.errors import CorpusStoreError, IngestError
 from corpus.fsutil import atomic_write, exclusive_lock
 from corpus.inspection import ReadWarning
+from corpus.metadata import date_precision
 from corpus.model import Document, DocumentMeta
 from corpus.parsed_cache import ParsedCache
 from corpus.places import validate_city
@@ -88,6 +89,7 @@ def inspect_file(path: Path, *, city: str = "", province: str = "") -> dict[str,
     return {
         "file": path.name,
         "title": m.title, "issuer": m.issuer, "doc_number": m.doc_number, "date": m.date,
+        "date_precision": date_precision(m.date),  # "day" (YYYY-MM-DD), "month" (a cover's YYYY-MM) or ""
         "doc_type": m.doc_type, "level": m.level, "province": m.province, "city": m.city,
         "prefecture": m.prefecture, "pages": read.source.pages,
         "sources": [{"field": s.field, "value": s.value, "line": s.line} for s in m.sources],

@@ -21,8 +21,9 @@ script or with full-width digits reads the same):
   lone date line ending the notice, else the printing date ("…2022年1月29日印发", "印发日期："),
   else a header line "成文日期/发文日期/发布日期：…" or a bracketed date under the title, else a
   news dateline ("（新华社北京2021年10月21日电）", the day it was published). A 落款 behind a
-  contact line's telephone number ("…:5220566包头市住房和城乡建设局") is read. A cover's month
-  ("2021年9月", no day) is not a date: the field stays empty;
+  contact line's telephone number ("…:5220566包头市住房和城乡建设局") is read. With none of
+  these, a cover's month under the title and its compiling bodies ("2022年5月", no day) is the
+  date at month precision: "2022-05" (`date_precision`);
 - doc_type: the document's kind, the last words of its title (corpus.language.DOC_KINDS); a notice
   that is the document itself is a 通知 (a covering notice is not: the plan it issues is the
   document);
@@ -616,9 +617,49 @@ _OPENING_RE = re.compile(r"为(?:深入|认真|贯彻|全面|进一步|加快|�
 
 
 # A cover's date: a month, no day ("2021年9月", "二〇二二年三月"), printed under a plan's title and
-# its compiling body. Not read as the date (a date is a day); it ends the body lines.
-_COVER_MONTH_RE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月|[〇零○一二三四五六七八九]{4}\s*年\s*"
-                             r"[一二三四五六七八九十]{1,3}\s*月)$")
+# its compiling body. It ends the body lines, and is the document's date (month precision,
+# "2021-09") when the text states no day (`cover_month`).
+_COVER_MONTH_RE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月|(?P<cy>[〇零○一二三四五六七八九]{4})\s*年\s*"
+                             r"(?P<cm>[一二三四五六七八九十]{1,3})\s*月)$")
+# Lines under a title that a cover's month is looked for in (the compiling bodies above it).
+COVER_LINES = 6
+
+
+def parse_month(text: str) -> str:
+    """ISO month ("2022-05") of a text ending with a month and no day ("…2022年5月",
+    "二〇二二年三月"); "" otherwise."""
+    m = _COVER_MONTH_RE.search(compact(matching(text)))
+    if m is None:
+        return ""
+    if m.group("y"):
+        y, mo = int(m.group("y")), int(m.group("m"))
+    else:
+        y, mo = int("".join(str(_CN_DIGIT[c]) for c in m.group("cy"))), _cn_number(m.group("cm"))
+    return f"{y:04d}-{mo:02d}" if 1 <= mo <= 12 else ""
+
+
+def date_precision(value: str) -> str:
+    """"day" for an ISO date ("2022-05-31"), "month" for an ISO month ("2022-05"), "" otherwise."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return "day"
+    return "month" if re.fullmatch(r"\d{4}-\d{2}", value) else ""
+
+
+def cover_month(texts: Sequence[str], end: int) -> tuple[str, str] | None:
+    """(ISO month, its line) of a cover's month printed under a title that ends at `end`:
+    only compiling-body lines between ("湖南省发展和改革委员会湖南省能源局" / "2022年5月"), the
+    month on a line of its own or ending the last body line ("内江市生态环境局二〇二二年三月")."""
+    for j in range(end, min(end + COVER_LINES, len(texts))):
+        if not _signature_piece(texts[j]):
+            return None
+        key = compact(matching(texts[j]))
+        m = _COVER_MONTH_RE.search(key)
+        if m is not None and (m.start() == 0 or split_bodies(key[: m.start()]) is not None):
+            month = parse_month(key)
+            return (month, texts[j]) if month else None
+        if split_bodies(key) is None:
+            return None
+    return None
 
 
 def _under_title(texts: Sequence[str], end: int) -> tuple[list[str], str]:
@@ -775,6 +816,8 @@ def read_metadata(texts: Sequence[str], is_lead: Sequence[bool] | None = None) -
         keep("date", *header["date"])
     if "date" not in found and (dateline := _dateline([*head, *own[-DATELINE_TAIL:]])):
         keep("date", *dateline)
+    if "date" not in found and reading.block is not None and (month := cover_month(own, reading.block.end)):
+        keep("date", *month)  # the cover's month: the only date the text states
 
     kind = doc_kind(title)
     if reading.notice is not None and not reading.notice.is_covering:
@@ -826,6 +869,8 @@ def date_as_written(line: str) -> tuple[str, bool]:
     line itself when it holds no full date."""
     key = matching(line)
     m = re.search(_INLINE_DATE, key)
+    if m is None and (month := _COVER_MONTH_RE.search(key.rstrip())):
+        return _display_span(line, month.start(), month.end()).strip(), False  # a cover's month
     if m is None:
         return compact(line).split("：")[-1].split(":")[-1], False
     return _display_span(line, m.start(), m.end()).strip(), _DATELINE_RE.search(key) is not None

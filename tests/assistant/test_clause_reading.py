@@ -131,6 +131,23 @@ def test_a_date_read_from_a_news_dateline_is_said_to_be_the_publication_date():
     assert "发布日期：2021年10月21日" in answer.text and "印发日期" not in answer.text
 
 
+def test_a_cover_month_is_answered_as_the_month_the_cover_prints():
+    """561.pdf states no day: its only date is the cover's "2022年5月" under the compiling bodies
+    (corpus.metadata reads it at month precision, "2022-05"); the answer gives the month."""
+    from assistant.metadata import metadata_answer
+    from corpus.metadata import read_metadata
+    from corpus.model import DocumentMeta
+
+    cover = ["湖南省“十四五”可再生能源发展规划", "湖南省发展和改革委员会湖南省能源局", "2022年5月", "目录"]
+    read = read_metadata(cover)
+    chunk = _chunk("2022年5月")
+    meta = DocumentMeta(doc_id=chunk.doc_id, city="湖南省", province="湖南省", title=read.title, date=read.date,
+                        sources=read.sources)
+    answer = metadata_answer(_question("湖南省“十四五”可再生能源发展规划是什么时候印发的？"), [meta], lambda _: [chunk])
+    assert answer is not None and answer.citations
+    assert "印发日期：2022年5月。" in answer.text and "未写明" not in answer.text
+
+
 def test_an_area_of_another_places_table_does_not_qualify_a_question_about_that_place():
     """A province's annex table sets figures for its cities (Target.area "三门峡市"); asked
     about 三门峡's own plan, that area is the place searched, not a county to narrow to."""

@@ -39,6 +39,8 @@ def test_inspect_a_provincial_plan_with_a_table_and_a_date():
     assert report["title"] == "湖南省“十四五”可再生能源发展规划"
     assert (report["level"], report["province"], report["city"]) == ("省", "湖南省", "湖南省")
     assert report["doc_type"] == "规划"
+    # its only date is the cover's "2022年5月" under the two compiling bodies: month precision
+    assert (report["date"], report["date_precision"]) == ("2022-05", "month")
     row = next(c for c in report["chunks"] if c["text"].startswith("非水可再生电源装机比重\t"))
     assert row["kind"] == "table_row" and row["pages"]
 
@@ -47,7 +49,7 @@ def test_inspect_a_notice_wrapping_a_municipal_plan_reads_issuer_and_date():
     report = _inspect("469.pdf")  # 呼和浩特市人民政府关于印发《…规划》的通知, 落款 2021年11月4日
     assert report["title"] == "呼和浩特市“十四五”生态环境保护规划"
     assert report["issuer"] == "呼和浩特市人民政府"
-    assert report["date"] == "2021-11-04"
+    assert (report["date"], report["date_precision"]) == ("2021-11-04", "day")
     assert (report["level"], report["city"]) == ("市", "呼和浩特市")
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.metadata import date_as_written, doc_kind, kind_class, merge, read_metadata, split_bodies, title_bodies
+from corpus.metadata import (date_as_written, date_precision, doc_kind, kind_class, merge, parse_month, read_metadata,
+                             split_bodies, title_bodies)
 from corpus.model import DocumentMeta
 from corpus.places import NATIONAL, validate_city
 from corpus.structure import detect_title, find_title
@@ -177,15 +178,31 @@ def test_a_signature_behind_a_contact_lines_telephone_number():
     assert all(any(s.line in t for t in texts) for s in read.sources)  # each value cites a printed line
 
 
-def test_a_cover_names_its_body_and_a_month_that_is_no_date():
+def test_a_cover_names_its_body_and_its_month_is_the_date_at_month_precision():
     # 425.pdf: body and month on one cover line; 67.pdf / 177.pdf: the month on a line of its own
     read = read_metadata(["内江市“十四五”生态环境保护规划", "（2021—2025年）", "内江市生态环境局二〇二二年三月", "目录",
                           "第一章内江市生态环境保护形势"])
-    assert (read.issuer, read.date) == ("内江市生态环境局", "")
+    assert (read.issuer, read.date) == ("内江市生态环境局", "2022-03")
     assert next(s for s in read.sources if s.field == "issuer").line == "内江市生态环境局二〇二二年三月"
-    assert read_metadata(["内蒙古自治区“十四五”生态环境保护规划", "2021年9月", "目录"]).date == ""
+    assert next(s for s in read.sources if s.field == "date").line == "内江市生态环境局二〇二二年三月"
+    assert read_metadata(["内蒙古自治区“十四五”生态环境保护规划", "2021年9月", "目录"]).date == "2021-09"
     hainan = read_metadata(["海南省", "“十四五”海洋生态环境保护规划", "海南省生态环境厅", "2021年12月", "目录"])
-    assert (hainan.issuer, hainan.date) == ("海南省生态环境厅", "")
+    assert (hainan.issuer, hainan.date, date_precision(hainan.date)) == ("海南省生态环境厅", "2021-12", "month")
+    # 561.pdf: two compiling bodies on one line, then the month; the only date the document states
+    hunan = read_metadata(["湖南省“十四五”可再生能源发展规划", "湖南省发展和改革委员会湖南省能源局", "2022年5月", "目录",
+                           "一、发展基础和面临形势"])
+    assert (hunan.issuer, hunan.date) == ("湖南省发展和改革委员会、湖南省能源局", "2022-05")
+    assert date_as_written(next(s for s in hunan.sources if s.field == "date").line) == ("2022年5月", False)
+
+
+def test_a_cover_month_gives_way_to_a_signed_day_and_is_no_deadline():
+    # a 落款 with its day wins over the cover's month
+    signed = read_metadata(["湖南省“十四五”可再生能源发展规划", "湖南省发展和改革委员会", "2022年5月", "目录",
+                            "一、发展基础", "湖南省发展和改革委员会", "2022年5月31日"])
+    assert (signed.date, date_precision(signed.date)) == ("2022-05-31", "day")
+    # a month in a sentence under the title is no cover: "2025年12月" of a deadline stays out
+    assert read_metadata(["某市“十四五”节能规划", "到2025年12月底前完成改造。", "目录"]).date == ""
+    assert (parse_month("二〇二二年十三月"), date_precision(""), date_precision("2022-05-31")) == ("", "", "day")
 
 
 @pytest.mark.parametrize(("line", "written", "dateline"), [
@@ -193,6 +210,7 @@ def test_a_cover_names_its_body_and_a_month_that_is_no_date():
     ("安顺市人民政府 2022年4月8日", "2022年4月8日", False),
     ("二〇二二年十二月二十三日", "二〇二二年十二月二十三日", False),
     ("成文日期：2022-01-26", "2022-01-26", False),
+    ("内江市生态环境局二〇二二年三月", "二〇二二年三月", False),  # a cover's month
 ])
 def test_a_date_is_shown_as_its_line_writes_it(line, written, dateline):
     assert date_as_written(line) == (written, dateline)

@@ -65,6 +65,7 @@ def test_terms_in_no_plan_are_few_and_listed():
         "PUE", "IDC", "NOx", "NH3-N", "SO2", "烧煤", "燃煤小锅炉", "充电站", "国三车", "污水收集率",
         "中水回用率", "污泥处置率", "水质优良比例", "秸秆利用率", "畜禽粪污利用率", "肥料利用率",
         "公共机构能耗", "能源托管", "余热利用", "绿色出行分担率", "保护性耕作面积",
+        "电动公交车", "电动公交",
     ])
 
 
@@ -100,3 +101,18 @@ def test_marked_terms_are_never_expansions():
     assert "单位地区生产总值能耗" in b.expansions  # an unambiguous synonym is added
     c = analyze("定州公共机构能耗要降低多少", ["定州市"])
     assert c.expansions == ()  # a marked (umbrella) term expands to nothing
+
+
+def test_an_everyday_word_finds_the_plans_indicator():
+    """定州's plan: "到2025年，清洁能源及新能源公交车、出租车比例分别达到90%以上、80%以上". Asked
+    with the everyday 电动公交, BM25 with the lexicon's expansion ranks that paragraph first."""
+    from assistant.understanding import analyze
+    from corpus.catalog import builtin_documents
+    from index.bm25 import BM25Retriever
+
+    chunks = [c for d in builtin_documents() if d.meta.city == "定州市" for c in d.chunks]
+    question = "定州到2025年电动公交的比例要达到多少？"
+    expansions = analyze(question, ["定州市"]).expansions
+    assert "新能源公交车" in expansions
+    hits = BM25Retriever(chunks).retrieve_expanded(question, expansions, 0.6, top_k=3)
+    assert "新能源公交车、出租车比例分别达到90%以上" in hits[0].chunk.text
