@@ -134,7 +134,7 @@ def test_a_date_read_from_a_news_dateline_is_said_to_be_the_publication_date():
 def test_a_cover_month_is_answered_as_the_month_the_cover_prints():
     """561.pdf states no day: its only date is the cover's "2022年5月" under the compiling bodies
     (corpus.metadata reads it at month precision, "2022-05"); the answer gives the month."""
-    from assistant.metadata import metadata_answer
+    from assistant.answering.document import metadata_answer
     from corpus.metadata import read_metadata
     from corpus.model import DocumentMeta
 
