@@ -16,20 +16,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import re
 from functools import lru_cache
 
 import numpy as np
 
-from assistant.answering.clauses import Clause, asked_year, period_year
+from assistant.answering.clauses import Clause, asked_year, chunk_clauses, period_year
 from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS, AnswerSettings
 from assistant.model import Question
 from assistant.table_targets import column_fit
 from assistant.target_model import Target
 from assistant.understanding import group_of, indicator_matches, is_metric
 from corpus.figures import Figure
-from corpus.language import CONTINUES_SUBJECT, PLAN_PERIODS
+from corpus.language import ASKS_FIGURE, ASKS_TARGET, ASKS_WHEN, CONTINUES_SUBJECT, FIGURE_UNIT, PLAN_PERIODS
 from corpus.text import bigrams, fold
 from index.clause_vectors import ClauseVectors
+from index.tokenizer import get_tokenizer
+from index.types import Hit
 
 
 def coverage(topic: str, text: str) -> float:
@@ -218,3 +221,45 @@ def accepted_clauses(q: Question, admitted: Sequence[Evidence], when: bool, sett
             if nearest not in out:
                 out.append(nearest)
     return sorted(out, key=lambda s: -s.score)
+
+
+_FORM_WORD = re.compile(rf"(?:{FIGURE_UNIT}|{ASKS_FIGURE.pattern}|{ASKS_TARGET.pattern}|{ASKS_WHEN.pattern})")
+
+
+def object_words(q: Question) -> tuple[str, ...]:
+    """The words of what the question asks about: its topic's words (places, years, the named
+    document already left out) without the words of the answer's form (units, 多少, 目标, 何时)."""
+    words = get_tokenizer().words(q.topic) if q.topic else []
+    return tuple(dict.fromkeys(w for w in words if len(w) > 1 and not _FORM_WORD.fullmatch(w)
+                               and not any(ch.isdigit() for ch in w)))
+
+
+def unstated_object(q: Question, best: Evidence, admitted: Sequence[Evidence], hits: Sequence[Hit],
+                    settings: AnswerSettings = DEFAULT_ANSWER_SETTINGS) -> Clause | None:
+    """A figure accepted by wording or similarity alone may be another thing's: "储能装机要多少"
+    answered by "可再生能源装机超过5000万千瓦". The asked object is named by its rare words (in at
+    most `rare_share` of the place's hits: 储能, not 装机). When the accepted clause names none of
+    them, and a rare word is named by the place's clauses only in clauses without a figure ("积极
+    探索制定储能配额制"), the plan speaks of the object and gives it no figure: that clause, the one
+    to quote for the absence (the best such candidate, else the first in the hits). None otherwise:
+    the accepted figure stands."""
+    words = object_words(q)
+    if not words or not hits:
+        return None
+    texts = [fold(h.chunk.search_text or h.chunk.text) for h in hits]
+    bar = max(1, int(settings.rare_share * len(texts)))
+    rare = [w for w in words if 0 < sum(w in t for t in texts) <= bar]
+    paragraph = fold(best.clause.chunk.search_text or best.clause.chunk.text)
+    if not rare or any(w in paragraph for w in rare):
+        return None
+    clauses = [c for rank, h in enumerate(hits) for c in chunk_clauses(h.chunk, rank, ())]
+    for word in rare:
+        if any(word in c.key for c in clauses if c.figures):
+            continue  # a figure clause names it: the plan may state its figure
+        stating = [s for s in admitted if word in s.clause.key and not s.clause.figures]
+        if stating:
+            return max(stating, key=lambda s: (s.lexical, -s.clause.rank)).clause
+        found = next((c for c in clauses if word in c.key), None)
+        if found is not None:
+            return found
+    return None

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from assistant.answering.citations import build_answer, figure_clause
-from assistant.answering.clauses import (OPEN_SETS, admits, area_qualifiers, candidate_clauses, period_year,
+from assistant.answering.clauses import (OPEN_SETS, Clause, admits, area_qualifiers, candidate_clauses, period_year,
                                          qualifiers)
 from assistant.answering.evidence import (Evidence, accepted_clauses, answering_figures, coverage, indicator_terms,
-                                          score_clauses)
+                                          object_words, score_clauses, unstated_object)
 from assistant.answering.places import place_hits
 from assistant.answering.settings import AnswerSettings
 from assistant.highlight import best_sentence, body_sentences
@@ -50,6 +50,16 @@ def _quoted_clause(q: Question, sentence: str) -> str:
                 text = clause.rstrip("，；,;")
                 return ("……" if i else "") + text + ("……" if i < len(clauses) - 1 else "")
     return sentence
+
+
+def _clause_quote(clause: Clause) -> str:
+    """A clause quoted in its sentence, …… where the sentence goes on (its other clauses may
+    state figures an absence must not seem to deny)."""
+    sentence = compact(clause.sentence).rstrip("。")
+    text = clause.text.rstrip("，,；;：:。")
+    if text not in sentence:
+        return clause.sentence
+    return ("" if sentence.startswith(text) else "……") + text + ("" if sentence.endswith(text) else "……")
 
 
 def _indicator_name(q: Question) -> str:
@@ -237,6 +247,16 @@ def figure_answer(q: Question, hits: Sequence[Hit], targets: Mapping[str, Sequen
         accepted = accepted_clauses(q, admitted, when, settings)
         if when:
             accepted.sort(key=lambda s: not any(f.kind == "deadline" for f in s.clause.figures))
+        unstated = (unstated_object(q, accepted[0], admitted, city_hits, settings)
+                    if accepted and not any(s.named for s in admitted) else None)
+        if unstated is not None:
+            # The figure found is another thing's; the plan names what was asked without one.
+            asked = "".join(object_words(q)) or name
+            parts.append((f"{city}方案未给出{asked}的具体数值，仅提出：{_clause_quote(unstated)}", [len(items)]))
+            items.append((unstated.chunk, unstated.sentence, city_hits[0].score))
+            rows.append(TableRow(city=city, indicator=name, value="", qualifier="", sentence="", citation="",
+                                 chunk_id=""))
+            continue
         if accepted:
             chosen = _complete(q, accepted, admitted, when, settings)
             # A place with several documents stating it: each document's figure, named by its

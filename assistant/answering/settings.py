@@ -66,6 +66,8 @@ class AnswerSettings:
     period_mismatch: float = _value(0.3, "score lost by a figure stated for another year than the one "
                                          "asked; " + TRAIN)
     similarity_weight: float = _value(6.0, "weight of question-clause embedding similarity; " + TRAIN)
+    rare_share: float = _value(0.2, "a word of the asked object found in at most this share of a place's "
+                                      "hits names the object, not the topic (unstated_object); " + TRAIN)
     # --- the composer's bars (answering.figures) ------------------------------------------
     accept: float = _value(0.5, "lexical evidence a figure clause needs to be asserted; " + TRAIN)
     similarity: float = _value(0.9, "or: the most similar figure clause, at least this similar ...; "
@@ -89,7 +91,7 @@ class AnswerSettings:
                             "as possible needs less evidence than one asserted")
         if not 0 <= self.similar_lexical <= self.accept:
             problems.append(f"similar_lexical {self.similar_lexical} must be between 0 and accept {self.accept}")
-        for name in ("relevance_threshold", "loose_threshold", "longer_term_coverage", "part_coverage"):
+        for name in ("relevance_threshold", "loose_threshold", "longer_term_coverage", "part_coverage", "rare_share"):
             if not 0 < getattr(self, name) <= 1:
                 problems.append(f"{name} is a share of bigrams: 0 < {name} <= 1")
         for name in ("match_threshold", "period_mismatch", "similarity_weight", "dense_relevance", "similarity"):
