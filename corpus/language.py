@@ -157,6 +157,10 @@ QUOTED_CLAUSE_BREAK = re.compile(r"(?<=[，；,;])")
 QUESTION_SEGMENT = re.compile(r"[，,；;。？?！!]")
 # Conjunctions and list marks between things asked at once ("A和B分别是多少").
 CONJUNCTION = re.compile(r"以及|[和及与、]")
+# The items of a list inside one clause ("原油产量重回2亿吨、天然气产量持续稳步上产"), and the word
+# that makes a list one statement of several figures ("…分别下降10%、8%").
+LIST_ITEM_BREAK = re.compile(r"、")
+RESPECTIVELY = re.compile(r"分别")
 
 # --- verbs ---------------------------------------------------------------------------------------
 # Verbs that introduce a target value; longest first inside each alternative.

@@ -4,7 +4,8 @@
 (`answering.clauses.Clause`) and returns typed evidence (`Evidence`): lexical evidence (the
 asked indicator named by any lexicon synonym, in the clause or the sentence before it; else the
 share of the question's topic bigrams it holds), the question-clause embedding similarity, the
-retrieval rank as a tie-break, a figure stated for another year than the one asked, and a table
+retrieval rank as a tie-break, a figure stated for another year than the one asked or for another
+item of a list than the one asked, and a table
 value's column (a 2020年实际值 does not answer "要降到多少"). `target_match` scores a target the
 same way for the target reranker (`assistant.rankers`) and for the choice of place. Every
 weight and threshold is a field of `answering.settings.AnswerSettings`.
@@ -28,7 +29,9 @@ from assistant.table_targets import column_fit
 from assistant.target_model import Target
 from assistant.understanding import group_of, indicator_matches, is_metric
 from corpus.figures import Figure
-from corpus.language import ASKS_FIGURE, ASKS_TARGET, ASKS_WHEN, CONTINUES_SUBJECT, FIGURE_UNIT, PLAN_PERIODS
+from corpus.figures import figures_of
+from corpus.language import (ASKS_FIGURE, ASKS_TARGET, ASKS_WHEN, CONTINUES_SUBJECT, FIGURE_UNIT, LIST_ITEM_BREAK,
+                              PLAN_PERIODS, RESPECTIVELY)
 from corpus.text import bigrams, fold
 from index.clause_vectors import ClauseVectors
 from index.tokenizer import get_tokenizer
@@ -128,6 +131,27 @@ def other_period(q: Question, clause: Clause) -> bool:
     return year != asked if asked else year < min(PLAN_PERIODS.values()) + 1
 
 
+def other_item(q: Question, clause: Clause) -> bool:
+    """Whether a list clause states its figure for another item than the one asked: "坚决完成2022年
+    原油产量重回2亿吨、天然气产量持续稳步上产的既定目标" asked about 天然气产量: the item holding most of
+    the question's topic states no figure, another item does. A list given figures respectively
+    ("…分别下降10%、8%") is one statement and never is."""
+    if not clause.figures or not q.topic or RESPECTIVELY.search(clause.key):
+        return False
+    items = [i for i in LIST_ITEM_BREAK.split(clause.key) if i]
+    if len(items) < 2:
+        return False
+    shares = [coverage(q.topic, i) for i in items]
+    best = max(range(len(items)), key=shares.__getitem__)
+    if not shares[best] or shares.count(shares[best]) > 1:
+        return False
+
+    def states(item: str) -> bool:
+        return any(f.kind != "deadline" for f in figures_of(item))
+
+    return not states(items[best]) and any(states(i) for j, i in enumerate(items) if j != best)
+
+
 def metric_terms(q: Question) -> tuple[str, ...]:
     """The synonyms of the asked indicators when one of them is a measurable quantity (a rate,
     a total…): naming one of those decides which clauses can answer. A generic name
@@ -180,6 +204,8 @@ def evidence(q: Question, clause: Clause, similarity: float,
     score = lex + settings.similarity_weight * similarity + 0.05 / (clause.rank + 1)
     if other_period(q, clause):
         score -= settings.period_mismatch
+    if other_item(q, clause):
+        score -= settings.other_item
     if len(clause.targets) == 1 and clause.targets[0].column and not from_target:
         score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
     return Evidence(clause, lex, similarity, score, matched, named)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.clauses import chunk_clauses
-from assistant.answering.evidence import evidence, lexical, other_period, score_clauses
+from assistant.answering.evidence import evidence, lexical, other_item, other_period, score_clauses
 from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS
 from assistant.model import Question
 from assistant.table_targets import column_fit, table_targets
@@ -71,3 +71,24 @@ def test_a_table_values_column_fit_is_counted_once():
     lex, matched, _, from_target = lexical(q, clause)
     assert matched == (target,) and from_target
     assert evidence(q, clause, 0.0).score == pytest.approx(lex + 0.05)
+
+
+def test_a_list_clause_whose_figure_is_another_items_loses_to_the_stating_clause():
+    """2022年能源工作指导意见 (29.pdf): "原油产量重回2亿吨、天然气产量持续稳步上产" states 原油's
+    figure; asked about 天然气产量, the clause "天然气产量2140亿立方米左右" answers."""
+    chunk = _chunk("坚决完成2022年原油产量重回2亿吨、天然气产量持续稳步上产的既定目标。"
+                   "全国能源生产总量达到44.1亿吨标准煤左右，原油产量2亿吨左右，天然气产量2140亿立方米左右。")
+    text = "国家能源局2022年能源工作指导意见定的天然气产量目标是多少？"
+    # the topic as the request reads it: the named document, the year and the ask left out
+    q = Question(text=text, resolved=matching(text), analysis=analyze(text, CITIES), topic="定天然气产量")
+    clauses = chunk_clauses(chunk, 0, ())
+    listed = next(c for c in clauses if c.text.startswith("坚决完成"))
+    stating = next(c for c in clauses if "2140" in c.text)
+    assert other_item(q, listed) and not other_item(q, stating)
+    assert score_clauses(q, [listed, stating], None)[0].clause == stating
+
+
+def test_a_list_given_figures_respectively_is_one_statement():
+    chunk = _chunk("到2025年，化学需氧量、氨氮重点工程减排量分别达到1.2万吨、0.1万吨。")
+    clause = next(c for c in chunk_clauses(chunk, 0, ()) if "分别" in c.text)
+    assert not other_item(_question("铁岭化学需氧量减排量要达到多少？"), clause)
