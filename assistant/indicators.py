@@ -269,7 +269,3 @@ def _key(name: str) -> str:
     if verb and len(key) - verb.end() >= 2:
         key = key[verb.end():]
     return key
-
-
-def catalog_of(names: Iterable[str], split_terms: Iterable[str] = ()) -> IndicatorCatalog:
-    return IndicatorCatalog(list(names), frozenset(split_terms))

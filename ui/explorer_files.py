@@ -26,11 +26,6 @@ CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingF
 CJK_FONT_FILES = ("NotoSansCJK", "SourceHanSans", "wqy-", "msyh", "simhei", "PingFang")
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    values: dict[str, str]
-
-
 def _citation(chunk_of: ChunkOf, chunk_id: str) -> tuple[str, str]:
     chunk = chunk_of(chunk_id) if chunk_id else None
     return (chunk.citation, chunk.chunk_id) if chunk else ("", chunk_id)
