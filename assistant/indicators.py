@@ -20,7 +20,7 @@ The domain (能耗, 污染物, 建筑, 交通 …) of an indicator is read from 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 

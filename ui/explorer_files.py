@@ -7,7 +7,7 @@ import csv
 import io
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from assistant.explorer import SENSES, Figure, Group, Reference, Row, Versus, View, arrange
