@@ -127,9 +127,7 @@ def _check_query(query: str) -> str:
     return query
 
 
-def _hit_record(hit, query: str) -> dict[str, Any]:
-    from assistant.highlight import best_sentence
-
+def _hit_record(hit, highlight: str) -> dict[str, Any]:
     c = hit.chunk
     return {
         "chunk_id": c.chunk_id,
@@ -139,13 +137,14 @@ def _hit_record(hit, query: str) -> dict[str, Any]:
         "citation": c.citation,
         "text": c.text,
         "score": round(float(hit.score), 6),
-        "highlight": best_sentence(c, query),
+        "highlight": highlight,
     }
 
 
 def _search(assistant, query: str, history: Sequence[str], top_k: int, mode: str, filters=None):
+    """(the resolved query, one record per hit with its highlight)."""
     outcome = assistant.search(query, history=tuple(history), top_k=top_k, mode=mode, filters=filters)
-    return outcome.resolved_query, list(outcome.hits)
+    return outcome.resolved_query, [_hit_record(h, light) for h, light in zip(outcome.hits, outcome.highlights)]
 
 
 # --- commands -----------------------------------------------------------------
@@ -184,8 +183,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = _check_query(args.query or "")
     index = _open_index(args)
     filters = _filters(args, index)
-    resolved, hits = _search(_assistant(index), query, (), args.top_k, args.mode, filters)
-    records = [_hit_record(h, resolved) for h in hits]
+    resolved, records = _search(_assistant(index), query, (), args.top_k, args.mode, filters)
     if args.json:
         print(json.dumps({"query": query, "resolved_query": resolved, "results": records},
                          ensure_ascii=False, indent=2))
@@ -239,9 +237,8 @@ def _search_batch(args: argparse.Namespace) -> int:
         results: list[dict[str, Any]] = []
         resolved = question
         if any(ch.isalnum() for ch in question):  # blank or punctuation-only: no results
-            resolved, hits = _search(assistant, question, item.get("history") or [], args.top_k,
-                                     args.mode, filters)
-            results = [_hit_record(h, resolved) for h in hits]
+            resolved, results = _search(assistant, question, item.get("history") or [], args.top_k,
+                                        args.mode, filters)
         out = {"id": item.get("id"), "resolved_query": resolved, "results": results}
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 0

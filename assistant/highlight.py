@@ -12,6 +12,7 @@ import numpy as np
 from corpus.language import RESPONSIBILITY_WORDS
 from corpus.model import Chunk
 from corpus.text import bigrams, fold, matching
+from index.types import Hit
 
 
 def _bare(text: str) -> str:
@@ -68,3 +69,8 @@ def best_sentence(chunk: Chunk, query: str, similarity: Similarity | None = None
         if score > best_score:
             best, best_score = sentence, score
     return best
+
+
+def highlights(hits: Sequence[Hit], query: str) -> tuple[str, ...]:
+    """Each hit's sentence that best matches `query` (verbatim), in the hits' order."""
+    return tuple(best_sentence(h.chunk, query) for h in hits)

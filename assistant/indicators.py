@@ -20,7 +20,7 @@ The domain (能耗, 污染物, 建筑, 交通 …) of an indicator is read from 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -269,7 +269,3 @@ def _key(name: str) -> str:
     if verb and len(key) - verb.end() >= 2:
         key = key[verb.end():]
     return key
-
-
-def catalog_of(names: Iterable[str], split_terms: Iterable[str] = ()) -> IndicatorCatalog:
-    return IndicatorCatalog(list(names), frozenset(split_terms))

@@ -58,6 +58,9 @@ class SearchOutcome:
     resolved_query: str  # after follow-up resolution (what was searched)
     analysis: QueryAnalysis
     hits: tuple[Hit, ...]
+    # per hit, its sentence that best matches the resolved query (verbatim; assistant.highlight):
+    # computed once here, shown by every front end
+    highlights: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.highlight import best_sentence
 from assistant.model import Answer, Citation
 from index.types import Hit
 
@@ -50,13 +49,14 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def format_hits(hits: Sequence[Hit], query: str = "") -> str:
-    """Numbered search results: city, citation, score and the best sentence marked with 【】."""
+def format_hits(hits: Sequence[Hit], highlights: Sequence[str] = ()) -> str:
+    """Numbered search results: city, citation, score and the hit's highlight (the search
+    outcome's; else its first sentence) marked with 【】."""
     if not hits:
         return "未找到相关条文。"
     out = []
     for n, hit in enumerate(hits, start=1):
         chunk = hit.chunk
-        sentence = best_sentence(chunk, query) if query else (chunk.sentences[0] if chunk.sentences else "")
+        sentence = highlights[n - 1] if n <= len(highlights) else (chunk.sentences[0] if chunk.sentences else "")
         out.append(f"{n}. {chunk.city} {chunk.citation}（得分 {hit.score:.4f}）\n   {_excerpt(chunk.text, sentence)}")
     return "\n".join(out)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from assistant.answering.compose import compose
 from assistant.answering.document import metadata_answer
 from assistant.answering.settings import DEFAULT_ANSWER_SETTINGS, AnswerSettings
+from assistant.highlight import highlights
 from assistant.model import Answer, SearchOutcome
 from assistant.request import Request, RequestReader
 from assistant.retrieval import Retrieval
@@ -74,7 +75,8 @@ class Assistant:
             cited = [Hit(chunk=c.chunk, score=1.0, source="assistant") for c in about.citations]
             ids = {h.chunk.chunk_id for h in cited}
             hits = (cited + [h for h in hits if h.chunk.chunk_id not in ids])[:top_k]
-        return SearchOutcome(query=query, resolved_query=q.resolved, analysis=q.analysis, hits=tuple(hits))
+        return SearchOutcome(query=query, resolved_query=q.resolved, analysis=q.analysis, hits=tuple(hits),
+                             highlights=highlights(hits, q.resolved))
 
     # --- answer --------------------------------------------------------------
 

@@ -145,10 +145,6 @@ def _titles(key: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in TITLE_SPAN.finditer(key)]
 
 
-def states_figure(text: str) -> bool:
-    return bool(figures_of(text))
-
-
 def comparable(a: Figure, b: Figure) -> bool:
     """Two figures that can be compared: same kind and same unit."""
     return a.kind == b.kind and a.unit == b.unit and a.kind in ("quantity", "count")

@@ -69,10 +69,6 @@ def chain(city: str, province: str = "", prefecture: str = "") -> tuple[str, ...
     return tuple(dict.fromkeys(n for n in names + [NATIONAL] if n))
 
 
-def doc_chain(meta: DocumentMeta) -> tuple[str, ...]:
-    return chain(meta.city, meta.province, meta.prefecture)
-
-
 def contains(outer: str, city: str, province: str = "", prefecture: str = "") -> bool:
     """Whether the place named `outer` (a full name) contains a document placed at `city` (with
     its province and prefecture): 全国 contains every place, a province its cities and counties,

@@ -932,10 +932,6 @@ def _display_tail(text: str, start: int) -> str:
     return text[aligned.display_span(start, start + 1)[0]:] if start < len(aligned.text) else ""
 
 
-def _display_prefix(text: str, end: int) -> str:
-    return _display_span(text, 0, end)
-
-
 def _display_match(text: str, pattern: re.Pattern[str]) -> str:
     m = pattern.search(matching(text))
     return compact(_display_span(text, m.start(), m.end())) if m else ""

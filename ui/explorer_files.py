@@ -7,7 +7,7 @@ import csv
 import io
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from assistant.explorer import SENSES, Figure, Group, Reference, Row, Versus, View, arrange
@@ -24,11 +24,6 @@ COMPARABLE, REFERENCE, APART, MISSING = "可比", "参照", "不可比", "未提
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimHei",
              "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "DejaVu Sans"]
 CJK_FONT_FILES = ("NotoSansCJK", "SourceHanSans", "wqy-", "msyh", "simhei", "PingFang")
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    values: dict[str, str]
 
 
 def _citation(chunk_of: ChunkOf, chunk_id: str) -> tuple[str, str]:

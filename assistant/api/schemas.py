@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from assistant.highlight import best_sentence
 from assistant.indicators import Indicator
 from assistant.model import Answer, Citation, TableRow
 from assistant.target_model import Target
@@ -135,12 +134,12 @@ class SearchResult(BaseModel):
     score: float
 
     @classmethod
-    def from_hit(cls, hit: Hit, query: str) -> SearchResult:
+    def from_hit(cls, hit: Hit, highlight: str) -> SearchResult:
         c = hit.chunk
         return cls(
             chunk_id=c.chunk_id, doc_id=c.doc_id, city=c.city, section=list(c.section),
             section_path=c.section_path, citation=c.citation, text=c.text,
-            highlight=best_sentence(c, query), score=round(float(hit.score), 6),
+            highlight=highlight, score=round(float(hit.score), 6),
         )
 
 

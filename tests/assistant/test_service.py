@@ -117,7 +117,8 @@ def test_render(assistant):
     answer = assistant.answer("铁岭和安阳的单位GDP能耗下降目标分别是多少")
     text = format_answer(answer)
     assert "来源：" in text and "【" in text and "城市 | 指标" in text
-    hits = format_hits(assistant.search(FIRST, top_k=2).hits, FIRST)
+    outcome = assistant.search(FIRST, top_k=2)
+    hits = format_hits(outcome.hits, outcome.highlights)
     assert hits.startswith("1. 铁岭市") and "【" in hits
     assert format_hits([]) == "未找到相关条文。"
 
@@ -153,3 +154,10 @@ def test_a_figure_question_naming_the_plan_is_served_a_paragraph_before_its_titl
     hits = assistant.search("定州市“十四五”节能减排综合实施方案要求的化学需氧量减排量是多少？").hits
     assert hits[0].chunk.kind != "heading" and hits[0].chunk.city == "定州市"
     assert any(h.chunk.kind == "heading" for h in hits)  # still served, after the paragraphs
+
+
+def test_search_computes_each_hits_highlight_once_for_every_front_end(assistant):
+    outcome = assistant.search("铁岭 2025年城镇清洁取暖率", top_k=5)
+    assert len(outcome.highlights) == len(outcome.hits) == 5
+    assert all(light and light in hit.chunk.text for hit, light in zip(outcome.hits, outcome.highlights))
+    assert "70%" in outcome.highlights[0]

@@ -29,7 +29,7 @@ def run_search(snapshot: Snapshot, settings: Settings, *, query: str, top_k: int
                                             cities=checked.cities, mode=mode, filters=checked.filters)
     except ValueError as exc:  # e.g. nothing searchable left after normalisation
         raise validation_error(query_locations(part)[0], str(exc)) from None
-    results = [SearchResult.from_hit(hit, outcome.resolved_query) for hit in outcome.hits]
+    results = [SearchResult.from_hit(hit, light) for hit, light in zip(outcome.hits, outcome.highlights)]
     return SearchResponse(query=checked.question, resolved_query=outcome.resolved_query, results=results)
 
 
