@@ -217,6 +217,13 @@ ASKS_WHICH = re.compile(r"哪些|哪几个")
 # Several things at once: "分别" / an ask word per thing.
 RESPECTIVELY = re.compile(r"分别|各自|各为")
 ASK_WORD = re.compile(r"多少|几何|多大|多高|多长|多久|几[个年月项家座]")
+# A duty a plan lays on the places it addresses, as the national and provincial plans write it:
+# the places, then 要/应当/须 and a task ("各地要对存量“两高”项目…", "各地区要…", "各市应当…");
+# not a figure each place is set ("要达到", "要下降", "要新建多少"). Read on the words after a
+# question's ASKS_ACROSS: "各地摸底…时，…数据中心要逐一登记造册" asks the duty the plan lays on
+# every place, "各地…目标分别是多少" / "各市要新建多少个…" each place's figure.
+DUTY_MODAL = re.compile(
+    rf"(?:要(?!求|点|素)|应当|必须|须)(?!\s*(?:{TARGET_VERB}))(?![^，,。？?！!；;]*?(?:{ASK_WORD.pattern}))")
 # Of a table: the actual (base-year) value, the change.
 ASKS_ACTUAL = re.compile(r"实际|现状|基数|基期|目前|现在|原来|原有|基准")
 ASKS_CHANGE = re.compile(r"(?:下降|降低|减少|提高|提升|增加|增长|变化)(?:了|幅度)?(?:多少|几)|幅度|变化")
