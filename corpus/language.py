@@ -99,10 +99,11 @@ YEAR_LIKE = re.compile(r"(?:19|20)\d{2}")
 # A unit in brackets at the end of a name: table header "…降低率目标（%）".
 NAME_UNIT = re.compile(r"[（(]\s*(%|‰|[^（）()\d]{1,8})\s*[）)]\s*$")
 # The target reader's grammar (assistant.targets): spaces inside a range, and the units it
-# lists (a clause "达到70" with no listed unit is still read, its unit "").
+# lists (a clause "达到70" with no listed unit is still read, its unit ""). The 亿 scale is the
+# national plans' ("天然气产量2140亿立方米左右", "水电装机达到4.1亿千瓦").
 TARGET_NUMBER = r"\d+(?:\.\d+)?(?:\s*[—–\-~～至]\s*\d+(?:\.\d+)?)?"
 TARGET_UNIT = (
-    r"个百分点|%|‰|万吨标准煤|吨标准煤|克标准煤/千瓦时|千克标准煤/吨|升/百公里|千瓦时/百公里|"
+    r"个百分点|%|‰|万亿千瓦时|亿吨标准煤|亿千瓦时|亿千瓦|亿立方米|亿平方米|亿吨|万吨标准煤|吨标准煤|克标准煤/千瓦时|千克标准煤/吨|升/百公里|千瓦时/百公里|"
     r"万千瓦时|亿千瓦时|万千瓦|千瓦|万吨/日|吨/日|万立方米/日|万立方米|毫克/升|微克/立方米|立方米|万吨|吨|"
     r"万亩次|万亩|亩|平方公里|平方米|公里|万辆|辆|万台|台|家|个|座|处|项|条|套|倍|天|小时|人"
 )
