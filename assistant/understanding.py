@@ -32,6 +32,7 @@ from corpus.language import (
     CN_DIGITS,
     CN_YEAR,
     CONJUNCTION,
+    DUTY_MODAL,
     FIGURE_WORDS,
     PERIOD_PHRASE,
     QUESTION_NOISE,
@@ -94,6 +95,20 @@ def listed_places(text: str, documents: Iterable[DocumentMeta | str], places: Se
         own = {d.city for d in as_documents(documents)}
         found = tuple(p for p in places if p != NATIONAL and p in own) + found
     return found if len(found) > 1 else ()
+
+
+def asks_shared_duty(text: str) -> bool:
+    """Whether a question across places (matching text) asks for a duty a plan lays on all of them
+    alike, not for each place's own figure: a deadline or who is in charge ("各省…规划最晚什么
+    时候报住建部"), or a task they are told to do, as the plans address places ("各地摸底…时，
+    多大规模以上的数据中心要逐一登记造册": corpus.language.DUTY_MODAL after the places). A
+    question asking which places ("哪些省份要…") asks for places, never a shared duty."""
+    if ASKS_WHICH.search(text):
+        return False
+    if ASKS_WHEN.search(text) or ASKS_WHO.search(text):
+        return True
+    ends = [m.end() for _, pattern in ASKS_ACROSS for m in [pattern.search(text)] if m]
+    return bool(ends) and DUTY_MODAL.search(text, min(ends)) is not None
 
 
 def _without_across(text: str) -> str:
@@ -294,7 +309,7 @@ def analyze(question: str, documents: Iterable[DocumentMeta | str]) -> QueryAnal
         for t in group if t.lower() not in present and not _ambiguous(t)
     ))
     listed = listed_places(text, documents, places)
-    if listed and not ASKS_WHICH.search(text) and (ASKS_WHEN.search(text) or ASKS_WHO.search(text)):
+    if listed and asks_shared_duty(text):
         # "各省…规划最晚什么时候报住建部": a duty the places share (a national plan's), not their figures
         listed = ()
     cities = () if listed else cities  # "河南各市": 河南's cities, not 河南省's own documents

@@ -99,10 +99,11 @@ YEAR_LIKE = re.compile(r"(?:19|20)\d{2}")
 # A unit in brackets at the end of a name: table header "…降低率目标（%）".
 NAME_UNIT = re.compile(r"[（(]\s*(%|‰|[^（）()\d]{1,8})\s*[）)]\s*$")
 # The target reader's grammar (assistant.targets): spaces inside a range, and the units it
-# lists (a clause "达到70" with no listed unit is still read, its unit "").
+# lists (a clause "达到70" with no listed unit is still read, its unit ""). The 亿 scale is the
+# national plans' ("天然气产量2140亿立方米左右", "水电装机达到4.1亿千瓦").
 TARGET_NUMBER = r"\d+(?:\.\d+)?(?:\s*[—–\-~～至]\s*\d+(?:\.\d+)?)?"
 TARGET_UNIT = (
-    r"个百分点|%|‰|万吨标准煤|吨标准煤|克标准煤/千瓦时|千克标准煤/吨|升/百公里|千瓦时/百公里|"
+    r"个百分点|%|‰|万亿千瓦时|亿吨标准煤|亿千瓦时|亿千瓦|亿立方米|亿平方米|亿吨|万吨标准煤|吨标准煤|克标准煤/千瓦时|千克标准煤/吨|升/百公里|千瓦时/百公里|"
     r"万千瓦时|亿千瓦时|万千瓦|千瓦|万吨/日|吨/日|万立方米/日|万立方米|毫克/升|微克/立方米|立方米|万吨|吨|"
     r"万亩次|万亩|亩|平方公里|平方米|公里|万辆|辆|万台|台|家|个|座|处|项|条|套|倍|天|小时|人"
 )
@@ -221,6 +222,13 @@ ASKS_WHICH = re.compile(r"哪些|哪几个")
 # Several things at once: "分别" / an ask word per thing.
 RESPECTIVELY = re.compile(r"分别|各自|各为")
 ASK_WORD = re.compile(r"多少|几何|多大|多高|多长|多久|几[个年月项家座]")
+# A duty a plan lays on the places it addresses, as the national and provincial plans write it:
+# the places, then 要/应当/须 and a task ("各地要对存量“两高”项目…", "各地区要…", "各市应当…");
+# not a figure each place is set ("要达到", "要下降", "要新建多少"). Read on the words after a
+# question's ASKS_ACROSS: "各地摸底…时，…数据中心要逐一登记造册" asks the duty the plan lays on
+# every place, "各地…目标分别是多少" / "各市要新建多少个…" each place's figure.
+DUTY_MODAL = re.compile(
+    rf"(?:要(?!求|点|素)|应当|必须|须)(?!\s*(?:{TARGET_VERB}))(?![^，,。？?！!；;]*?(?:{ASK_WORD.pattern}))")
 # Of a table: the actual (base-year) value, the change.
 ASKS_ACTUAL = re.compile(r"实际|现状|基数|基期|目前|现在|原来|原有|基准")
 ASKS_CHANGE = re.compile(r"(?:下降|降低|减少|提高|提升|增加|增长|变化)(?:了|幅度)?(?:多少|几)|幅度|变化")

@@ -165,6 +165,7 @@ def test_quantity(text: str, before: str | None, num: str, unit: str, after: str
 def test_target_grammar_lists_its_units() -> None:
     unit = re.compile(rf"(?:{lang.TARGET_UNIT})$")
     assert unit.match("万千瓦") and unit.match("千克标准煤/吨") and not unit.match("蒸吨/小时")
+    assert unit.match("亿立方米") and unit.match("万亿千瓦时") and unit.match("亿吨标准煤")
     assert re.fullmatch(lang.TARGET_NUMBER, "8 - 10") and not re.fullmatch(lang.FIGURE_NUMBER, "8 - 10")
     assert lang.BOUND_VERB["不高于"] == "不超过"
     assert lang.COMPANION.match("力争14%") and not lang.COMPANION.match("下降13%")

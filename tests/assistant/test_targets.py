@@ -103,3 +103,20 @@ def test_csv_round_trip(targets):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 5
     assert rows[0]["value"] == targets[0].value and rows[0]["chunk_id"] == targets[0].chunk_id
+
+
+def test_the_national_plans_scale_of_hundred_millions_is_a_unit():
+    # eval/real 29.pdf (国家能源局《2022年能源工作指导意见》): the national figures are written in 亿
+    from corpus.model import Chunk
+    from corpus.text import matching
+
+    text = ("增强供应保障能力。全国能源生产总量达到44.1亿吨标准煤左右，原油产量2亿吨左右，"
+            "天然气产量2140亿立方米左右。保障电力充足供应，电力装机达到26亿千瓦左右，发电量达到9.07万亿千瓦时左右。")
+    chunk = Chunk(chunk_id="n-1", doc_id="n", city="全国", province="", title="2022年能源工作指导意见", section=(),
+                  section_path="", paragraph=1, section_paragraph=1, text=text, match_text=matching(text),
+                  start=0, end=len(text), sentences=(text,))
+    found = {t.indicator: (t.value, t.unit) for t in extract_targets([chunk])}
+    assert found["天然气产量"] == ("2140亿立方米", "亿立方米")
+    assert found["全国能源生产总量"] == ("44.1亿吨标准煤", "亿吨标准煤")
+    assert found["原油产量"] == ("2亿吨", "亿吨")
+    assert found["发电量"] == ("9.07万亿千瓦时", "万亿千瓦时")

@@ -140,6 +140,26 @@ def test_a_duty_each_place_shares_is_not_a_list():
     assert analyze("哪些省份最晚什么时候完成？", _level_documents()).listed == ("河南省", "浙江省")
 
 
+@pytest.mark.parametrize(("question", "shared"), [
+    # eval/real 13.pdf (national): "各地加快组织开展数据中心生产能耗情况调查，对于规模超过100个标准
+    # 机架（2.5KW）的数据中心……逐一登记造册": a task laid on every place, not each place's figure
+    ("各地摸底数据中心能耗时，多大规模以上的数据中心要逐一登记造册？", True),
+    ("各地要对存量“两高”项目开展节能审查吗？", True),  # 河南省's plan: "各地要对存量“两高”项目…"
+    ("各地化学需氧量重点工程减排量目标分别是多少？", False),  # each place's figure
+    ("各市单位GDP能耗要下降多少？", False),  # 要 + a target verb: a figure each place is set
+    ("各市要新建多少个充电站？", False),  # 要 + a count asked: each place's figure
+    ("各地“十四五”节能减排综合工作方案对规模以上工业单位增加值能耗下降的要求，列表对比", False),  # 要求: a noun
+    ("哪些省份要开展数据中心能耗调查？", False),  # which places: a list of places
+])
+def test_a_task_laid_on_every_place_is_not_a_list(question, shared):
+    from assistant.understanding import analyze, asks_shared_duty
+
+    from corpus.text import matching
+
+    assert asks_shared_duty(matching(question)) is shared
+    assert (analyze(question, _level_documents()).listed == ()) is shared
+
+
 def test_a_document_named_by_a_short_title_is_not_the_topic():
     # The national plan's title (eval/real 13.pdf) and its short forms in a question: where to
     # look, not what is asked; a name shared with no title stays.
