@@ -37,6 +37,8 @@ from corpus.language import (
     PERIOD_PHRASE,
     QUESTION_NOISE,
     QUESTION_SEGMENT,
+    PERIOD_END,
+    PLAN_PERIODS,
     QUESTION_YEAR,
     RESPECTIVELY,
     TOPIC_CHANGE_VERB,
@@ -122,7 +124,10 @@ def detect_year(text: str) -> int | None:
     if m:
         return 2000 + int("".join(CN_DIGITS[c] for c in m.group(1)))
     m = QUESTION_YEAR.search(text)
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1))
+    m = PERIOD_END.search(text)  # "十四五末": the year the period ends
+    return PLAN_PERIODS[m.group(1)] if m else None
 
 
 @lru_cache(maxsize=1)

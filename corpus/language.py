@@ -25,6 +25,8 @@ PLAN_PERIODS: dict[str, int] = {"十三五": 2020, "十四五": 2025}
 # "十四五" as a time phrase ("“十四五”时期", "十四五末"): the plan period ending in 2025.
 PERIOD_PHRASE_PATTERN = r"[“\"]?十四五[”\"]?(?:时期|期间|末)?"
 PERIOD_PHRASE = re.compile(PERIOD_PHRASE_PATTERN)
+# The end of a plan period, a year ("“十四五”末", "十三五期末": 2025, 2020).
+PERIOD_END = re.compile(r"(十[三四]五)[”\"]?(?:期末|末期|末)")
 # The period a clause states: "到2025年", "2023年底", "“十三五”期间", "十四五以来" (not 比2020年, not a date).
 PERIOD_MENTION = re.compile(
     r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月)|[“\"]?十[三四]五[”\"]?(?:时期|期间|末|以来)?")

@@ -35,6 +35,10 @@ def test_year_forms():
     assert detect_year("到2025年") == 2025
     assert detect_year("二〇二五年铁岭") == 2025
     assert detect_year("比2020年下降多少") is None  # a baseline is not the target year
+    # the end of a plan period is its last year (the plans write "“十四五”末，力争我省光伏装机达到…")
+    assert detect_year("湖南十四五末，非化石能源在一次能源消费里占比要到多少？") == 2025
+    assert detect_year("“十三五”期末完成了多少") == 2020
+    assert detect_year("十四五期间要新增多少") is None  # the whole period: no one year
 
 
 def test_indicator_canonical_and_expansions():
