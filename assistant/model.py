@@ -50,6 +50,14 @@ class Question:
     # The things it asks for at once, each as a topic ("森林覆盖率和草原植被综合盖度分别…" ->
     # 森林覆盖率, 草原植被综合盖度); () for a question asking one thing (understanding.asked_parts).
     parts: tuple[str, ...] = ()
+    # What ranking matches and embeds: the matching text without the places it names (they
+    # choose the documents searched; in the query they would only blur it). "" = `resolved`.
+    # The clause scores of the answer embed `resolved` itself (their thresholds are set on it).
+    search_text: str = ""
+
+    @property
+    def ranked_text(self) -> str:
+        return self.search_text or self.resolved
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from assistant.conversation import resolve
 from assistant.model import QueryAnalysis, Question
 from assistant.understanding import asked_parts, city_names, topic_of
+from corpus.hierarchy import strip_places
 from corpus.model import DocumentMeta
 from corpus.places import resolve_city
 from corpus.text import fold, matching
@@ -62,7 +63,9 @@ class RequestReader:
         resolved, analysis = resolve(query, history, documents, self._known())
         topic = topic_of(matching(resolved), documents)
         parts = asked_parts(matching(resolved), documents)
-        return Question(text=query, resolved=resolved, analysis=analysis, topic=topic, parts=parts)
+        search_text = strip_places(matching(resolved), documents) or matching(resolved)
+        return Question(text=query, resolved=resolved, analysis=analysis, topic=topic, parts=parts,
+                        search_text=search_text)
 
     def read(self, query: str, history: Sequence[object] = (), cities: Sequence[str] = (),
              mode: str = "hybrid", filters: Filters | None = None) -> Request:

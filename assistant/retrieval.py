@@ -25,9 +25,8 @@ from assistant.rankers import ClauseReranker, rerankers_for
 from assistant.request import Request
 from assistant.target_model import Target
 from assistant.targets import extract_targets
-from corpus.hierarchy import scope, strip_places
+from corpus.hierarchy import scope
 from corpus.model import Chunk
-from corpus.text import matching
 from index.filters import has_place, resolve as resolve_filters
 from index.hybrid import Query, for_mode
 from index.protocol import SearchBackend
@@ -108,9 +107,7 @@ class Retrieval:
         return max(self.settings.answer_depth, self.settings.listed_depth * len(q.analysis.listed))
 
     def _rank(self, q: Question, filters: Filters, mode: str, top_k: int) -> list[Hit]:
-        resolved = matching(q.resolved)
-        core = strip_places(resolved, self.index.documents) or resolved
-        query = Query(text=core, expansions=q.analysis.expansions)
+        query = Query(text=q.ranked_text, expansions=q.analysis.expansions)
         rerankers = rerankers_for(q, self._targeted, self.targets_by_chunk, self.settings, self.clauses)
         pipeline = for_mode(mode, self.index.bm25, self.index.dense, rerankers, settings=self.settings.retrieval)
         # Leads with no clause of their own are dropped: ask for that many more.

@@ -117,9 +117,20 @@ class Assistant:
         about_document = metadata_answer(q, request.documents, self.index.document_chunks, request.cities)
         if about_document is not None:  # 文号 / 印发日期 / 依据的文件 …: the document's own fields
             return [about_document] * len(variants)
+        self._embed_once(request)
         hits = self.retrieval.search(request)
         return [compose(q, hits, self.retrieval.targets_by_chunk, all_cities=request.all_cities,
                         following=self._following, vectors=self.vectors, settings=variant) for variant in variants]
+
+    def _embed_once(self, request: Request) -> None:
+        """The query texts an answer embeds, in one batch: ranking's (dense, hybrid) and the
+        clause scores' (assistant.model.Question). The embedder keeps them for the calls that
+        follow; on two cores a batch of two costs about 1.4x one text, two calls 2x."""
+        q = request.question
+        texts = ([q.ranked_text] if request.mode != "bm25" else []) + ([q.resolved] if self.vectors is not None else [])
+        embedder = self.index.embedder
+        if embedder is not None and len(set(texts)) > 1:
+            embedder.embed_queries(list(dict.fromkeys(texts)))
 
     def _following(self, chunk: Chunk) -> Sequence[Chunk]:
         """The paragraph after `chunk` (a responsibility note may stand there)."""

@@ -161,3 +161,21 @@ def test_search_computes_each_hits_highlight_once_for_every_front_end(assistant)
     assert len(outcome.highlights) == len(outcome.hits) == 5
     assert all(light and light in hit.chunk.text for hit, light in zip(outcome.hits, outcome.highlights))
     assert "70%" in outcome.highlights[0]
+
+
+def test_an_answer_runs_the_embedding_model_once(assistant, monkeypatch):
+    """Ranking embeds the question without its places, the clause scores embed it whole: both
+    go to the model in one batch (issue 26: the second model call was a third of an answer)."""
+    embedder = assistant.index.embedder
+    calls: list[list[str]] = []
+    model_call = embedder._embed_queries
+
+    def counted(texts):
+        calls.append(list(texts))
+        return model_call(texts)
+
+    monkeypatch.setattr(embedder, "_embed_queries", counted)
+    embedder.clear_query_cache()
+    answer = assistant.answer("安阳2025年单位地区生产总值能耗要下降多少？")
+    assert answer.citations
+    assert len(calls) == 1 and len(calls[0]) == 2, calls
