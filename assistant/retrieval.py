@@ -48,15 +48,22 @@ def own_hits(hits: Sequence[Hit]) -> list[Hit]:
     return [h for h in hits if h.chunk.kind != "lead" or h.chunk.sentences]
 
 
+# Chunks that name what follows and state none of its figures (see after_headings).
+_NAMING_KINDS = ("heading", "notice")
+
+
 def after_headings(q: Question, hits: Sequence[Hit]) -> list[Hit]:
-    """For a figure or comparison question, headings after the other hits, each group in its
-    order: a title or a section heading ("2022年能源工作指导意见", "二、主要目标") or a table's
-    header row names what follows and states no figure; its words match a question naming the
-    document, and it would be served before the paragraph that answers. A question about the
-    document itself (its date, issuer …: answering.document) may be answered by its title."""
+    """For a figure or comparison question, headings and the covering notice after the other
+    hits, each group in its order: a title or a section heading ("2022年能源工作指导意见",
+    "二、主要目标") or a table's header row names what follows and states no figure, and the
+    notice issuing a plan ("现将《2022年能源工作指导意见》印发给你们", "附件：《…》") quotes its
+    title; their words match a question naming the document, and they would be served before
+    the paragraph that answers. A question about the document itself (its date, issuer …:
+    answering.document) may be answered by its title or its notice."""
     if q.analysis.kind not in ("figure", "comparison") or asked_fields(q):
         return list(hits)
-    return [h for h in hits if h.chunk.kind != "heading"] + [h for h in hits if h.chunk.kind == "heading"]
+    return ([h for h in hits if h.chunk.kind not in _NAMING_KINDS]
+            + [h for h in hits if h.chunk.kind in _NAMING_KINDS])
 
 
 def interleave(per_place: Sequence[Sequence[Hit]], top_k: int) -> list[Hit]:

@@ -22,6 +22,7 @@ from corpus.language import (
     ACROSS_WITH_SELF,
     ASKS_ACROSS,
     ASKS_COMPARISON,
+    ASKS_EACH,
     ASKS_FIGURE,
     ASKS_MEASURES,
     ASKS_TARGET,
@@ -40,7 +41,6 @@ from corpus.language import (
     PERIOD_END,
     PLAN_PERIODS,
     QUESTION_YEAR,
-    RESPECTIVELY,
     TOPIC_CHANGE_VERB,
     WHO_COMPARES,
     YEAR_MENTION,
@@ -229,10 +229,12 @@ def asks_comparison(text: str) -> bool:
 
 def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()) -> str:
     """The kind of answer, read from the whole question: 谁 + a comparative compares
-    ("谁的…更高"); 谁负责 / 牵头 / 哪些部门 asks for departments."""
+    ("谁的…更高"); 谁负责 / 牵头 / 哪些部门 asks for departments, unless a figure or a date is
+    asked after it: a question puts what it asks last, and a department before a figure's ask
+    says who acts ("林业主管部门收到材料后多少个工作日内完成初审", "科技部牵头的方案…多少个示范工程")."""
     if asks_comparison(text):
         return "comparison"
-    if ASKS_WHO.search(text):
+    if _asks_who_last(text):
         return "responsibility"
     strong = bool(ASKS_FIGURE.search(text))
     metric = any(_METRIC.search(name) for name in indicators)
@@ -245,6 +247,15 @@ def detect_kind(text: str, cities: Sequence[str], indicators: Sequence[str] = ()
     if ASKS_MEASURES.search(text):
         return "measure"
     return "figure" if figure_ish else "measure"
+
+
+def _asks_who_last(text: str) -> bool:
+    """Whether the question names who is in charge and asks no figure or date after that."""
+    who = [m.start() for m in ASKS_WHO.finditer(text)]
+    if not who:
+        return False
+    asks = [m.start() for pattern in (ASKS_FIGURE, ASKS_WHEN) for m in pattern.finditer(text)]
+    return not asks or max(who) > max(asks)
 
 
 def is_metric(indicator: str) -> bool:
@@ -288,7 +299,7 @@ def asked_parts(text: str, documents: Iterable[DocumentMeta | str]) -> tuple[str
     segments = [s for s in QUESTION_SEGMENT.split(text) if s.strip()]
     pieces: list[str] = []
     for segment in segments:
-        m = RESPECTIVELY.search(segment)
+        m = ASKS_EACH.search(segment)
         if m:
             pieces = CONJUNCTION.split(segment[: m.start()])
             break

@@ -189,7 +189,8 @@ def signature_blocks(raw_text: str, paras: Sequence[clean.Paragraph], kinds: Seq
         if first is None or first == sig.index or (out and first <= out[-1][1]):
             continue
         block = range(first, sig.index + 1)
-        if any(kinds[j] != "body" or cells[j] is not None for j in block):
+        if len({kinds[j] for j in block}) > 1 or kinds[first] not in ("body", "notice") or any(
+                cells[j] is not None for j in block):
             continue
         source = matching(raw_text[paras[first].start:paras[sig.index].end])
         if source != "".join(matching(texts[j]) for j in block):

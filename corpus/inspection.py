@@ -57,7 +57,7 @@ def looks_cut(chunk: Chunk, following: Chunk | None) -> bool:
     caption, table-of-contents entry or "key：value" field line."""
     if following is None or following.doc_id != chunk.doc_id:
         return False
-    if chunk.kind != "body" or following.kind != "body" or chunk.context or following.context:
+    if chunk.kind != following.kind or chunk.kind not in ("body", "notice") or chunk.context or following.context:
         return False
     if chunk.table_row or following.table_row or starts_new(following.text):
         return False

@@ -221,8 +221,9 @@ ASKS_ACROSS: tuple[tuple[str, re.Pattern[str]], ...] = (
 ACROSS_WITH_SELF = re.compile(r"(?:及|和|与|以及|连同)(?:其|省内|市内|区内|全省|全市|所辖|下辖|辖区内|所属)?(?:各|所有)")
 # Asking which places ("哪些省份提出了…"), as against "各省…" (each place, or all of them at once).
 ASKS_WHICH = re.compile(r"哪些|哪几个")
-# Several things at once: "分别" / an ask word per thing.
-RESPECTIVELY = re.compile(r"分别|各自|各为")
+# Several things asked at once: "分别" / "各是" / an ask word per thing (RESPECTIVELY is the
+# plans' word for a list of figures).
+ASKS_EACH = re.compile(r"分别|各自|各为|各是|各要|各(?:需|应)?达到")
 ASK_WORD = re.compile(r"多少|几何|多大|多高|多长|多久|几[个年月项家座]")
 # A duty a plan lays on the places it addresses, as the national and provincial plans write it:
 # the places, then 要/应当/须 and a task ("各地要对存量“两高”项目…", "各地区要…", "各市应当…");

@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-ChunkKind = Literal["body", "heading", "lead"]  # the stored `Chunk.kind`
+ChunkKind = Literal["body", "heading", "lead", "notice"]  # the stored `Chunk.kind`
 # What a chunk is, as every reader asks it (`Chunk.role`): a table row is a body chunk whose
 # cells are tab-separated. "document facts" are no chunk: metadata is DocumentMeta.
-ChunkRole = Literal["body", "heading", "table_row", "lead"]
+ChunkRole = Literal["body", "heading", "table_row", "lead", "notice"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,9 @@ class Chunk:
     start: int  # character offsets of `text` into the source file's decoded text
     end: int
     sentences: tuple[str, ...]  # display sentences of `text`, for highlighting
-    kind: ChunkKind = "body"  # "lead" = news-style text that is not the plan's own
+    # "lead" = news-style text that is not the plan's own; "notice" = the covering notice that
+    # issues the plan, printed before it (corpus.structure.annotate)
+    kind: ChunkKind = "body"
     # Matching text the matchers (BM25, dense, targets) read in place of `match_text`, when set:
     # for a table row, the row read with its header context ("水泥熟料综合能耗(千克标准煤/吨):
     # 2020年实际值108,2025年目标值104,2025年变化幅度-4", corpus.tables); for a news lead, only
@@ -171,7 +173,7 @@ class Chunk:
         where = f"{self.section_path} " if self.section_path else ""
         if self.kind == "heading":  # a heading is cited as the heading of its section, not a 段
             return f"《{self.title}》{where}标题"
-        prefix = "导语 " if self.kind == "lead" else ""
+        prefix = {"lead": "导语 ", "notice": "印发通知 "}.get(self.kind, "")
         return f"《{self.title}》{prefix}{where}第{self.section_paragraph}段{self.page_label}"
 
     @property

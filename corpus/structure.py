@@ -389,7 +389,7 @@ def detect_title(texts: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class ParagraphInfo:
-    kind: Literal["body", "heading", "lead"]
+    kind: Literal["body", "heading", "lead", "notice"]
     section: tuple[str, ...]
     section_path: str
     section_paragraph: int
@@ -401,9 +401,13 @@ def annotate(texts: Sequence[str], tabular: Sequence[bool] | None = None) -> lis
     A pure heading line is the first paragraph of its own section; body paragraphs are
     numbered from 1 after it, so citations read 第1段 for the first body paragraph.
     Leads are numbered on their own; titles and the notice before 一、 are preamble ("").
+    The body paragraphs of a covering notice printed before the document it issues ("…关于印发
+    X的通知", its addressees, "现印发给你们", "附件：《X》", its 落款) are of kind "notice":
+    the notice's, not the document's own text.
     """
     roles = classify(texts, tabular)
     lead = lead_indices(texts, roles)
+    notice_end = covering_notice_end(texts)
     stack: list[Heading] = []
     counters: dict[object, int] = {}
     section_key: object = "preamble"
@@ -429,8 +433,18 @@ def annotate(texts: Sequence[str], tabular: Sequence[bool] | None = None) -> lis
             infos.append(ParagraphInfo("heading", section, path, 1))
             continue
         counters[section_key] = counters.get(section_key, 0) + 1
-        infos.append(ParagraphInfo("body", section, path, counters[section_key]))
+        infos.append(ParagraphInfo("notice" if i < notice_end else "body", section, path, counters[section_key]))
     return infos
+
+
+def covering_notice_end(texts: Sequence[str]) -> int:
+    """The index of the issued document's own title when a covering notice is printed before
+    it (find_title: the notice's title block, then the document's own), else 0."""
+    reading = find_title(texts)
+    notice, own = reading.notice, reading.block
+    if notice is None or own is None or own is notice or not notice.is_covering or own.start <= notice.start:
+        return 0
+    return own.start
 
 
 def _section_heading(text: str, role: Role, stack: Sequence[Heading]) -> Heading | None:

@@ -43,7 +43,7 @@ def read_one(path: Path) -> dict[str, Any]:
         return {"file": path.name, "refused": str(err), "seconds": time.perf_counter() - start}
     seconds = time.perf_counter() - start
     doc = read.document
-    body = [c for c in doc.chunks if c.kind == "body" and "\t" not in c.text]
+    body = [c for c in doc.chunks if c.kind in ("body", "notice") and "\t" not in c.text]
     cut = cut_paragraphs(doc)
     lost = lost_figures(read.source, doc)
     m = doc.meta

@@ -44,6 +44,20 @@ def coverage(topic: str, text: str) -> float:
     return len(wanted & bigrams(text)) / len(wanted) if wanted else 0.0
 
 
+def part_coverage(part: str, text: str) -> float:
+    """`coverage` of one thing a question asks for (Question.parts) by `text` (folded). An
+    indicator the part names must be named by `text` in one of its lexicon synonyms, and is then
+    read in those words: "单位GDP能耗" covers "单位国内生产总值能耗比2020年下降13.5%" and not
+    "单位国内生产总值二氧化碳排放比2020年下降18%", which shares most of its characters."""
+    read = part.lower()
+    for start, end, group in reversed(indicator_matches(part)):
+        named = next((t for t in sorted((fold(t) for t in group), key=len, reverse=True) if t in text), None)
+        if named is None:
+            return 0.0
+        read = read[:start] + named + read[end:]
+    return coverage(read, text)
+
+
 def indicator_terms(q: Question) -> tuple[str, ...]:
     """Every synonym of the asked indicators, folded, longest first."""
     return _terms_of(q.analysis.indicators)

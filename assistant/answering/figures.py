@@ -12,7 +12,7 @@ from assistant.answering.citations import build_answer, figure_clause
 from assistant.answering.clauses import (OPEN_SETS, Clause, admits, area_qualifiers, candidate_clauses, period_year,
                                          qualifiers)
 from assistant.answering.evidence import (Evidence, accepted_clauses, answering_figures, coverage, indicator_terms,
-                                          object_words, score_clauses, unstated_object)
+                                          object_words, part_coverage, score_clauses, unstated_object)
 from assistant.answering.places import place_hits
 from assistant.answering.settings import AnswerSettings
 from assistant.highlight import best_sentence, body_sentences
@@ -104,12 +104,12 @@ def _complete(q: Question, accepted: Sequence[Evidence], admitted: Sequence[Evid
         if other is not None and other not in chosen:
             chosen.append(other)
     for part in q.parts:  # "A和B分别是多少": a clause stating a figure for each thing asked
-        if any(coverage(part, s.clause.scope) >= settings.part_coverage for s in chosen):
+        if any(part_coverage(part, s.clause.scope) >= settings.part_coverage for s in chosen):
             continue
         stating = [s for s in admitted if answering_figures(s, when) and s not in chosen
-                   and coverage(part, s.clause.scope) >= settings.part_coverage]
+                   and part_coverage(part, s.clause.scope) >= settings.part_coverage]
         if stating:
-            chosen.append(max(stating, key=lambda s: (coverage(part, s.clause.scope), s.score)))
+            chosen.append(max(stating, key=lambda s: (part_coverage(part, s.clause.scope), s.score)))
     return chosen
 
 
@@ -140,12 +140,14 @@ def _joint_sentence(q: Question, accepted: Sequence[Evidence], admitted: Sequenc
         same = [s for s in admitted if _same_sentence(s, head) and answering_figures(s, when)]
         picked: list[Evidence] = []
         for part in q.parts:
-            stating = [s for s in same if coverage(part, s.clause.scope) >= settings.part_coverage]
+            stating = [s for s in same if part_coverage(part, s.clause.scope) >= settings.part_coverage]
             if not stating:
                 break
-            picked.append(max(stating, key=lambda s: (coverage(part, s.clause.scope), s.score)))
+            picked.append(max(stating, key=lambda s: (part_coverage(part, s.clause.scope), s.score)))
         else:
             picked = [s for i, s in enumerate(picked) if s not in picked[:i]]
+            if sum(len(answering_figures(s, when)) for s in picked) < len(q.parts):
+                continue  # one clause for two things asked, stating one figure: not both answered
             total = sum(s.score for s in picked)
             if best is None or total > best[0]:
                 best = (total, sorted(picked, key=_position))

@@ -57,3 +57,22 @@ def test_a_generic_name_does_not_decide_which_figure_answers():
                    "不支持新建大型和超大型数据中心项目。", city="全国")
     text = _ask("全国区域内机架上架率低于多少就不再支持规划新的数据中心集群？", [chunk], "全国")
     assert "50%" in text and "1.3" not in text
+
+
+def test_each_thing_asked_is_named_by_its_indicator_in_the_plan_s_words():
+    # 中共中央 国务院 意见 (2021-09-22): the national plans' names of the intensity indicators
+    chunk = _chunk("到2025年，绿色低碳循环发展的经济体系初步形成。单位国内生产总值能耗比2020年下降13.5%；"
+                   "单位国内生产总值二氧化碳排放比2020年下降18%；非化石能源消费比重达到20%左右。", city="全国")
+    text = _ask("全国2025年单位GDP能耗、单位GDP二氧化碳排放各是多少？", [chunk], "全国")
+    assert "13.5%" in text and "18%" in text and "20%" not in text
+
+
+def test_one_clause_does_not_answer_two_things_asked():
+    """The clause nearest both asks (its characters cover each) states one figure: the other
+    thing asked is answered from its own clause."""
+    from assistant.answering.evidence import part_coverage
+    from corpus.text import fold
+
+    co2 = fold("单位国内生产总值二氧化碳排放比2020年下降18%")
+    assert part_coverage("单位GDP能耗", co2) == 0.0  # most characters shared, another indicator
+    assert part_coverage("单位GDP能耗", fold("单位国内生产总值能耗比2020年下降13.5%")) == 1.0

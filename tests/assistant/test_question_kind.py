@@ -36,3 +36,21 @@ def test_who_is_in_charge_asks_for_departments(question):
 ])
 def test_when_asks_for_a_deadline_figure(question):
     assert analyze(question, CITIES).kind == "figure"
+
+
+@pytest.mark.parametrize("question", [
+    "安阳生态环境部门牵头的重点工程到2025年要削减多少吨化学需氧量？",
+    "主管部门受理申请后多少个工作日内完成审核？",
+    "铁岭负责节能监察的部门要在哪一年前完成全覆盖？",
+])
+def test_a_department_before_a_figure_ask_says_who_acts(question):
+    """What a question asks comes last: a department named before 多少 / 哪一年 is who acts."""
+    assert analyze(question, CITIES).kind == "figure"
+
+
+@pytest.mark.parametrize("question", [
+    "铁岭2025年清洁取暖率达到70%的工作由哪个部门负责？",
+    "到2025年新增的10个节能示范项目由谁牵头？",
+])
+def test_who_asked_after_a_figure_still_asks_for_departments(question):
+    assert analyze(question, CITIES).kind == "responsibility"

@@ -93,6 +93,7 @@ def test_normalise_drops_control_and_zero_width_characters():
     ("到2025年要新建改造多少公里污水收集管网、新增多少污水处理能力？", ("新建改造公里污水收集管网", "新增污水处理能力")),
     ("铁岭城镇清洁取暖率要达到多少", ()),
     ("铁岭和安阳的清洁取暖率分别是多少", ()),  # two places, one thing
+    ("安阳2025年细颗粒物浓度和优良天数比例目标各是多少？", ("细颗粒物浓度", "优良天数比例")),
 ])
 def test_the_things_a_question_asks_at_once(question, parts):
     from assistant.understanding import asked_parts

@@ -80,3 +80,22 @@ def test_a_numbered_sentence_stating_a_figure_is_a_paragraph_not_a_heading(line)
 def test_numbered_names_stay_headings(line, text):
     heading = parse_heading(line)
     assert heading is not None and not heading.inline and heading.text == text
+
+
+def test_the_covering_notice_before_the_plan_is_told_apart():
+    """29.pdf's opening, as read: the notice issuing the plan, then the plan's own title."""
+    texts = ["国家能源局关于印发《2022年能源工作指导意见》的通知",
+             "各省（自治区、直辖市）能源局，有关中央企业：",
+             "为深入贯彻落实党中央、国务院有关决策部署，国家能源局研究制定了《2022年能源工作指导意见》，现印发给你们，请结合实际认真贯彻落实。",
+             "附件：《2022年能源工作指导意见》", "国家能源局", "2022年3月17日",
+             "2022年能源工作指导意见",
+             "2022年是进入全面建设社会主义现代化国家新征程的重要一年。",
+             "一、总体要求", "天然气产量2140亿立方米左右。"]
+    kinds = [i.kind for i in annotate(texts)]
+    assert kinds[1:6] == ["notice"] * 5
+    assert kinds[6] == "heading" and kinds[7] == "body" and kinds[-1] == "body"
+    # A plan printed without a covering notice has no notice text.
+    assert "notice" not in [i.kind for i in annotate(texts[6:])]
+    # A notice that is the document itself (nothing issued after it) is the document's own text.
+    alone = ["关于做好2022年节能工作的通知", "各市人民政府：", "现就有关事项通知如下。", "一、总体要求", "正文。"]
+    assert "notice" not in [i.kind for i in annotate(alone)]
