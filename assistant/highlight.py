@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from corpus.figures import figures_of
 from corpus.language import RESPONSIBILITY_WORDS
 from corpus.model import Chunk
 from corpus.text import bigrams, fold, matching
@@ -41,8 +42,15 @@ def body_sentences(chunk: Chunk) -> tuple[str, ...]:
     nothing; the note names departments, not a measure."""
     heading = _bare(chunk.section[-1]) if chunk.section else ""
     body = tuple(s for s in chunk.sentences
-                 if (not heading or _bare(s) != heading) and not is_responsibility_note(s))
+                 if (not heading or _bare(s) != heading or _states_figure(s)) and not is_responsibility_note(s))
     return body or chunk.sentences
+
+
+def _states_figure(sentence: str) -> bool:
+    """A figure other than a year: a sentence read as its section's heading that states one is
+    the paragraph's first sentence run on from a heading line the reading joined to it ("六、
+    低碳零碳技术示范行动以促进…，到2030年建成50个…示范工程，…。"), not a heading alone."""
+    return any(f.kind != "deadline" for f in figures_of(sentence))
 
 
 def best_sentence(chunk: Chunk, query: str, similarity: Similarity | None = None) -> str:

@@ -42,6 +42,7 @@ from corpus.language import (
     PLAN_PERIODS,
     QUESTION_YEAR,
     TOPIC_CHANGE_VERB,
+    WHERE_IN_DOCUMENT,
     WHO_COMPARES,
     YEAR_MENTION,
 )
@@ -282,6 +283,7 @@ def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     text = BASELINE_MENTION.sub(" ", text)
     text = YEAR_MENTION.sub(" ", text)
     text = PERIOD_PHRASE.sub(" ", text)
+    text = WHERE_IN_DOCUMENT.sub("", text)
     text = QUESTION_NOISE.sub("", text)
     text = TOPIC_CHANGE_VERB.sub("", text)
     # Single function characters left at the edges ("有量化目标吗" -> "有", "主要由…" -> "由").

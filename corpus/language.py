@@ -236,8 +236,15 @@ DUTY_MODAL = re.compile(
 ASKS_ACTUAL = re.compile(r"实际|现状|基数|基期|目前|现在|原来|原有|基准")
 ASKS_CHANGE = re.compile(r"(?:下降|降低|减少|提高|提升|增加|增长|变化)(?:了|幅度)?(?:多少|几)|幅度|变化")
 # Function words removed when reading the topic of a question (what it is about).
+# Asking for a cap ("扶持上限是多少", "每平方米最多补贴多少"), and a clause stating one: a figure
+# the plan bounds from above ("最高不超过300万元", "控制在5%以内").
+ASKS_CAP = re.compile(r"上限|封顶|至多|最多|最高")
+STATES_CAP = re.compile(r"上限|封顶|最高|最多|不超过|不高于|以内|以下")
+# Where in the document a question looks ("主要指标表中", "专栏2里", "附表中"): not what it asks.
+WHERE_IN_DOCUMENT = re.compile(r"(?:的)?(?:主要)?(?:(?:(?:指标|目标|一览)表|专栏|附表|附件)[一二三四五六七八九十\d]*|"
+                               r"表[一二三四五六七八九十\d]+)(?:中|里|内|上)")
 QUESTION_NOISE = re.compile(
-    r"请问|请|那么|那|还有|另外|以及|和|与|、|这项|这些|这个|该项|上述|此项|主要(?=由|是|有)|量化|具体|"
+    r"请问|请|那么|那|还有|另外|以及|和|与|、|这项|这些|这个|该项|上述|此项|主要(?=由|是|有)|量化|具体|上限|封顶|"
     r"到底|究竟|具体|分别|各自|力争|争取|确保|"
     r"(?:要|需要|应|应该|将|计划|预计|能|可以)?(?:达到|提高到|提升到|降到|下降到|控制在|下降|降低|提高|提升|减少|增长|到)?"
     r"(?:多少|几何|几|什么水平|多大|多高)|"
@@ -261,6 +268,7 @@ ASKS_FACT: tuple[tuple[str, re.Pattern[str]], ...] = (
                               r"(?:文件|文号|通知|方案|政策)|" + _IMPLEMENTS_WH)),
     ("doc_number", re.compile(r"文号|发文字号|字号|发文号|文件号|文件编号")),
     ("date", re.compile(rf"(?:哪天|哪一天|何时|什么时候|什么时间|哪年哪月|几月几[日号]|日期|时间)\S{{0,6}}{ISSUE_VERB}|"
+                        r"(?:哪天|哪一天|何时|什么时候|什么时间)下?发的|"
                         rf"{ISSUE_VERB}\S{{0,4}}(?:日期|时间)|{ISSUE_VERB}(?:于|在)?(?:哪天|哪一天|何时|什么时候|哪年)|"
                         rf"{ISSUE_VERB}[^，。？?]{{0,40}}的(?:落款)?(?:日期|时间)(?:是|为)?(?:哪天|哪一天|什么时候|何时)|落款日期")),
     ("issuer", re.compile(rf"(?:谁|哪[两几些]?个?(?:部门|单位|机关)|什么机关|哪级政府|什么部门|哪家)\S{{0,4}}{ISSUE_VERB}|"

@@ -30,8 +30,8 @@ from assistant.target_model import Target
 from assistant.understanding import group_of, indicator_matches, is_metric
 from corpus.figures import Figure
 from corpus.figures import figures_of
-from corpus.language import (ASKS_FIGURE, ASKS_TARGET, ASKS_WHEN, CONTINUES_SUBJECT, FIGURE_UNIT, LIST_ITEM_BREAK,
-                              PLAN_PERIODS, RESPECTIVELY)
+from corpus.language import (ASKS_CAP, ASKS_FIGURE, ASKS_TARGET, ASKS_WHEN, CONTINUES_SUBJECT, FIGURE_UNIT,
+                              LIST_ITEM_BREAK, PLAN_PERIODS, RESPECTIVELY, STATES_CAP)
 from corpus.text import bigrams, fold
 from index.clause_vectors import ClauseVectors
 from index.tokenizer import get_tokenizer
@@ -166,6 +166,12 @@ def other_item(q: Question, clause: Clause) -> bool:
     return not states(items[best]) and any(states(i) for j, i in enumerate(items) if j != best)
 
 
+def asks_cap(q: Question) -> bool:
+    """Whether a figure question asks for a cap ("扶持上限", "最多补贴多少"): not a comparison
+    ("哪个城市的…最高")."""
+    return q.analysis.kind == "figure" and bool(ASKS_CAP.search(q.analysis.text))
+
+
 def metric_terms(q: Question) -> tuple[str, ...]:
     """The synonyms of the asked indicators when one of them is a measurable quantity (a rate,
     a total…): naming one of those decides which clauses can answer. A generic name
@@ -220,6 +226,8 @@ def evidence(q: Question, clause: Clause, similarity: float,
         score -= settings.period_mismatch
     if other_item(q, clause):
         score -= settings.other_item
+    if asks_cap(q) and clause.figures and STATES_CAP.search(clause.key):
+        score += settings.cap_fit
     if len(clause.targets) == 1 and clause.targets[0].column and not from_target:
         score += column_fit(clause.targets[0], q)  # a table's 2020年实际值 is not what "要降到多少" asks
     return Evidence(clause, lex, similarity, score, matched, named)

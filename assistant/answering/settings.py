@@ -68,6 +68,8 @@ class AnswerSettings:
     similarity_weight: float = _value(6.0, "weight of question-clause embedding similarity; " + TRAIN)
     other_item: float = _value(0.3, "score lost by a list clause whose figure is another item's (other_item); "
                                     + TRAIN)
+    cap_fit: float = _value(0.3, "score a clause stating a capped figure gains when the question asks for a "
+                                 "cap (上限, 最多 …); " + TRAIN)
     rare_share: float = _value(0.2, "a word of the asked object found in at most this share of a place's "
                                       "hits names the object, not the topic (unstated_object); " + TRAIN)
     # --- the composer's bars (answering.figures) ------------------------------------------
@@ -96,7 +98,7 @@ class AnswerSettings:
         for name in ("relevance_threshold", "loose_threshold", "longer_term_coverage", "part_coverage", "rare_share"):
             if not 0 < getattr(self, name) <= 1:
                 problems.append(f"{name} is a share of bigrams: 0 < {name} <= 1")
-        for name in ("match_threshold", "period_mismatch", "other_item", "similarity_weight", "dense_relevance", "similarity"):
+        for name in ("match_threshold", "period_mismatch", "other_item", "cap_fit", "similarity_weight", "dense_relevance", "similarity"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} must not be negative")
         if problems:

@@ -111,6 +111,8 @@ def test_two_documents_of_one_place_each_give_their_figure_named_by_title():
     ("铁岭方案依据的省级文件文号是什么", ("implements",)),
     ("三门峡方案依据的河南省文件文号是多少？", ("implements",)),
     ("依据的是哪个方案，要求到2025年达到多少？", ("implements",)),
+    ("省发展改革委等部门印发方案的通知是什么时候发的？", ("date",)),  # 发 alone, asked last
+    ("方案里的补贴什么时候发放？", ()),
 ])
 def test_a_plan_named_as_the_source_of_a_figure_is_no_metadata_question(text, fields):
     from assistant.answering.document import asked_fields

@@ -190,3 +190,15 @@ def test_group_of_is_the_first_group_holding_the_term():
     for term in terms + [t.upper() for t in terms] + ["不在词表里的词"]:
         assert group_of(term) == scanned(term), term
     assert group_of("不在词表里的词") == ("不在词表里的词",)
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("规划的主要指标表中，公共建筑能效提升改造的目标是多少？", "公共建筑能效提升改造"),
+    ("专栏2里新建超低能耗建筑面积是多少？", "新建超低能耗建筑面积"),
+    ("代表中心城区的指标是多少？", "代表中心城区"),  # 表中 inside a word: not a place in the document
+])
+def test_where_in_the_document_is_not_what_is_asked(question, topic):
+    from assistant.understanding import topic_of
+    from corpus.text import matching
+
+    assert topic_of(matching(question), []).endswith(topic)

@@ -92,3 +92,19 @@ def test_a_list_given_figures_respectively_is_one_statement():
     chunk = _chunk("到2025年，化学需氧量、氨氮重点工程减排量分别达到1.2万吨、0.1万吨。")
     clause = next(c for c in chunk_clauses(chunk, 0, ()) if "分别" in c.text)
     assert not other_item(_question("铁岭化学需氧量减排量要达到多少？"), clause)
+
+
+def test_a_question_asking_for_a_cap_prefers_the_capped_figure():
+    # 徐汇区节能减排降碳专项资金管理办法, 第二条: a rate and a cap in one paragraph
+    from dataclasses import replace
+
+    chunk = _chunk("按项目实现的年节能量给予每吨标准煤1200元的扶持，或按项目投资额给予20%的扶持。以上扶持最高不超过300万元。")
+    capped = next(c for c in chunk_clauses(chunk, 0, ()) if "300万元" in c.text)
+    rate = next(c for c in chunk_clauses(chunk, 0, ()) if "20%" in c.text)
+    q = _question("铁岭节能技改项目的扶持上限是多少？")
+    no_cap = replace(DEFAULT_ANSWER_SETTINGS, cap_fit=0.0)
+    assert evidence(q, capped, 0.9).score - evidence(q, capped, 0.9, no_cap).score == pytest.approx(
+        DEFAULT_ANSWER_SETTINGS.cap_fit)
+    assert evidence(q, rate, 0.9).score == evidence(q, rate, 0.9, no_cap).score  # states no cap
+    plain = _question("铁岭节能技改项目的扶持是多少？")  # asks for no cap: nothing gained
+    assert evidence(plain, capped, 0.9).score == evidence(plain, capped, 0.9, no_cap).score
