@@ -274,11 +274,15 @@ def has_own_ask(text: str) -> bool:
     return any(p.search(text) for p in (ASKS_WHO, ASKS_FIGURE, ASKS_MEASURES, ASKS_TARGET))
 
 
+# "…方案里，…": the postposition after a document or place name left out (a space marks where).
+_IN_NAMED = re.compile(r"(?<= )里(?:面)?(?!程)")
+
+
 def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     """What the question is about once places, years and question words are removed (the
     places that scope it: corpus.hierarchy.strip_places)."""
     docs = as_documents(documents)
-    text = strip_places(strip_document_names(text, docs), docs)
+    text = strip_places(_IN_NAMED.sub(" ", strip_document_names(text, docs)), docs)
     text = CN_YEAR.sub(" ", text)
     text = BASELINE_MENTION.sub(" ", text)
     text = YEAR_MENTION.sub(" ", text)

@@ -66,7 +66,7 @@ def _synonym_lines() -> tuple[tuple[tuple[tuple[str, bool], ...], str], ...]:
             term = term.lstrip("~").strip()
             if term and term not in terms:
                 terms[term] = marked
-        if len(terms) >= 2:
+        if terms:  # a group of one term names an indicator the lexicon knows without a synonym
             out.append((tuple(terms.items()), note.strip()))
     return tuple(out)
 

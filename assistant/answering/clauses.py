@@ -190,9 +190,13 @@ def _names_member(clause: Clause, members: tuple[str, ...]) -> bool:
 
 
 def candidate_clauses(hits: Sequence[Hit], targets: Mapping[str, Sequence[Target]], depth: int) -> list[Clause]:
+    """The clauses of the first `depth` hits that may state an answer: a heading (the document's
+    title, a section's, a table's header row) names what follows, and its year ("重庆市生态环境系统
+    2022年应对气候变化工作要点") is the document's, not a figure of what is asked."""
     out: list[Clause] = []
     for rank, hit in enumerate(hits[:depth]):
-        out.extend(chunk_clauses(hit.chunk, rank, targets.get(hit.chunk.chunk_id, ())))
+        if hit.chunk.kind != "heading":
+            out.extend(chunk_clauses(hit.chunk, rank, targets.get(hit.chunk.chunk_id, ())))
     return out
 
 

@@ -202,3 +202,13 @@ def test_where_in_the_document_is_not_what_is_asked(question, topic):
     from corpus.text import matching
 
     assert topic_of(matching(question), []).endswith(topic)
+
+
+def test_the_postposition_after_a_named_document_is_not_asked():
+    from assistant.understanding import topic_of
+    from corpus.model import DocumentMeta
+    from corpus.text import matching
+
+    docs = [DocumentMeta(doc_id="x", city="辽源市", province="吉林省", title="辽源市加快建立健全绿色低碳循环发展经济体系实施方案")]
+    assert topic_of(matching("辽源市绿色低碳循环发展方案里，2025年森林覆盖率要达到多少？"), docs) == "森林覆盖率"
+    assert topic_of(matching("里程碑目标是什么？"), docs).startswith("里程")  # a word starting with 里
