@@ -165,6 +165,18 @@ class Retrieval:
         ids = tuple(d.doc_id for d in inside if d.doc_id in named)
         return ids if ids and len(ids) < len(inside) else ()
 
+    def _own(self, q: Question, scope: Filters) -> tuple[str, ...]:
+        """The documents inside `scope` placed at the one place the question names, when the
+        scope also holds documents of places inside it (河北省's own plans within 河北省's scope,
+        which holds 石家庄市's too): a city's plan copying the province's sentence must not answer
+        for the province. () otherwise."""
+        if len(q.analysis.places) != 1 or not scope.doc_ids:
+            return ()
+        place = q.analysis.places[0]
+        inside = [d for d in self.index.documents if d.doc_id in scope.doc_ids]
+        own = tuple(d.doc_id for d in inside if d.city == place)
+        return own if own and len(own) < len(inside) else ()
+
     def search(self, request: Request, top_k: int | None = None) -> list[Hit]:
         """The request's best `top_k` hits, best first (module doc); by default as many as an
         answer draws on (`depth`)."""
@@ -172,8 +184,9 @@ class Retrieval:
         top_k = self.depth(q) if top_k is None else top_k
         self.refresh()
         scopes = self._scopes(request)
-        if len(scopes) == 1 and (named := self._named(q, scopes[0])):
-            # The documents the question names first, then the rest of the places searched.
+        if len(scopes) == 1 and (named := self._named(q, scopes[0]) or self._own(q, scopes[0])):
+            # The documents the question names first (else the named place's own documents
+            # before those of the places inside it), then the rest of the places searched.
             first = self._rank(q, replace(scopes[0], doc_ids=named), mode, top_k)
             hits = interleave([first + self._rank(q, scopes[0], mode, top_k)], top_k)
         elif len(scopes) <= 1:
