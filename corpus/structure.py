@@ -118,7 +118,20 @@ def classify(texts: Sequence[str], tabular: Sequence[bool] | None = None) -> lis
         # A title-like line right above a table ("…指标计划") is the table's caption.
         if roles[i] in ("text", "title") and _looks_like_caption(text) and any("\t" in t for t in ahead):
             roles[i] = "caption"
+        elif roles[i] == "heading" and _is_item(text, texts[i + 1] if i + 1 < len(texts) else None):
+            roles[i] = "inline"
     return roles
+
+
+def _is_item(text: str, following: str | None) -> bool:
+    """A numbered sentence with nothing under it: a list item of a 工作要点 ("39.推动广阳湾智创
+    生态城打造近零碳示范区。" then "40.…"), not a section's name. A heading names the text that
+    follows it; a sentence (closed by 。) followed at once by a heading of its own level or
+    above has none."""
+    if not text.rstrip().endswith("。") or following is None:
+        return False
+    this, after = parse_heading(text), parse_heading(following)
+    return this is not None and after is not None and after.level <= this.level
 
 
 def _looks_like_caption(text: str) -> bool:

@@ -99,3 +99,15 @@ def test_the_covering_notice_before_the_plan_is_told_apart():
     # A notice that is the document itself (nothing issued after it) is the document's own text.
     alone = ["关于做好2022年节能工作的通知", "各市人民政府：", "现就有关事项通知如下。", "一、总体要求", "正文。"]
     assert "notice" not in [i.kind for i in annotate(alone)]
+
+
+def test_a_numbered_sentence_with_nothing_under_it_is_an_item_not_a_heading():
+    """A 工作要点 lists its tasks as numbered sentences (重庆市生态环境系统2022年应对气候变化工作要点)."""
+    texts = ["三、重点工作", "（八）推进近零碳系列试点", "38.系统推动近零碳、低碳系列试点创建，出台建设指南和技术规范。",
+             "39.推动广阳湾智创生态城打造近零碳示范区。", "（九）加强能力建设", "（五）农业农村节能减排工程。",
+             "优化农业农村用能结构。"]
+    infos = annotate(texts)
+    assert [i.kind for i in infos[2:4]] == ["body", "body"]
+    assert infos[3].section_path == "三、（八）39."
+    assert infos[4].kind == "heading"  # a name with its items under it
+    assert infos[5].kind == "heading" and infos[6].kind == "body"  # a heading closed by 。 with its text
