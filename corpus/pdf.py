@@ -5,7 +5,9 @@ whose digits sit in a second font with its own baseline). The reader works on ch
 (pdfplumber, on pdfminer.six) and decides everything per page, from that page's geometry:
 
 1. Tables found from their ruling lines (pdfplumber `find_tables`, at least 2 rows x 2
-   columns) become rows, cells tab-separated, spanned cells empty. A table that continues on
+   columns) become rows, cells tab-separated, spanned cells empty. Only what is drawn rules a
+   table (a white box under a line of text does not), and boxes around the lines of running
+   text (most rows one cell of sentence) are paragraphs, not a table. A table that continues on
    the next page simply continues: its rows follow the previous page's rows once the running
    header and footer between them are dropped, and a repeated header row is dropped.
 2. The other characters become lines. They are grouped in content-stream order (a line ends
@@ -248,7 +250,7 @@ def _ranges(numbers: Sequence[int]) -> str:
 
 def _read_page(page: Any, number: int) -> _Page:
     out = _Page(number=number, width=float(page.width), height=float(page.height))
-    tables = [t for t in page.find_tables() if _real_table(t)]
+    tables = [t for t in page.filter(_drawn).find_tables() if _real_table(t)]
     boxes = [t.bbox for t in tables]
     chars = [c for c in page.chars if c["text"].strip() and c.get("upright", True)]
     out.chars = len(chars)
@@ -273,14 +275,45 @@ def _read_page(page: Any, number: int) -> _Page:
     return out
 
 
+def _drawn(obj: dict[str, Any]) -> bool:
+    """Is `obj` something a person sees? Characters are; a rectangle or curve only when it
+    strokes or fills in a colour other than white. Some producers put every line of text on a
+    white box of its own (575.pdf: 53 boxes on a page); their edges rule no table."""
+    if obj.get("object_type") not in ("rect", "curve"):
+        return True
+    stroked = bool(obj.get("stroke")) and not _white(obj.get("stroking_color"))
+    filled = bool(obj.get("fill")) and not _white(obj.get("non_stroking_color"))
+    return stroked or filled
+
+
+def _white(colour: Any) -> bool:
+    """White in gray (1), RGB (1, 1, 1) or CMYK (0, 0, 0, 0); an unknown colour (a pattern) is not."""
+    if isinstance(colour, (int, float)):
+        colour = (colour,)
+    if not isinstance(colour, (tuple, list)) or not colour or not all(isinstance(v, (int, float)) for v in colour):
+        return False
+    if len(colour) == 4:
+        return all(v <= 0.01 for v in colour)
+    return len(colour) in (1, 3) and all(v >= 0.99 for v in colour)
+
+
+# Sentence punctuation: a cell holding it reads as running text.
+_PROSE_MARKS = frozenset("。；，！？;!?")
+
+
 def _real_table(table: Any) -> bool:
     """A ruled table with at least 2 rows and 2 columns holding text (a box drawn around a
-    paragraph, or a one-cell frame, is no table)."""
+    paragraph, or a one-cell frame, is no table), whose rows are not mostly lines of running
+    text each alone in its row (paragraphs set line by line in boxes: a table's rows fill
+    several cells, or one with a label or a note)."""
     rows = table.extract()
     if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
         return False
-    filled = [sum(1 for c in r if c and c.strip()) for r in rows]
-    return sum(1 for f in filled if f >= 2) >= 1
+    filled = [[c for c in r if c and c.strip()] for r in rows]
+    if not any(len(f) >= 2 for f in filled):
+        return False
+    prose = sum(1 for f in filled if len(f) == 1 and _PROSE_MARKS & set(f[0]))
+    return 2 * prose <= len(rows)
 
 
 def _sorted_line_count(chars: Sequence[dict[str, Any]]) -> int:
@@ -308,7 +341,7 @@ def _stream_lines(chars: Sequence[dict[str, Any]], page: int) -> list[_Line]:
                 groups[-1].append(c)
                 continue
         groups.append([c])
-    return [_line_of(g, page) for g in groups]
+    return [_line_of(piece, page) for g in groups for piece in _label_pieces(g)]
 
 
 def _plumber_lines(page: Any, boxes: Sequence[tuple[float, float, float, float]], page_number: int) -> list[_Line]:
@@ -319,12 +352,30 @@ def _plumber_lines(page: Any, boxes: Sequence[tuple[float, float, float, float]]
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside) if boxes else page
-    lines = []
+    lines: list[_Line] = []
     for line in text_page.extract_text_lines(return_chars=True):
         chars = [c for c in line["chars"] if c["text"].strip()]
         if chars:
-            lines.append(_line_of(chars, page_number))
+            lines.extend(_line_of(piece, page_number) for piece in _label_pieces(chars))
     return lines
+
+
+# A gap inside a line at least this many characters wide, before a label that opens a paragraph
+# ("…负责）    （二）建设…"), is a paragraph break the producer set as the next paragraph's indent.
+LABEL_GAP = 1.5
+
+
+def _label_pieces(chars: Sequence[dict[str, Any]]) -> list[Sequence[dict[str, Any]]]:
+    """`chars` (one line, left to right) cut before each heading or list label that follows a
+    wide gap: the end of one paragraph and the start of the next set on one line."""
+    cuts = [0]
+    for i in range(1, len(chars)):
+        prev, c = chars[i - 1], chars[i]
+        size = max(1.0, float(prev["size"]))
+        if c["x0"] - prev["x1"] >= LABEL_GAP * size and abs(c["top"] - prev["top"]) < 0.5 * size \
+                and starts_new("".join(ch["text"] for ch in chars[i:i + 12])):
+            cuts.append(i)
+    return [chars[a:b] for a, b in zip(cuts, cuts[1:] + [len(chars)])]
 
 
 def _line_of(chars: Sequence[dict[str, Any]], page: int) -> _Line:

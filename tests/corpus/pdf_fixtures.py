@@ -11,6 +11,10 @@
   Latin-1 characters in Helvetica, so a text extractor reads "½ÚÄÜ¼õÅÅ..." (what a font with
   a broken ToUnicode map gives).
 - `long_pdf(path, pages)`: many pages of plain Chinese paragraphs, written in about a second.
+- `boxed_text_pdf(path, fill)`: plain paragraphs with every line of text on a filled box of its
+  own (no stroke), as some producers write a page: full lines on full-width boxes, a
+  paragraph's last line on a box as long as its text, and one line holding the end of a
+  paragraph and, after a gap, the next paragraph's label on two boxes side by side.
 
 Each returns `path`. STSong-Light is one of Adobe's standard CID fonts: reportlab needs no
 font file and embeds none, so the text layer is exact but the glyphs only render where the
@@ -197,4 +201,46 @@ def long_pdf(path: Path, pages: int = 500) -> Path:
                 break
         document.showPage()
     document.save()
+    return path
+
+
+def boxed_text_pdf(path: Path, fill: tuple[float, float, float] = (1.0, 1.0, 1.0)) -> Path:
+    """One A4 page of PARAGRAPHS, the second on labelled "（2）" and so on, each line of text
+    drawn over a box filled with `fill` (RGB, no stroke). A paragraph that ends short of the
+    margin has the next one start on its line, two characters further."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    width = A4[0] - 2 * MARGIN
+
+    def take(text: str, room: float) -> int:  # how many characters of `text` fit in `room` points
+        n = 0
+        while n < len(text) and stringWidth(text[: n + 1], FONT, SIZE) <= room:
+            n += 1
+        return n
+
+    rows: list[list[tuple[float, str, float]]] = []  # per line: (x, text, box width) in points
+    for k, paragraph in enumerate(PARAGRAPHS):
+        text = paragraph if k == 0 else f"（{k + 1}）{paragraph}"
+        if rows and len(rows[-1]) == 1 and rows[-1][0][2] <= width - 10 * SIZE:
+            x = rows[-1][0][2] + 2 * SIZE
+            n = take(text, width - x)
+            rows[-1].append((x, text[:n], width - x))
+            text = text[n:]
+        while text:
+            n = take(text, width)
+            rows.append([(0.0, text[:n], width if n < len(text) else stringWidth(text, FONT, SIZE))])
+            text = text[n:]
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont(FONT, SIZE)
+    y = A4[1] - MARGIN - SIZE
+    for row in rows:
+        for x, text, box in row:
+            page.setFillColorRGB(*fill)
+            page.rect(MARGIN + x, y - 4, box, LEADING, stroke=0, fill=1)
+            page.setFillColorRGB(0, 0, 0)
+            page.drawString(MARGIN + x, y, text)
+        y -= LEADING
+    page.save()
     return path

@@ -11,6 +11,7 @@ from corpus.model import DocumentMeta
 from corpus.pdf import pages_of, starts_new
 from corpus.readers import read_source
 from corpus.text import compact
+from tests.corpus.pdf_fixtures import PARAGRAPHS, boxed_text_pdf
 
 PDFS = Path(__file__).resolve().parents[2] / "eval" / "real" / "pdfs"
 
@@ -78,6 +79,41 @@ def test_table_row_is_read_with_its_header():
     row = next(c for c in document.chunks if c.text == "2\t宁波\t274\t474\t200")
     assert row.context == "宁波:2020年装机274万千瓦,2025年装机474万千瓦,“十四五”新增装机200万千瓦"
     assert row.pages == (11,)
+
+
+def test_prose_on_white_boxes_reads_as_paragraphs():
+    """575.pdf (山东 通知): every line of text sits on a white box of its own, and an item's
+    label follows the previous item's end on its line; no table, one paragraph per item."""
+    _, document = _read("575.pdf")
+    chunk = _chunk_with(document, "2025年公共机构单位建筑面积能耗和人均综合能耗分别比2020年下降5％和6％")
+    assert chunk.kind == "body" and chunk.text.startswith("（九）提升建筑能效水平。")
+    assert chunk.text.endswith("（省发展改革委、省住房城乡建设厅、省机关事务局、省能源局等按照职责分工负责）")
+    assert _chunk_with(document, "建设绿色低碳城市。实施城市更新行动").text.startswith("（二）")
+    assert not [c for c in document.chunks if "\t" in c.text]
+
+
+def test_table_among_white_boxes_is_still_a_table():
+    """283.pdf (福建 申报通知): white boxes under the text lines and a ruled table among them."""
+    _, document = _read("283.pdf")
+    row = next(c for c in document.chunks if c.text == "1\t科技支撑碳达峰碳中和战略和路径选择\t厦门大学\t10")
+    assert row.context == "科技支撑碳达峰碳中和战略和路径选择:推荐(申报)单位厦门大学,资助经费10万元"
+    assert "\t" not in _chunk_with(document, "为贯彻落实习近平总书记在领导人气候峰会上的重要讲话精神").text
+
+
+def test_indicator_table_row_is_read_with_its_header():
+    """171.pdf (住建部 建筑节能规划) 主要指标 table: the row under its year column."""
+    _, document = _read("171.pdf")
+    row = next(c for c in document.chunks if c.text == "城镇新建居住建筑能效水平提升\t30%")
+    assert row.context == "城镇新建居住建筑能效水平提升:2025年30%"
+    assert row.pages == (6,)
+
+
+@pytest.mark.parametrize("fill", [(1.0, 1.0, 1.0), (1.0, 1.0, 0.6)], ids=["white", "yellow"])
+def test_lines_of_text_in_boxes_are_paragraphs(tmp_path: Path, fill):
+    """Boxes under each line of running text, white or coloured, make no table."""
+    source = read_source(boxed_text_pdf(tmp_path / "boxed.pdf", fill).read_bytes(), ".pdf")
+    assert "\t" not in source.text
+    assert source.text.split("\n") == [PARAGRAPHS[0]] + [f"（{k + 1}）{p}" for k, p in enumerate(PARAGRAPHS) if k]
 
 
 def test_pages_of_marks():
