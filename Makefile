@@ -49,7 +49,7 @@ walk: index
 bench-real: install
 	$(BIN)/python -m eval.real_bench
 
-# blind questions on 30 real PDFs, added to .data-real as a user adds them (no metadata)
+# blind questions on 42 real PDFs, added to .data-real as a user adds them (no metadata)
 eval-real: install
 	$(BIN)/python -m eval.real_eval
 

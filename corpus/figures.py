@@ -133,7 +133,7 @@ def figures_of(text: str, deadlines: bool = True) -> tuple[Figure, ...]:
 
 
 def _duration(key: str, m: re.Match[str], num: str, unit: str) -> bool:
-    if not unit.startswith("年") or not re.fullmatch(r"\d{1,2}", num) or unit.startswith(("年度", "年代")):
+    if not unit.startswith("年") or not re.fullmatch(r"\d{1,2}(?:[—–\-~～至到]\d{1,2})?", num) or unit.startswith(("年度", "年代")):
         return False
     after = key[m.end("num") + 1:m.end("num") + 3]
     return bool(m.group("before") or DURATION_BOUND.search(key[:m.start("num")])

@@ -72,7 +72,7 @@ YEAR_CELL = re.compile(r"^(?:19|20)\d{2}(?:年)?$")
 # Characters a unit is written with (after the number): SI and Chinese measure characters,
 # classifiers, and Latin unit letters. A unit is a run of them, possibly "a/b".
 _UNIT_CHARS = (
-    "万亿千百十兆吉克吨斤公米升瓦时度焦帕秒分钟日天月周年小时里亩顷辆台家个座处项条套倍人户次床张只件艘列架栋"
+    "万亿千百十兆吉克吨斤公米升瓦时度焦帕秒分钟日天月周年小时里亩顷辆台家个座处项条套倍人户次床张只件艘列架栋名层"
     "蒸立方平标准煤油气电水毫微纳元"
 )
 _LATIN_UNIT = r"(?:kWh|KWh|kwh|MWh|GWh|kW|MW|GW|km|mm|cm|kg|mg|μg|m²|m³|m2|m3|t|m|L|g|W)"  # μg/m3: concentrations
@@ -81,17 +81,20 @@ FIGURE_UNIT = rf"(?:个百分点|%|‰|{_UNIT_RUN}(?:/{_UNIT_RUN})?)"
 FIGURE_NUMBER = r"\d+(?:\.\d+)?(?:[—–\-~～至到]\d+(?:\.\d+)?)?"  # a number or a range 8-10
 BOUND_BEFORE = r"不低于|不少于|不超过|不高于|不大于|不小于|低于|高于|超过|少于|大于|小于|力争|<|>|≤|≥"
 BOUND_AFTER = r"及以上|及以下|以上|以下|左右|以内"
-COUNT_UNITS = frozenset("家个座处项条套户台辆艘列架栋床张只件")  # measure words: a count
+COUNT_UNITS = frozenset("家个座处项条套户台辆艘列架栋床张只件名层")  # measure words: a count
+# "500余家", "100多个": a count given roughly, the mark between the number and its unit.
+APPROXIMATE = r"余|多"
 # Units that are not units: words that follow a number and begin the next thing said.
 NOT_UNIT = re.compile(r"^(?:年|月|日|号|时期|期间|条例)")
 # A number right after PM is a particle size, part of a pollutant's name (PM2.5, PM10), no figure.
 QUANTITY = re.compile(
-    rf"(?P<before>{BOUND_BEFORE})?(?<![\d.])(?<![Pp][Mm])(?P<num>{FIGURE_NUMBER})(?P<unit>{FIGURE_UNIT})?(?P<after>{BOUND_AFTER})?"
+    rf"(?P<before>{BOUND_BEFORE})?(?<![\d.])(?<![Pp][Mm])(?P<num>{FIGURE_NUMBER})(?:(?P<approx>{APPROXIMATE})(?={FIGURE_UNIT}))?"
+    rf"(?P<unit>{FIGURE_UNIT})?(?P<after>{BOUND_AFTER})?"
 )
 WATER_CLASS = re.compile(r"(?<![A-Za-z])(?P<num>I{1,3}|IV|V|[ⅠⅡⅢⅣⅤ])类")  # Ⅱ类, III类 after NFKC
 # A span of years with a bound ("一般不超过3年", "3年内", "连续2年"): a figure; "2021年" is a
 # year. The bound words, read on the text before the number.
-DURATION_BOUND = re.compile(r"(?:连续|近|满|不超过|不少于|超过|至少|期|期限|期限为|期为)$")  # 有效期5年
+DURATION_BOUND = re.compile(r"(?:连续|近|满|不超过|不少于|超过|至少|期|期限|期限为|期为|为|每)$")  # 有效期5年, 每1-3年
 # A 《…》 title: a year or number inside a document's name is no figure.
 TITLE_SPAN = re.compile(r"《[^《》]{1,80}》")
 # A decimal number, a signed one, a year-like one.
@@ -224,7 +227,7 @@ ASKS_WHICH = re.compile(r"哪些|哪几个")
 # Several things asked at once: "分别" / "各是" / an ask word per thing (RESPECTIVELY is the
 # plans' word for a list of figures).
 ASKS_EACH = re.compile(r"分别|各自|各为|各是|各要|各(?:需|应)?达到")
-ASK_WORD = re.compile(r"多少|几何|多大|多高|多长|多久|几[个年月项家座]")
+ASK_WORD = re.compile(r"多少|几何|多大|多高|多长|多久|几[个年月日天项家座层名倍成次批处条类]|什么比例")
 # A duty a plan lays on the places it addresses, as the national and provincial plans write it:
 # the places, then 要/应当/须 and a task ("各地要对存量“两高”项目…", "各地区要…", "各市应当…");
 # not a figure each place is set ("要达到", "要下降", "要新建多少"). Read on the words after a

@@ -212,3 +212,14 @@ def test_the_postposition_after_a_named_document_is_not_asked():
     docs = [DocumentMeta(doc_id="x", city="辽源市", province="吉林省", title="辽源市加快建立健全绿色低碳循环发展经济体系实施方案")]
     assert topic_of(matching("辽源市绿色低碳循环发展方案里，2025年森林覆盖率要达到多少？"), docs) == "森林覆盖率"
     assert topic_of(matching("里程碑目标是什么？"), docs).startswith("里程")  # a word starting with 里
+
+
+@pytest.mark.parametrize("question", [
+    "临沂县城的住宅最高能盖几层？6层及以下的住宅要占多少？",
+    "企业研发项目市里按什么比例给后补助？单个项目最多补多少？",
+])
+def test_each_ask_of_a_two_question_question_is_a_part(question):
+    from assistant.understanding import asked_parts
+    from corpus.text import matching
+
+    assert len(asked_parts(matching(question), [])) == 2

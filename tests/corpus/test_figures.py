@@ -104,3 +104,21 @@ def test_a_term_of_validity_is_a_figure():
 ])
 def test_particle_sizes_are_names_and_concentrations_are_figures(text, figures):
     assert [f.text for f in figures_of(text)] == figures
+
+
+@pytest.mark.parametrize(("text", "figure", "kind"), [
+    ("组织开展全省500余家重点排放单位排放报告与核查", "500余家", "count"),  # 江苏省 2022年工作计划
+    ("建成100多个空气质量监测站", "100多个", "count"),
+    ("力争引进10名以上高层次领军人才", "10名以上", "count"),  # people
+    ("住宅建筑高度最高不超过18层", "不超过18层", "count"),  # floors
+    ("一个核算周期原则上为5年", "5年", "quantity"),
+    ("每1-3年完成一轮监测", "1-3年", "quantity"),
+])
+def test_counts_given_roughly_people_floors_and_periods_are_figures(text, figure, kind):
+    found = figures_of(text)
+    assert [(f.text, f.kind) for f in found] == [(figure, kind)]
+
+
+@pytest.mark.parametrize("text", ["到2025年", "大多数城市", "为2025年目标奠定基础"])
+def test_the_new_marks_read_no_figure_where_there_is_none(text):
+    assert not [f for f in figures_of(text) if f.kind != "deadline"]
