@@ -6,6 +6,8 @@ eval) resolves and detects cities through this module, on matching text (corpus.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,6 +79,12 @@ def _aliases(cities: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 # any place awards: 国家级示范园区) names no place.
 NATIONAL_ALIASES = ("国家",)
 _NOT_A_PLACE_AFTER = {"国家": "级"}
+# Nor does 国家 in the name of a kind of thing the state designates: "国家高新技术企业",
+# "国家重点实验室", "国家枢纽节点", "国家森林城市", "国家标准" (any place has them).
+# The designation follows 国家 at once: no 的, verb or mark between ("国家的数据中心", "国家要求
+# 新建数据中心" name the national documents).
+_NATIONAL_DESIGNATION = re.compile(r"[^，。；？?、,;\s的要对在将为是有提规方定出]{0,6}?(?:企业|实验室|中心|基地|园区|城市|"
+                                   r"公园|标准|节点|示范区|试验区|高新区|开发区)")
 
 
 def city_mentions(text: str, cities: Iterable[str]) -> list[CityMention]:
@@ -92,6 +100,11 @@ def city_mentions(text: str, cities: Iterable[str]) -> list[CityMention]:
             if all(end <= t.start or start >= t.end for t in taken):
                 taken.append(CityMention(city, start, end))
             start = text.find(alias, start + 1)
+    if any(t.city != NATIONAL for t in taken):
+        # With another place named, 国家 before a designation is the designation's (杭州's 国家高新
+        # 技术企业); alone, the question is about the national documents.
+        taken = [t for t in taken if not (t.city == NATIONAL and text[t.start:t.end] in NATIONAL_ALIASES
+                                          and _NATIONAL_DESIGNATION.match(text, t.end))]
     return sorted(taken, key=lambda t: t.start)
 
 

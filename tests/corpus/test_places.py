@@ -57,3 +57,16 @@ def test_validate_city_refuses_words_that_would_match_every_question(name):
 
     with pytest.raises(IngestError):
         validate_city(name)
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("杭州到2025年培育多少家国家高新技术企业", ("杭州市",)),  # a designation any place has
+    ("安阳创建国家森林城市的目标是什么", ("安阳市",)),
+    ("国家数据中心和5G绿色发展方案鼓励哪些节能方式", ("全国",)),  # no other place: the national plan
+    ("国家的数据中心PUE要求是多少", ("全国",)),
+    ("安阳的目标比国家的高吗", ("安阳市", "全国")),
+])
+def test_guojia_before_a_designation_names_no_place_beside_another(text, places):
+    from corpus.places import detect_cities
+
+    assert detect_cities(text, ["杭州市", "全国", "安阳市"]) == places
