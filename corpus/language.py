@@ -29,7 +29,7 @@ PERIOD_PHRASE = re.compile(PERIOD_PHRASE_PATTERN)
 PERIOD_END = re.compile(r"(十[三四]五)[”\"]?(?:期末|末期|末)")
 # The period a clause states: "到2025年", "2023年底", "“十三五”期间", "十四五以来" (not 比2020年, not a date).
 PERIOD_MENTION = re.compile(
-    r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月)|[“\"]?十[三四]五[”\"]?(?:时期|期间|末|以来)?")
+    r"(?:到|至)?\s*(?<![比较\d])20\d{2}\s*年(?:底|末)?(?!基础|水平|\d|月|度)|[“\"]?十[三四]五[”\"]?(?:时期|期间|末|以来)?")
 # A year of the plans' time (four digits, 20xx), anywhere / ending a text.
 YEAR_DIGITS = re.compile(r"20\d{2}")
 YEAR_AT_END = re.compile(r"20\d{2}$")

@@ -108,3 +108,14 @@ def test_a_question_asking_for_a_cap_prefers_the_capped_figure():
     assert evidence(q, rate, 0.9).score == evidence(q, rate, 0.9, no_cap).score  # states no cap
     plain = _question("铁岭节能技改项目的扶持是多少？")  # asks for no cap: nothing gained
     assert evidence(plain, capped, 0.9).score == evidence(plain, capped, 0.9, no_cap).score
+
+
+def test_a_report_year_is_no_time_the_next_sentence_falls_under():
+    """江苏省生态环境厅2022年工作计划: "2021年度" names which year's reports, it sets no time for
+    the sentences after it (a clause-opening "2020年，…" does)."""
+    chunk = _chunk("组织开展全省500余家重点排放单位2021年度温室气体排放报告与核查工作。"
+                   "指导督促年综合能耗1万吨标准煤以上企业制定并严格执行碳排放数据质量控制计划。")
+    quality = next(c for c in chunk_clauses(chunk, 0, ()) if "1万吨标准煤" in c.text)
+    assert quality.period == ""
+    past = _chunk("2020年，全市空气优良天数达到294天。细颗粒物年均浓度为41μg/m3。")
+    assert next(c for c in chunk_clauses(past, 0, ()) if "41" in c.text).period == "2020年"
