@@ -48,6 +48,7 @@ from corpus.language import (
 )
 from corpus.model import DocumentMeta
 from corpus.text import bigrams, matching
+from index.tokenizer import get_tokenizer
 
 # The words of years and asks (what a question asks for) are corpus.language's.
 # Canonical indicator names that denote a measurable quantity (asking about one asks for its figure).
@@ -278,6 +279,9 @@ def has_own_ask(text: str) -> bool:
 _IN_NAMED = re.compile(r"(?<= )里(?:面)?(?!程)")
 
 
+_EDGE_CHARS = "有由要把对在将为从"
+
+
 def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     """What the question is about once places, years and question words are removed (the
     places that scope it: corpus.hierarchy.strip_places)."""
@@ -290,8 +294,16 @@ def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     text = WHERE_IN_DOCUMENT.sub("", text)
     text = QUESTION_NOISE.sub("", text)
     text = TOPIC_CHANGE_VERB.sub("", text)
-    # Single function characters left at the edges ("有量化目标吗" -> "有", "主要由…" -> "由").
-    return re.sub(r"^[有由要把对在将为从]+|[有由要把对在将为从]+$", "", text)
+    # Single function characters left at the edges ("有量化目标吗" -> "有", "主要由…" -> "由"),
+    # unless they begin or end a word ("有效期多长": 有效期).
+    words = get_tokenizer().words(text) if text[:1] in _EDGE_CHARS or text[-1:] in _EDGE_CHARS else []
+    low = text.lower()
+    if not (words and low.startswith(words[0]) and len(words[0]) > 1):
+        text = re.sub(r"^[有由要把对在将为从]+", "", text)
+        low = text.lower()
+    if not (words and low.endswith(words[-1]) and len(words[-1]) > 1):
+        text = re.sub(r"[有由要把对在将为从]+$", "", text)
+    return text
 
 
 # Asking for several things at once: "A和B分别是多少", or an ask word per thing ("新建多少公里管网、

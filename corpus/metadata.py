@@ -755,6 +755,12 @@ def read_metadata(texts: Sequence[str], is_lead: Sequence[bool] | None = None) -
         if tail and _DOC_NUMBER_RE.search(matching(tail)):
             keep("doc_number", _display_match(tail, _DOC_NUMBER_RE), text)
             break
+    title_key = compact(matching(reading.title))
+    for text in head:  # the title printed again with its number: "…的指导意见（工信部联原〔2022〕6号）"
+        key = compact(matching(text))
+        if title_key and key.startswith(title_key) and _BRACKETED_NUMBER_LINE_RE.match(key[len(title_key):]):
+            keep("doc_number", _display_match(text, _DOC_NUMBER_RE), text)
+            break
 
     # the issuing bodies: 落款, red-head / under the title, the title, a header line, a printer
     signed = signatures(own)

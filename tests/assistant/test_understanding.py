@@ -223,3 +223,12 @@ def test_each_ask_of_a_two_question_question_is_a_part(question):
     from corpus.text import matching
 
     assert len(asked_parts(matching(question), [])) == 2
+
+
+def test_a_function_character_beginning_a_word_stays_in_the_topic():
+    from assistant.understanding import asked_parts, topic_of
+    from corpus.text import matching
+
+    assert "有效期多长" in asked_parts(matching("方案从哪天开始实施，有效期多长？"), [])
+    assert topic_of(matching("有机肥施用量要达到多少？"), []).startswith("有机肥")
+    assert topic_of(matching("有量化目标吗"), []) == ""  # 有 alone: a function character

@@ -98,3 +98,15 @@ def test_document_meta_round_trips_through_json():
     again = DocumentMeta.from_row(json.loads(json.dumps(asdict(meta), ensure_ascii=False)))
     assert again == meta and isinstance(again.implements[0], DocRef)
     assert hash(again)  # hashable: catalogs cache documents by their metadata
+
+
+def test_the_title_printed_again_with_its_number_gives_the_number():
+    """17.pdf (a web printout): the title, then the title again followed by its 文号."""
+    from corpus.metadata import read_metadata
+
+    title = "工业和信息化部、国家发展和改革委员会、生态环境部关于促进钢铁工业高质量发展的指导意见"
+    texts = [title, title + "（工信部联原〔2022〕6号）", "各省、自治区、直辖市工业和信息化主管部门：",
+             "钢铁工业是国民经济的重要基础产业。", "一、总体要求"]
+    assert read_metadata(texts).doc_number == "工信部联原〔2022〕6号"
+    other = [title, "《关于推动城乡建设绿色发展的意见》（中办发〔2021〕37号）", "一、总体要求"]
+    assert read_metadata(other).doc_number == ""  # another document's number, cited
