@@ -279,7 +279,10 @@ def has_own_ask(text: str) -> bool:
 _IN_NAMED = re.compile(r"(?<= )里(?:面)?(?!程)")
 
 
+# Function characters a topic may be left with at its edges ("有量化目标吗" -> "有").
 _EDGE_CHARS = "有由要把对在将为从"
+_LEADING = re.compile(f"^[{_EDGE_CHARS}]+")
+_TRAILING = re.compile(f"[{_EDGE_CHARS}]+$")
 
 
 def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
@@ -296,13 +299,13 @@ def topic_of(text: str, documents: Iterable[DocumentMeta | str]) -> str:
     text = TOPIC_CHANGE_VERB.sub("", text)
     # Single function characters left at the edges ("有量化目标吗" -> "有", "主要由…" -> "由"),
     # unless they begin or end a word ("有效期多长": 有效期).
-    words = get_tokenizer().words(text) if text[:1] in _EDGE_CHARS or text[-1:] in _EDGE_CHARS else []
-    low = text.lower()
-    if not (words and low.startswith(words[0]) and len(words[0]) > 1):
-        text = re.sub(r"^[有由要把对在将为从]+", "", text)
-        low = text.lower()
-    if not (words and low.endswith(words[-1]) and len(words[-1]) > 1):
-        text = re.sub(r"[有由要把对在将为从]+$", "", text)
+    if not (_LEADING.search(text) or _TRAILING.search(text)):
+        return text
+    words = get_tokenizer().words(text)
+    if not (words and len(words[0]) > 1 and text.lower().startswith(words[0])):
+        text = _LEADING.sub("", text)
+    if not (words and len(words[-1]) > 1 and text.lower().endswith(words[-1])):
+        text = _TRAILING.sub("", text)
     return text
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from corpus.language import NOTICE_KINDS, TITLE_KINDS, TITLE_LINE_END, TITLE_NOTE
+from corpus.model import ChunkKind
 from corpus.text import align, matching, separates_words
 
 Role = Literal["title", "heading", "inline", "caption", "table", "addressee", "text"]
@@ -402,7 +403,7 @@ def detect_title(texts: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class ParagraphInfo:
-    kind: Literal["body", "heading", "lead", "notice"]
+    kind: ChunkKind
     section: tuple[str, ...]
     section_path: str
     section_paragraph: int
